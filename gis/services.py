@@ -1,0 +1,156 @@
+"""Writes for geography: vintages, school positions, catchment versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.gis.db.models import Union
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection, transaction
+
+from portal.core.exceptions import InvalidInput, OutsideCoveredArea
+
+from .constants import BASE_LEVELS, CatchmentSource, LocationSource
+from .geometry import as_multipolygon, from_shapely, make_point
+from .models import AdminVintage, Catchment, School
+from .selectors import covered_area_contains
+
+
+def vintage_ensure(
+    *, code: str, name: str, valid_from: dt.date, valid_to: dt.date | None = None, source: str = ""
+) -> AdminVintage:
+    vintage, _ = AdminVintage.objects.update_or_create(
+        code=code,
+        defaults={"name": name, "valid_from": valid_from, "valid_to": valid_to, "source": source},
+    )
+    return vintage
+
+
+def school_refresh_admin_units(
+    *, school_ids: list[int] | None = None, vintage_code: str | None = None
+) -> int:
+    """Set each school's admin unit to the base-level unit of the vintage that contains its point,
+    in one statement (the GiST index on the unit polygons does the work)."""
+    vintage_code = vintage_code or settings.CURRENT_ADMIN_VINTAGE
+    only = "AND s.id = ANY(%(ids)s)" if school_ids is not None else ""
+    sql = f"""
+        UPDATE geo_school s SET admin_unit_id = (
+            SELECT u.id FROM geo_adminunit u JOIN geo_adminvintage v ON v.id = u.vintage_id
+            WHERE v.code = %(vintage)s AND u.level = ANY(%(levels)s)
+              AND ST_Intersects(u.geom, s.location::geometry)
+            ORDER BY u.code LIMIT 1)
+        WHERE TRUE {only}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "vintage": vintage_code,
+                "levels": [str(x) for x in BASE_LEVELS],
+                "ids": school_ids or [],
+            },
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def school_set_location(
+    *, school: School, lon: float, lat: float, source: str = LocationSource.SURVEYED
+) -> School:
+    try:
+        point = make_point(lon=lon, lat=lat)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="location") from exc
+    if not covered_area_contains(point=point):
+        raise OutsideCoveredArea("The position lies outside Ho Chi Minh City.", field="location")
+    school = School.objects.select_for_update().get(pk=school.pk)
+    school.location = point
+    school.location_source = source
+    school.save(update_fields=["location", "location_source", "updated_at"])
+    school_refresh_admin_units(school_ids=[school.pk])
+    school.refresh_from_db()
+    return school
+
+
+@transaction.atomic
+def catchment_save_version(
+    *,
+    school: School,
+    school_year: int,
+    geom: GEOSGeometry,
+    source: str = CatchmentSource.DRAWN,
+    note: str = "",
+    user=None,
+) -> Catchment:
+    """Store a new version of a school's catchment for a school year; the old one stays as history.
+    The school row is locked so two editors cannot both create version N+1."""
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    try:
+        polygon = as_multipolygon(geom)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="geom") from exc
+    if not polygon.valid:
+        polygon = as_multipolygon(polygon.make_valid())
+    latest = (
+        Catchment.objects.filter(school=school, school_year=school_year)
+        .order_by("-version")
+        .first()
+    )
+    Catchment.objects.filter(school=school, school_year=school_year, is_current=True).update(
+        is_current=False
+    )
+    return Catchment.objects.create(
+        school=school,
+        school_year=school_year,
+        version=(latest.version + 1) if latest else 1,
+        is_current=True,
+        geom=polygon,
+        source=source,
+        note=note,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def catchments_generate_drafts(
+    *, school_year: int, level: str = "primary", only_missing: bool = False, user=None
+) -> int:
+    """Voronoi drafts for every located school of a level, clipped to the covered area."""
+    from shapely import wkb as shapely_wkb  # geometry maths stays out of module import time
+
+    from .selectors import admin_unit_list, school_list
+    from .voronoi import voronoi_catchments
+
+    schools = [s for s in school_list(level=level) if s.location is not None]
+    if only_missing:
+        have = set(
+            Catchment.objects.filter(school_year=school_year, is_current=True).values_list(
+                "school_id", flat=True
+            )
+        )
+        targets = {s.pk for s in schools if s.pk not in have}
+    else:
+        targets = {s.pk for s in schools}
+    if not schools:
+        raise ValueError(f"no located {level} school to build catchments from")
+    area = admin_unit_list().aggregate(u=Union("geom"))["u"]
+    if area is None:
+        raise ValueError("no administrative units loaded: run load_hcmc_data first")
+    cells = voronoi_catchments(
+        [(s.pk, s.location.x, s.location.y) for s in schools], shapely_wkb.loads(bytes(area.wkb))
+    )
+    by_pk = {s.pk: s for s in schools}
+    created = 0
+    for pk, cell in cells.items():
+        if pk in targets:
+            catchment_save_version(
+                school=by_pk[pk],
+                school_year=school_year,
+                geom=from_shapely(cell),
+                source=CatchmentSource.VORONOI,
+                note="Voronoi draft",
+                user=user,
+            )
+            created += 1
+    return created

@@ -1,0 +1,137 @@
+/* Public school map. Data comes from the read-only /api/v1/ endpoints; no household data exists here. */
+(function () {
+  "use strict";
+  const T = JSON.parse(document.getElementById("map-strings").textContent);
+  const CFG = JSON.parse(document.getElementById("map-config").textContent);
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+  const fmtKm = (m) => (m / 1000).toLocaleString(CFG.lang === "vi" ? "vi-VN" : "en-GB", {minimumFractionDigits: 1, maximumFractionDigits: 1}) + " " + T.km;
+
+  const map = L.map("map", {preferCanvas: true, zoomControl: true, minZoom: 8, maxZoom: 19}).setView([10.78, 106.70], 11);
+  map.attributionControl.setPrefix("Leaflet");
+  map.attributionControl.addAttribution("© OpenStreetMap contributors");
+  L.control.scale({imperial: false, metric: true}).addTo(map);
+  if (CFG.tileUrl) {
+    L.tileLayer(CFG.tileUrl, {maxZoom: 19, attribution: CFG.tileAttribution}).addTo(map);
+  } else {
+    map.attributionControl.addAttribution(esc(T.noTiles));
+  }
+
+  const wardLayer = L.geoJSON(null, {
+    style: {color: "#50627a", weight: 1, fillColor: CFG.tileUrl ? "transparent" : "#e9eef2", fillOpacity: CFG.tileUrl ? 0 : 0.9},
+    onEachFeature: (f, layer) => layer.bindTooltip(esc(f.properties.name), {sticky: true}),
+  }).addTo(map);
+  const catchmentLayer = L.geoJSON(null, {
+    style: {color: "#2e7d32", weight: 1.5, dashArray: "4 3", fillColor: "#66bb6a", fillOpacity: 0.12},
+    onEachFeature: (f, layer) => layer.bindTooltip(esc(f.properties.school_name)),
+  });
+  const clusters = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45});
+  map.addLayer(clusters);
+  const pickLayer = L.layerGroup().addTo(map);
+
+  async function getJSON(url) {
+    const response = await fetch(url, {headers: {Accept: "application/json"}});
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) { const err = new Error(body.detail || response.statusText); err.status = response.status; throw err; }
+    return body;
+  }
+
+  function schoolPopup(p) {
+    const seats = p.grade1_seats == null ? esc(T.notPublished) : esc(p.grade1_seats);
+    const demo = p.location_source === "demo_placed" ? `<div class="note">${esc(T.demoNote)}</div>` : "";
+    return `<strong>${esc(p.name)}</strong><br>${p.address ? esc(T.address) + ": " + esc(p.address) + "<br>" : ""}` +
+      `${p.ward ? esc(T.ward) + ": " + esc(p.ward.name) + "<br>" : ""}${esc(T.grade1Seats)}: ${seats}<br>` +
+      `${esc(T.locationSource)}: ${esc(T[p.location_source] || p.location_source)}${demo}`;
+  }
+
+  function schoolMarker(feature, latlng) {
+    const demo = feature.properties.location_source === "demo_placed";
+    return L.circleMarker(latlng, demo
+      ? {radius: 7, color: "#b26a00", weight: 2, dashArray: "3 2", fillColor: "#fff", fillOpacity: 1}
+      : {radius: 7, color: "#fff", weight: 1.5, fillColor: "#0b6bcb", fillOpacity: 0.95});
+  }
+
+  async function loadSchools() {
+    clusters.clearLayers();
+    const params = new URLSearchParams({page_size: "1000"});
+    if ($("level").value) params.set("level", $("level").value);
+    if ($("ward").value) { params.set("ward", $("ward").value); params.set("vintage", wardVintageForFilter); }
+    let url = "/api/v1/schools/?" + params;
+    while (url) {
+      const page = await getJSON(url);
+      const layer = L.geoJSON(page, {pointToLayer: schoolMarker, onEachFeature: (f, l) => l.bindPopup(schoolPopup(f.properties))});
+      clusters.addLayers(layer.getLayers());
+      url = page.next;
+    }
+    $("map").dataset.schoolsLoaded = String(clusters.getLayers().length);
+  }
+
+  let wardVintageForFilter = null;
+  async function loadWards() {
+    const vintage = $("vintage").value;
+    const fc = await getJSON("/api/v1/admin-units/?vintage=" + encodeURIComponent(vintage));
+    wardLayer.clearLayers().addData(fc);
+    $("map").dataset.wardsLoaded = String(fc.features.length);
+    wardVintageForFilter = vintage;
+    const select = $("ward");
+    const keep = select.options[0];
+    select.replaceChildren(keep);
+    fc.features.map((f) => f.properties).sort((a, b) => a.name.localeCompare(b.name, "vi"))
+      .forEach((p) => select.add(new Option(p.parent ? `${p.name} (${p.parent})` : p.name, p.code)));
+  }
+
+  async function loadCatchments() {
+    if (!CFG.schoolYear) return;
+    const fc = await getJSON("/api/v1/catchments/?school_year=" + CFG.schoolYear);
+    catchmentLayer.clearLayers().addData(fc);
+    if ($("show-catchments").checked) catchmentLayer.addTo(map);
+  }
+
+  function zoomToWard() {
+    const code = $("ward").value;
+    if (!code) { map.fitBounds(wardLayer.getBounds()); return; }
+    wardLayer.eachLayer((l) => { if (l.feature.properties.code === code) map.fitBounds(l.getBounds()); });
+  }
+
+  async function findNearest(lat, lon) {
+    const out = $("nearest-results");
+    out.textContent = T.searching;
+    pickLayer.clearLayers();
+    const k = $("k").value || "5";
+    const params = new URLSearchParams({lat, lon, k});
+    if (!$("level").value) params.set("level", "all");
+    try {
+      const data = await getJSON("/api/v1/schools/nearest/?" + params);
+      L.marker([data.lat, data.lon], {title: T.yourPoint}).addTo(pickLayer);
+      const items = data.results.map((r) => {
+        L.polyline([[data.lat, data.lon], [r.lat, r.lon]], {color: "#0b6bcb", weight: 1, opacity: 0.6}).addTo(pickLayer);
+        const demo = r.location_source === "demo_placed" ? ` <span class="badge demo">${esc(T.demo_placed)}</span>` : "";
+        return `<li data-code="${esc(r.code)}" data-distance-m="${r.distance_m}"><strong>${esc(r.name)}</strong>${demo} — <span class="distance">${fmtKm(r.distance_m)}</span></li>`;
+      }).join("");
+      const catchment = data.catchment ? esc(data.catchment.school_name) : esc(T.noCatchment);
+      out.innerHTML = `<p><strong>${esc(T.ward)}:</strong> <span id="result-ward">${esc(data.ward.name)}</span><br>` +
+        `<strong>${esc(T.catchmentOf)}:</strong> <span id="result-catchment">${catchment}</span></p>` +
+        `<h3 style="font-size:.95rem;margin:.3rem 0">${esc(T.nearest)}</h3><ol class="nearest-list">${items}</ol>`;
+    } catch (err) {
+      out.innerHTML = `<p class="errorlist">${esc(err.status === 422 ? T.outside : T.error + ": " + err.message)}</p>`;
+    }
+  }
+
+  map.on("click", (e) => {
+    $("lat").value = e.latlng.lat.toFixed(6);
+    $("lon").value = e.latlng.lng.toFixed(6);
+    findNearest($("lat").value, $("lon").value);
+  });
+  $("nearest-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    findNearest($("lat").value.trim().replace(",", "."), $("lon").value.trim().replace(",", "."));
+  });
+  $("vintage").addEventListener("change", () => loadWards().then(loadSchools));
+  $("level").addEventListener("change", loadSchools);
+  $("ward").addEventListener("change", () => { zoomToWard(); loadSchools(); });
+  $("show-catchments").addEventListener("change", (e) => e.target.checked ? catchmentLayer.addTo(map) : map.removeLayer(catchmentLayer));
+
+  loadWards().then(() => Promise.all([loadSchools(), loadCatchments()]))
+    .then(() => { $("map").dataset.ready = "1"; })
+    .catch((err) => { $("nearest-results").innerHTML = `<p class="errorlist">${esc(T.error)}: ${esc(err.message)}</p>`; });
+})();

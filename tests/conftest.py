@@ -1,0 +1,31 @@
+"""Shared fixtures. Every database test runs on real PostGIS, with the real HCMC data loaded once
+per session (rolled back per test)."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_hcmc_data", verbosity=0)
+
+
+@pytest.fixture
+def hcmc_data(transactional_db):
+    """For live-server tests: transactional tests flush the database afterwards, so reload the
+    real data when an earlier one removed it."""
+    from gis.hcmc_data import hcmc_data_is_current, load_hcmc_data
+
+    if not hcmc_data_is_current():
+        load_hcmc_data()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use a live server with a transactional database that is flushed after each
+    # test; running them last keeps the session data for everything else.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

@@ -1,0 +1,44 @@
+"""The public map in headless Chromium: a click on the map lists the nearest schools."""
+
+import pytest
+from pyproj import Geod
+
+from gis.geometry import make_point
+from gis.selectors import school_nearest
+
+pytestmark = pytest.mark.usefixtures("hcmc_data")
+
+
+def test_click_on_the_map_lists_the_nearest_schools(live_server, page):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#map[data-ready='1']")
+    assert page.locator("#map").get_attribute("data-wards-loaded") == "168"
+    assert int(page.locator("#map").get_attribute("data-schools-loaded")) >= 59
+
+    # Click the centre of the map, then compare with an independent geodesic computation.
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#nearest-results li")
+    lat = float(page.input_value("#lat"))
+    lon = float(page.input_value("#lon"))
+    items = page.locator("#nearest-results li")
+    assert items.count() == 5
+    expected = school_nearest(point=make_point(lon=lon, lat=lat), k=5)
+    geod = Geod(ellps="WGS84")
+    for item, near in zip(items.all(), expected, strict=True):
+        assert item.get_attribute("data-code") == near.school.code
+        _, _, metres = geod.inv(lon, lat, near.school.location.x, near.school.location.y)
+        assert abs(float(item.get_attribute("data-distance-m")) - metres) < 0.5
+        shown_km = item.locator(".distance").inner_text()
+        assert shown_km.replace(",", ".").split()[0] == f"{metres / 1000:.1f}"
+    assert page.locator("#result-ward").inner_text().startswith(("Phường", "Xã", "Đặc khu"))
+
+
+def test_typed_coordinates_outside_the_city_show_a_clear_message(live_server, page):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#map[data-ready='1']")
+    page.fill("#lat", "21.0285")
+    page.fill("#lon", "105.8542")
+    page.click("button[form='nearest-form']")
+    page.wait_for_selector("#nearest-results .errorlist")
+    assert "Hồ Chí Minh" in page.locator("#nearest-results").inner_text()
