@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shapely
 from pyproj import Transformer
-from shapely.ops import transform
 
 _TO_METRIC = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
 _TO_WGS84 = Transformer.from_crs("EPSG:32648", "EPSG:4326", always_xy=True)
@@ -20,7 +19,7 @@ def voronoi_catchments(schools: list[tuple[object, float, float]], clip_to) -> d
     each gets it."""
     if not schools:
         return {}
-    boundary = transform(_TO_METRIC.transform, clip_to)
+    boundary = shapely.transform(clip_to, _TO_METRIC.transform, interleaved=False)
     metric_points = {}
     for key, lon, lat in schools:
         x, y = _TO_METRIC.transform(lon, lat)
@@ -32,5 +31,5 @@ def voronoi_catchments(schools: list[tuple[object, float, float]], clip_to) -> d
         cell = next(c for c in cells.geoms if c.intersects(point))
         clipped = cell.intersection(boundary)
         if not clipped.is_empty:
-            result[key] = transform(_TO_WGS84.transform, clipped)
+            result[key] = shapely.transform(clipped, _TO_WGS84.transform, interleaved=False)
     return result

@@ -149,7 +149,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            key: value for key, value in {
+                "host": env_str("MAIL_HOST", ""), "port": env_int("MAIL_PORT", 0) or None,
+                "username": env_str("MAIL_USERNAME", ""), "password": env_str("MAIL_PASSWORD", ""),
+                "use_tls": env_bool("MAIL_USE_TLS", False) or None,
+            }.items() if value
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tuyensinh@example.invalid")
 
 LOGIN_URL = "admin:login"
@@ -168,3 +179,36 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; gis.W001 asks for 3.9+ to block file/network access from malicious
 # spatial references. We never parse untrusted SRS text (see docs/adr/0004-gdal-version-warning.md).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Parent accounts and grade-1 admissions (issues #3 and #4) ---
+INSTALLED_APPS += ["accounts.apps.AccountsConfig"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.PhoneOrEmailBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "admissions:home"
+LOGOUT_REDIRECT_URL = "admissions:home"
+# Pluggable OpenID Connect login (VNeID or a city SSO); off unless configured.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL", "VNeID")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/dang-nhap/"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS += ["accounts.oidc.PortalOIDCBackend"]
+
+# Evidence files are private: stored outside MEDIA_ROOT, served only through a checked view.
+PRIVATE_MEDIA_ROOT = Path(
+    env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-private"))
+)
+ADMISSIONS_EVIDENCE_MAX_BYTES = env_int("ADMISSIONS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+ADMISSIONS_SMS_BACKEND = env_str("ADMISSIONS_SMS_BACKEND", "console")
+ADMISSIONS_CONSENT_VERSION = env_str("ADMISSIONS_CONSENT_VERSION", "2026-01")
+ADMISSIONS_PDF_FONT = env_str(
+    "ADMISSIONS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+ADMISSIONS_MAX_CHOICES = 5

@@ -1,0 +1,55 @@
+import pytest
+import shapely
+from django.db import IntegrityError
+
+from gis.geometry import as_multipolygon, from_shapely, make_point
+from gis.models import Catchment, School
+from gis.selectors import catchment_containing
+from gis.services import catchment_save_version, catchments_generate_drafts
+from gis.voronoi import voronoi_catchments
+
+pytestmark = pytest.mark.django_db
+
+
+def test_voronoi_cells_contain_their_school_and_do_not_overlap():
+    city = shapely.box(106.6, 10.7, 106.8, 10.9)
+    schools = [("a", 106.65, 10.75), ("b", 106.75, 10.75), ("c", 106.70, 10.85)]
+    cells = voronoi_catchments(schools, city)
+    assert set(cells) == {"a", "b", "c"}
+    for key, lon, lat in schools:
+        assert cells[key].contains(shapely.Point(lon, lat))
+    union = shapely.union_all(list(cells.values()))
+    assert union.area == pytest.approx(city.area, rel=1e-3)
+    assert sum(c.area for c in cells.values()) == pytest.approx(city.area, rel=1e-3)
+
+
+def test_generated_drafts_put_every_located_primary_school_in_its_own_cell():
+    created = catchments_generate_drafts(school_year=2031)
+    located = School.objects.filter(level="primary", location__isnull=False)
+    assert created == located.count()
+    for school in located:
+        found = catchment_containing(point=school.location, school_year=2031)
+        assert found.school_id == school.pk
+
+
+def test_saving_a_catchment_creates_a_new_current_version():
+    school = School.objects.filter(level="primary", location__isnull=False).first()
+    lon, lat = school.location.x, school.location.y
+    square = shapely.box(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
+    first = catchment_save_version(school=school, school_year=2032, geom=from_shapely(square))
+    second = catchment_save_version(school=school, school_year=2032,
+                                    geom=from_shapely(square.buffer(0.005)))
+    first.refresh_from_db()
+    assert (first.version, first.is_current) == (1, False)
+    assert (second.version, second.is_current) == (2, True)
+    edge = make_point(lon=lon + 0.012, lat=lat)
+    assert catchment_containing(point=edge, school_year=2032) == second
+
+
+def test_database_refuses_two_current_versions():
+    school = School.objects.filter(level="primary", location__isnull=False).first()
+    geom = shapely.box(106.6, 10.7, 106.61, 10.71)
+    catchment_save_version(school=school, school_year=2033, geom=from_shapely(geom))
+    with pytest.raises(IntegrityError):
+        Catchment.objects.create(school=school, school_year=2033, version=5, is_current=True,
+                                 geom=as_multipolygon(from_shapely(geom)))
