@@ -83,16 +83,16 @@ chown "$PGUSER_OS" "$SOCKDIR"
 as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u "$PGUSER_OS" -- "$@"; else "$@"; fi; }
 
 if [[ ! -s $PGDATA/PG_VERSION ]]; then
-  log "initdb PostgreSQL $PG_MAJOR cluster in .pgdata (port $PGPORT)"
+  log "initdb PostgreSQL $PG_MAJOR cluster in .pgdata"
   rm -rf "$PGDATA"; mkdir -p "$PGDATA"; chown "$PGUSER_OS" "$PGDATA"; chmod 700 "$PGDATA"
   as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 elif [[ $(cat "$PGDATA/PG_VERSION") != "$PG_MAJOR" ]]; then
   die ".pgdata was made by PostgreSQL $(cat "$PGDATA/PG_VERSION"), installed is $PG_MAJOR: remove .pgdata (it holds only reloadable data) and re-run"
 fi
 if ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-  log "starting PostgreSQL on 127.0.0.1:$PGPORT"
+  log "starting PostgreSQL (socket only, in .run/, port number $PGPORT)"
   as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$SOCKDIR/postgres.log" -w -t 60 \
-    -o "-p $PGPORT -k $SOCKDIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null \
+    -o "-p $PGPORT -k $SOCKDIR -c listen_addresses='' -c fsync=off -c full_page_writes=off" start >/dev/null \
     || { tail -n 20 "$SOCKDIR/postgres.log" >&2; die "PostgreSQL did not start"; }
 fi
 psql_pg() { as_pg "$PGBIN/psql" -h "$SOCKDIR" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
@@ -103,4 +103,4 @@ if [[ -z $(psql_pg -d postgres -c "SELECT 1 FROM pg_database WHERE datname='port
 fi
 psql_pg -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis"
 psql_pg -d portal -c "CREATE EXTENSION IF NOT EXISTS postgis"
-log "PostGIS $(psql_pg -d portal -c 'SELECT postgis_lib_version()') ready on 127.0.0.1:$PGPORT"
+log "PostGIS $(psql_pg -d portal -c 'SELECT postgis_lib_version()') ready (socket $SOCKDIR, port $PGPORT)"
