@@ -64,13 +64,24 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/portal"),
-        engine="django.contrib.gis.db.backends.postgis",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-    )
-}
+# DATABASE_URL when set; otherwise the project-local cluster that scripts/bootstrap.sh runs,
+# reachable only through its socket in .run/ (no TCP port, so it never clashes with a server).
+if env_str("DATABASE_URL", ""):
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL"), engine="django.contrib.gis.db.backends.postgis",
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.contrib.gis.db.backends.postgis",
+            "NAME": "portal",
+            "USER": "postgres",
+            "HOST": str(BASE_DIR / ".run"),
+            "PORT": str(env_int("PORTAL_PGPORT", 54329)),
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
