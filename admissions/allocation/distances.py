@@ -1,0 +1,183 @@
+"""Bulk child → school distances (vectorised; no Python loop over children).
+
+School points are projected once to a metric CRS (UTM 48N, EPSG:32648, by default) and
+indexed in a :class:`scipy.spatial.cKDTree`. Candidate schools come from the tree (k
+nearest, optionally within a radius) and the returned distances are exact WGS84 geodesic
+metres from :meth:`pyproj.Geod.inv` on arrays (split over threads: pyproj releases the GIL).
+
+In UTM 48N the scale error over Viet Nam is below 0.4 %; candidates are searched with a
+safety margin and re-sorted by exact geodesic distance.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from pyproj import Geod, Transformer
+from scipy.spatial import cKDTree
+
+WGS84 = Geod(ellps="WGS84")
+DEFAULT_CRS = "EPSG:32648"
+#: Upper bound of |projected / geodesic - 1| in UTM 48N over Viet Nam (with margin).
+PROJECTION_SLACK = 0.005
+_PARALLEL_MIN = 100_000
+
+
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def geodesic_m(lon1, lat1, lon2, lat2) -> np.ndarray:
+    """Exact WGS84 geodesic distance in metres between aligned arrays of points."""
+    lon1, lat1, lon2, lat2 = (
+        np.ascontiguousarray(a, dtype=np.float64) for a in (lon1, lat1, lon2, lat2)
+    )
+    shape = np.broadcast_shapes(lon1.shape, lat1.shape, lon2.shape, lat2.shape)
+    arrays = [np.broadcast_to(a, shape).ravel() for a in (lon1, lat1, lon2, lat2)]
+    n = arrays[0].size
+    workers = _workers()
+    if n < _PARALLEL_MIN or workers == 1:
+        return WGS84.inv(*arrays, return_back_azimuth=False)[2].reshape(shape)
+    bounds = np.linspace(0, n, workers + 1).astype(int)
+
+    def part(i: int) -> np.ndarray:
+        sl = slice(bounds[i], bounds[i + 1])
+        return WGS84.inv(*(a[sl] for a in arrays), return_back_azimuth=False)[2]
+
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(part, range(workers)))
+    return np.concatenate(parts).reshape(shape)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """k candidate schools per child, sorted by exact distance.
+
+    ``school[i, j]`` is a school index (-1 = none) and ``distance_m[i, j]`` its geodesic
+    distance (``inf`` = none). ``maybe_more[i]`` is True when further schools may exist
+    within the search radius (all k slots were filled).
+    """
+
+    school: np.ndarray  # int64[n, k]
+    distance_m: np.ndarray  # float64[n, k]
+    maybe_more: np.ndarray  # bool[n]
+
+
+class SchoolLocator:
+    """KD-tree over school points for fast candidate queries (build once, query often)."""
+
+    def __init__(self, school_lon, school_lat, crs: str = DEFAULT_CRS) -> None:
+        self.school_lon = np.asarray(school_lon, dtype=np.float64)
+        self.school_lat = np.asarray(school_lat, dtype=np.float64)
+        self.transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        self.tree = cKDTree(self.project(self.school_lon, self.school_lat))
+
+    @property
+    def n_schools(self) -> int:
+        return int(self.school_lon.size)
+
+    def project(self, lon, lat) -> np.ndarray:
+        """(n, 2) metric coordinates of WGS84 lon/lat arrays."""
+        x, y = self.transformer.transform(np.asarray(lon, float), np.asarray(lat, float))
+        return np.column_stack([x, y])
+
+    def nearest(self, lon, lat, k: int, max_distance_m: float | None = None) -> Neighbours:
+        """The ``k`` nearest schools of each point (optionally only within a radius).
+
+        Candidates are the k nearest in the projection; returned distances are exact
+        geodesic metres and rows are sorted by them. With ``max_distance_m``, schools
+        farther than that (geodesic) are dropped (-1 / inf).
+        """
+        lon = np.asarray(lon, dtype=np.float64)
+        lat = np.asarray(lat, dtype=np.float64)
+        k_eff = max(0, min(int(k), self.n_schools))
+        n = lon.size
+        if k_eff == 0 or n == 0:
+            return Neighbours(
+                np.full((n, k_eff), -1, np.int64),
+                np.full((n, k_eff), np.inf),
+                np.zeros(n, bool),
+            )
+        bound = np.inf if max_distance_m is None else max_distance_m * (1 + PROJECTION_SLACK) + 1
+        _, idx = self.tree.query(
+            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
+        )
+        idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
+        found = idx < self.n_schools
+        maybe_more = found[:, -1].copy()
+        safe = np.where(found, idx, 0)
+        dist = geodesic_m(lon[:, None], lat[:, None], self.school_lon[safe], self.school_lat[safe])
+        dist[~found] = np.inf
+        if max_distance_m is not None:
+            dist[dist > max_distance_m] = np.inf
+        order = np.argsort(dist, axis=1, kind="stable")
+        dist = np.take_along_axis(dist, order, axis=1)
+        idx = np.where(np.isfinite(dist), np.take_along_axis(safe, order, axis=1), -1)
+        return Neighbours(idx, dist, maybe_more)
+
+    def within(self, lon, lat, radius_m: float, k: int) -> Neighbours:
+        """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
+
+        Unlike :meth:`nearest`, a row is guaranteed to be a prefix of the true geodesic
+        order: when all k slots were filled (``maybe_more``), entries whose order could be
+        disturbed by the projection's scale error are dropped (they are never closer than
+        ``(1 - PROJECTION_SLACK)`` times the k-th projected distance).
+        """
+        lon = np.asarray(lon, dtype=np.float64)
+        lat = np.asarray(lat, dtype=np.float64)
+        k_eff = max(0, min(int(k), self.n_schools))
+        n = lon.size
+        if k_eff == 0 or n == 0:
+            return Neighbours(
+                np.full((n, k_eff), -1, np.int64), np.full((n, k_eff), np.inf), np.zeros(n, bool)
+            )
+        bound = radius_m * (1 + PROJECTION_SLACK) + 1
+        proj_dist, idx = self.tree.query(
+            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
+        )
+        proj_dist = np.asarray(proj_dist).reshape(n, k_eff)
+        idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
+        found = idx < self.n_schools
+        full = found[:, -1]
+        safe = np.where(found, idx, 0)
+        dist = geodesic_m(lon[:, None], lat[:, None], self.school_lon[safe], self.school_lat[safe])
+        dist[~found | (dist > radius_m)] = np.inf
+        # Rows that filled every slot: keep only what is certainly before any unseen school.
+        horizon = np.where(full, proj_dist[:, -1] * (1 - PROJECTION_SLACK), np.inf)
+        dist[dist >= horizon[:, None]] = np.inf
+        order = np.argsort(dist, axis=1, kind="stable")
+        dist = np.take_along_axis(dist, order, axis=1)
+        idx = np.where(np.isfinite(dist), np.take_along_axis(safe, order, axis=1), -1)
+        # More schools may lie within the radius when the search hit its k limit.
+        maybe_more = full & (horizon <= radius_m)
+        return Neighbours(idx, dist, maybe_more)
+
+
+def distances_to_schools(child_lon, child_lat, school_index, school_lon, school_lat) -> np.ndarray:
+    """Geodesic metres from each child to the given schools (e.g. its ranked choices).
+
+    ``school_index`` is an int array of shape (n_children, m) (or (n_children,)) of school
+    indices, -1 for none; the result has the same shape with NaN where the index is -1.
+    """
+    school_index = np.asarray(school_index, dtype=np.int64)
+    child_lon = np.asarray(child_lon, dtype=np.float64)
+    child_lat = np.asarray(child_lat, dtype=np.float64)
+    school_lon = np.asarray(school_lon, dtype=np.float64)
+    school_lat = np.asarray(school_lat, dtype=np.float64)
+    extra = (slice(None),) + (None,) * (school_index.ndim - 1)
+    safe = np.where(school_index >= 0, school_index, 0)
+    dist = geodesic_m(child_lon[extra], child_lat[extra], school_lon[safe], school_lat[safe])
+    return np.where(school_index >= 0, dist, np.nan)
+
+
+def pair_distances(child_lon, child_lat, pair_child, pair_school, school_lon, school_lat):
+    """Geodesic metres for flat (child, school) pair arrays (CSR instances)."""
+    return geodesic_m(
+        np.asarray(child_lon, float)[pair_child],
+        np.asarray(child_lat, float)[pair_child],
+        np.asarray(school_lon, float)[pair_school],
+        np.asarray(school_lat, float)[pair_school],
+    )

@@ -1,0 +1,244 @@
+"""Load and validate instances from JSON documents.
+
+DA instance document (the command-line contract)::
+
+    {"schools": [{"id": "S1", "capacity": 35, "reserved": {"disability": 2}}, ...],
+     "children": [{"id": "C1", "choices": ["S1", "S2"],
+                   "priority": {"S1": [1, 0, 640.5], "S2": [2, 0, 910.0]},
+                   "lottery": 0.4123, "ward": "P. Ben Nghe", "group": "..."}, ...],
+     "seed": 2025}
+
+* ``capacity``: non-negative integer; ``reserved`` (optional): seats per category, recorded
+  but not enforced (see ``model.py``).
+* ``choices``: distinct known school ids, best first (may be empty).
+* ``priority``: one numeric tuple per ranked school, lower is better; all tuples of an
+  instance have the same length. Entries for unranked schools are ignored.
+* ``lottery``: a number (one per child) or ``{school_id: number}`` (one per ranked school).
+  When absent and the document has an integer ``seed``, it is drawn with
+  :func:`admissions.allocation.lottery.lottery_single`.
+* ``ward`` / ``group``: optional labels used only for statistics.
+* ``distance_index`` (optional, default 2): position of the distance in the tuples, or null.
+
+Any problem raises :class:`~admissions.allocation.errors.InstanceError` naming the child or
+school, e.g. ``child C7: choice "S9" is not a known school``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from admissions.allocation.errors import InstanceError, child_error, school_error
+from admissions.allocation.lottery import lottery_single
+from admissions.allocation.model import Instance, Policy, distance_from_priority
+
+
+def is_number(value: Any) -> bool:
+    """True for finite ints/floats (booleans are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
+
+
+def is_count(value: Any) -> bool:
+    """True for non-negative integers (``35`` or ``35.0``)."""
+    return is_number(value) and float(value).is_integer() and value >= 0
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a JSON file; syntax errors become an ``InstanceError`` about the file."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise InstanceError(f"file {path}", f"invalid JSON ({exc.msg} at line {exc.lineno})")
+    except OSError as exc:
+        raise InstanceError(f"file {path}", f"cannot be read ({exc.strerror})")
+
+
+def _label(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+
+
+def _require_list(data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise InstanceError("instance", f'"{key}" must be a list')
+    return value
+
+
+def _entry_id(entry: Any, kind: str, position: int) -> str:
+    if not isinstance(entry, Mapping):
+        raise InstanceError(f"{kind} #{position + 1}", "must be an object")
+    ident = entry.get("id")
+    if isinstance(ident, bool) or not isinstance(ident, str | int) or ident == "":
+        raise InstanceError(f"{kind} #{position + 1}", "id must be a non-empty string")
+    return str(ident)
+
+
+def validate_schools(raw: list[Any]) -> tuple[tuple[str, ...], np.ndarray, tuple]:
+    """Validate the school entries → ids, capacities, reserved seats."""
+    ids: list[str] = []
+    seen: set[str] = set()
+    capacity: list[int] = []
+    reserved: list[dict[str, int] | None] = []
+    for pos, entry in enumerate(raw):
+        sid = _entry_id(entry, "school", pos)
+        if sid in seen:
+            raise school_error(sid, "duplicate school id")
+        seen.add(sid)
+        cap = entry.get("capacity")
+        if not is_count(cap):
+            raise school_error(sid, f"capacity must be a non-negative integer, got {_label(cap)}")
+        res = entry.get("reserved")
+        if res is not None:
+            if not isinstance(res, Mapping) or not all(is_count(v) for v in res.values()):
+                raise school_error(sid, "reserved must map categories to non-negative integers")
+            if sum(res.values()) > cap:
+                raise school_error(sid, "reserved seats exceed capacity")
+            res = {str(k): int(v) for k, v in res.items()}
+        ids.append(sid)
+        capacity.append(int(cap))
+        reserved.append(res or None)
+    return tuple(ids), np.asarray(capacity, dtype=np.int64), tuple(reserved)
+
+
+def _validate_priority(cid: str, sid: str, value: Any, length: int | None) -> list[float]:
+    if not isinstance(value, list) or not value or not all(is_number(v) for v in value):
+        raise child_error(cid, f'priority for school "{sid}" must be a non-empty list of numbers')
+    if length is not None and len(value) != length:
+        raise child_error(
+            cid, f'priority for school "{sid}" has length {len(value)}, expected {length}'
+        )
+    return [float(v) for v in value]
+
+
+def instance_from_dict(data: Any, *, policy: Policy | None = None) -> Instance:
+    """Validate a DA instance document and build an :class:`Instance`."""
+    if not isinstance(data, Mapping):
+        raise InstanceError("instance", "must be a JSON object")
+    school_ids, capacity, reserved = validate_schools(_require_list(data, "schools"))
+    index = {sid: i for i, sid in enumerate(school_ids)}
+    raw_children = _require_list(data, "children")
+    seed = data.get("seed")
+    if seed is not None and not (is_count(seed)):
+        raise InstanceError("instance", "seed must be a non-negative integer")
+    if policy is None:
+        distance_index = data.get("distance_index", 2)
+        if distance_index is not None and not is_count(distance_index):
+            raise InstanceError("instance", "distance_index must be a non-negative integer")
+        policy = Policy(
+            distance_index=None if distance_index is None else int(distance_index),
+            seed=None if seed is None else int(seed),
+        )
+
+    child_ids: list[str] = []
+    seen: set[str] = set()
+    ptr = [0]
+    choice_school: list[int] = []
+    priority: list[list[float]] = []
+    lottery: list[float | None] = []
+    per_school = False
+    ward: list[str | None] = []
+    group: list[str | None] = []
+    length: int | None = None
+    for pos, entry in enumerate(raw_children):
+        cid = _entry_id(entry, "child", pos)
+        if cid in seen:
+            raise child_error(cid, "duplicate child id")
+        seen.add(cid)
+        choices = entry.get("choices", [])
+        if not isinstance(choices, list):
+            raise child_error(cid, "choices must be a list of school ids")
+        prio = entry.get("priority", {})
+        if not isinstance(prio, Mapping):
+            raise child_error(cid, "priority must map school ids to lists of numbers")
+        lot = entry.get("lottery")
+        if isinstance(lot, Mapping):
+            per_school = True
+        elif lot is None and seed is not None:
+            lot = None  # drawn below from the seed
+        elif not is_number(lot):
+            raise child_error(cid, f"lottery must be a number, got {_label(lot)}")
+        ranked: set[str] = set()
+        for choice in choices:
+            if not isinstance(choice, str | int) or isinstance(choice, bool):
+                raise child_error(cid, f"choice {_label(choice)} is not a school id")
+            sid = str(choice)
+            if sid not in index:
+                raise child_error(cid, f'choice "{sid}" is not a known school')
+            if sid in ranked:
+                raise child_error(cid, f'school "{sid}" appears twice in choices')
+            ranked.add(sid)
+            if sid not in prio:
+                raise child_error(cid, f'missing priority for school "{sid}"')
+            values = _validate_priority(cid, sid, prio[sid], length)
+            length = len(values)
+            if isinstance(lot, Mapping):
+                if not is_number(lot.get(sid)):
+                    raise child_error(cid, f'lottery for school "{sid}" must be a number')
+                lottery.append(float(lot[sid]))
+            else:
+                lottery.append(None if lot is None else float(lot))
+            choice_school.append(index[sid])
+            priority.append(values)
+        for key, sink in (("ward", ward), ("group", group)):
+            label = entry.get(key)
+            if label is not None and not isinstance(label, str | int):
+                raise child_error(cid, f"{key} must be a string")
+            sink.append(None if label is None else str(label))
+        child_ids.append(cid)
+        ptr.append(len(choice_school))
+
+    ptr_arr = np.asarray(ptr, dtype=np.int64)
+    lot_arr = np.asarray([np.nan if v is None else v for v in lottery], dtype=np.float64)
+    if seed is not None and np.isnan(lot_arr).any():
+        drawn = lottery_single(child_ids, int(seed))
+        pair_child = np.repeat(np.arange(len(child_ids)), np.diff(ptr_arr))
+        missing = np.isnan(lot_arr)
+        lot_arr[missing] = drawn[pair_child[missing]]
+    prio_arr = np.asarray(priority, dtype=np.float64).reshape(len(priority), length or 1)
+    return Instance(
+        school_ids=school_ids,
+        capacity=capacity,
+        child_ids=tuple(child_ids),
+        choice_ptr=ptr_arr,
+        choice_school=np.asarray(choice_school, dtype=np.int64),
+        priority=prio_arr,
+        lottery=lot_arr,
+        distance_m=distance_from_priority(prio_arr, policy.distance_index),
+        policy=policy,
+        lottery_per_school=per_school,
+        reserved=reserved if any(r for r in reserved) else None,
+        ward=tuple(ward) if any(w is not None for w in ward) else None,
+        group=tuple(group) if any(g is not None for g in group) else None,
+    )
+
+
+def is_nearest_document(data: Any) -> bool:
+    """True when a document describes a nearest-first source (children with coordinates)."""
+    if not isinstance(data, Mapping):
+        return False
+    children = data.get("children")
+    return (
+        isinstance(children, list)
+        and bool(children)
+        and isinstance(children[0], Mapping)
+        and "lon" in children[0]
+        and "choices" not in children[0]
+    )
+
+
+def instance_to_dict(instance: Instance) -> dict[str, Any]:
+    """JSON document of an instance (the canonical document of ``hashing.py``)."""
+    from admissions.allocation.hashing import instance_document
+
+    doc = instance_document(instance)
+    if instance.policy.distance_index != 2:
+        doc["distance_index"] = instance.policy.distance_index
+    return doc
