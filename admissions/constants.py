@@ -1,0 +1,117 @@
+"""Enumerations of the admissions domain (readable lowercase values)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open for applications")
+    CLOSED = "closed", _("Closed")
+    ALLOCATED = "allocated", _("Allocated")
+    PUBLISHED = "published", _("Results published")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    OFFERED = "offered", _("Seat offered")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    ACCEPTED = "accepted", _("Offer accepted")
+    DECLINED = "declined", _("Offer declined")
+    EXPIRED = "expired", _("Offer expired")
+    ENROLLED = "enrolled", _("Enrolled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TERMINAL_STATUSES = frozenset(
+    {
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.EXPIRED,
+        ApplicationStatus.ENROLLED,
+        ApplicationStatus.WITHDRAWN,
+    }
+)
+# The parent may edit the form in these states (while the window is open).
+EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.CORRECTION_REQUESTED})
+# Applications the committee still has to decide on.
+REVIEW_STATUSES = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RESUBMITTED}
+)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class ResidenceType(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent residence (thường trú)")
+    TEMPORARY = "temporary", _("Temporary residence (tạm trú)")
+
+
+class Relationship(models.TextChoices):
+    FATHER = "father", _("Father")
+    MOTHER = "mother", _("Mother")
+    GUARDIAN = "guardian", _("Legal guardian")
+    OTHER = "other", _("Other legal representative")
+
+
+class LateEntryReason(models.TextChoices):
+    """Circular 28/2020/TT-BGDĐT Art. 33: up to three years older than the prescribed age."""
+
+    DISABILITY = "disability", _("Disability or developmental delay")
+    DIFFICULT_AREA = "difficult_area", _("Lives in an especially difficult area")
+    ETHNIC_MINORITY = "ethnic_minority", _("Ethnic minority child")
+    ORPHAN = "orphan", _("Orphan without support")
+    RETURNED_FROM_ABROAD = "returned_from_abroad", _("Returning from abroad")
+    FOREIGNER = "foreigner", _("Child of foreigners working or studying in Viet Nam")
+
+
+class EvidenceKind(models.TextChoices):
+    RESIDENCE = "residence", _("Residence")
+    PRIORITY = "priority", _("Priority category")
+    LATE_ENTRY = "late_entry", _("Late entry")
+    OTHER = "other", _("Other")
+
+
+class Mechanism(models.TextChoices):
+    DA = "da", _("Deferred acceptance on ranked choices")
+    NEAREST = "nearest", _("Nearest school first")
+
+
+class RunStage(models.TextChoices):
+    MAIN = "main", _("Main round")
+    SECOND = "second", _("Second round (children still unplaced)")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FAILED = "failed", _("Failed")
+    DRY_RUN = "dry_run", _("Dry run")
+    REVIEWED = "reviewed", _("Reviewed")
+    PUBLISHED = "published", _("Published")
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Actor(models.TextChoices):
+    PARENT = "parent", _("Parent")
+    STAFF = "staff", _("Staff")
+    SYSTEM = "system", _("System")
+
+
+# An offer may only expire after this many reminders were sent (silence is never acceptance).
+MIN_REMINDERS_BEFORE_EXPIRY = 2

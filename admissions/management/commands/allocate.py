@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from admissions.models import AdmissionRound
+from admissions.services import allocation_run_create, allocation_run_execute, round_close
+
+
+class Command(BaseCommand):
+    help = "Compute an allocation run (dry run) for a round, with a progress bar."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--round", type=int, required=True, help="School year, e.g. 2026")
+        parser.add_argument("--mechanism", choices=["da", "nearest"], default="da")
+        parser.add_argument("--seed", type=int, required=True)
+        parser.add_argument("--stage", choices=["main", "second"], default="main")
+        parser.add_argument(
+            "--close", action="store_true", help="Close the application window first if open."
+        )
+
+    def handle(self, *args, **options):
+        try:
+            round = AdmissionRound.objects.get(school_year=options["round"])
+        except AdmissionRound.DoesNotExist as exc:
+            raise CommandError(f"no admission round for school year {options['round']}") from exc
+        if options["close"] and round.status == "open":
+            round = round_close(round=round)
+        run = allocation_run_create(
+            round=round,
+            mechanism=options["mechanism"],
+            seed=options["seed"],
+            stage=options["stage"],
+        )
+        bar = tqdm(total=100, disable=options["verbosity"] == 0, desc="allocation")
+
+        def progress(percent, message):
+            bar.update(percent - bar.n)
+            bar.set_postfix_str(message)
+
+        allocation_run_execute(run=run, progress=progress)
+        bar.close()
+        stats = run.statistics
+        verdict = "PASSED" if run.check_passed else f"FAILED ({len(run.violations)} violations)"
+        self.stdout.write(
+            f"run {run.uuid}: {stats['placed']}/{stats['children']} placed, "
+            f"{stats['placed_first_choice']} at 1st choice, median distance "
+            f"{stats['distance_median_m']} m; check {verdict}; input {run.input_sha256[:12]} "
+            f"result {run.result_sha256[:12]}"
+        )

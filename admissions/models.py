@@ -1,0 +1,417 @@
+"""Grade-1 admission rounds, applications (with append-only history), allocation runs, offers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.core.files.storage import FileSystemStorage
+from django.db.models import F, Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.models import TimeStampedModel
+
+from .constants import (
+    Actor,
+    ApplicationStatus,
+    EvidenceKind,
+    Gender,
+    LateEntryReason,
+    Mechanism,
+    OfferStatus,
+    Relationship,
+    ResidenceType,
+    RoundStatus,
+    RunStage,
+    RunStatus,
+)
+
+
+def private_storage():
+    """Evidence lives outside MEDIA_ROOT and has no public URL."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class AdmissionRound(TimeStampedModel):
+    """One grade-1 admission for school year Y–Y+1 (Y = first calendar year)."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    opens_at = models.DateTimeField(_("applications open"))
+    closes_at = models.DateTimeField(_("applications close"))
+    offer_response_deadline = models.DateTimeField(_("offer response deadline"))
+    class_size_norm = models.PositiveSmallIntegerField(_("class-size norm"), default=35)
+    max_distance_m = models.PositiveIntegerField(_("legal maximum distance (m)"), default=4000)
+    is_demo = models.BooleanField(
+        _("demo round"), default=False, help_text=_("Synthetic children; not real people.")
+    )
+    tracking_counter = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-school_year"]
+        verbose_name = _("admission round")
+        verbose_name_plural = _("admission rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="round_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(class_size_norm__gte=1), name="round_class_size_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def birth_year(self) -> int:
+        """Children born in Y−6 enter grade 1 in school year Y (age counted in years)."""
+        return self.school_year - 6
+
+
+class PriorityCategory(models.Model):
+    """A priority category of a round (data, not code). Lower rank = higher priority."""
+
+    round = models.ForeignKey(AdmissionRound, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(_("code"), max_length=40)
+    label_vi = models.CharField(_("Vietnamese label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    requires_evidence = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["round", "rank", "code"]
+        verbose_name = _("priority category")
+        verbose_name_plural = _("priority categories")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="priority_category_code")
+        ]
+
+    def __str__(self):
+        return f"{self.label_vi} ({self.rank})"
+
+    def label(self, language: str) -> str:
+        return self.label_en if language.startswith("en") else self.label_vi
+
+
+# Applicants with no category rank after every configured category.
+NO_CATEGORY_RANK = 99
+
+
+class RoundSchool(models.Model):
+    """Grade-1 seats of one school in one round: classes × norm, unless overridden."""
+
+    round = models.ForeignKey(AdmissionRound, on_delete=models.CASCADE, related_name="schools")
+    school = models.ForeignKey("geo.School", on_delete=models.PROTECT, related_name="+")
+    classes = models.PositiveSmallIntegerField(_("grade-1 classes"), default=0)
+    seats_override = models.PositiveIntegerField(_("seats (override)"), null=True, blank=True)
+    is_demo_figure = models.BooleanField(
+        _("demo figure"), default=False, help_text=_("Invented for a demo round, not official.")
+    )
+
+    class Meta:
+        ordering = ["round", "school__name"]
+        verbose_name = _("school seats")
+        verbose_name_plural = _("school seats")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "school"], name="round_school_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.round.school_year}: {self.seats}"
+
+    @property
+    def seats(self) -> int:
+        if self.seats_override is not None:
+            return self.seats_override
+        return self.classes * self.round.class_size_norm
+
+
+class Application(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    round = models.ForeignKey(AdmissionRound, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="admission_applications",
+    )
+    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated demo child, not a real person.")
+    )
+    # Child
+    child_full_name = models.CharField(_("child's full name"), max_length=200)
+    child_dob = models.DateField(_("date of birth"))
+    child_gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    child_personal_id = models.CharField(_("child's personal ID"), max_length=12)
+    late_entry_reason = models.CharField(
+        _("late-entry reason"), max_length=30, choices=LateEntryReason.choices, blank=True
+    )
+    # Guardian
+    guardian_full_name = models.CharField(_("guardian's full name"), max_length=200)
+    guardian_personal_id = models.CharField(_("guardian's citizen ID"), max_length=12)
+    guardian_phone = models.CharField(_("guardian's mobile phone"), max_length=10)
+    guardian_relationship = models.CharField(
+        _("relationship to the child"), max_length=20, choices=Relationship.choices
+    )
+    # Residence
+    address_text = models.CharField(_("address"), max_length=500)
+    residence_point = models.PointField(_("residence"), geography=True, srid=4326)
+    ward = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ward (from the map pin)"),
+    )
+    ward_typed = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ward (as typed)"),
+    )
+    ward_mismatch = models.BooleanField(_("typed ward disagrees with the pin"), default=False)
+    residence_type = models.CharField(
+        _("residence type"), max_length=20, choices=ResidenceType.choices
+    )
+    priority_category = models.ForeignKey(
+        PriorityCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Consent (Law 91/2025/QH15: the parent consents for the child)
+    consent_version = models.CharField(max_length=40, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    consented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    last_note = models.TextField(_("last message from the committee"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        permissions = [
+            ("review_application", _("Can verify, reject and request corrections")),
+            ("run_allocation", _("Can run, review and publish allocations")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "child_personal_id"],
+                condition=~Q(status=ApplicationStatus.WITHDRAWN),
+                name="one_active_application_per_child_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ApplicationStatus.DRAFT)
+                | Q(status=ApplicationStatus.WITHDRAWN)
+                | Q(consented_at__isnull=False),
+                name="application_submitted_has_consent",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self):
+        return self.tracking_code
+
+    @cached_property
+    def ranked_choices(self):
+        return list(self.choices.select_related("school").order_by("rank"))
+
+
+class ApplicationChoice(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
+    rank = models.PositiveSmallIntegerField()
+    school = models.ForeignKey("geo.School", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["application", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rank"], name="choice_rank_unique"),
+            models.UniqueConstraint(fields=["application", "school"], name="choice_school_unique"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=5), name="choice_rank_1_to_5"
+            ),
+        ]
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only")
+
+
+class ApplicationStatusChange(AppendOnlyModel):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="history")
+    from_status = models.CharField(max_length=30, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=ApplicationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=10, choices=Actor.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+
+class Evidence(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    file = models.FileField(storage=private_storage, upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+
+class AllocationRun(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    round = models.ForeignKey(AdmissionRound, on_delete=models.PROTECT, related_name="runs")
+    stage = models.CharField(max_length=10, choices=RunStage.choices, default=RunStage.MAIN)
+    mechanism = models.CharField(max_length=10, choices=Mechanism.choices)
+    seed = models.BigIntegerField()
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    policy = models.JSONField(default=dict)
+    input_sha256 = models.CharField(max_length=64, blank=True)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    timings = models.JSONField(default=dict)
+    statistics = models.JSONField(default=dict)
+    check_passed = models.BooleanField(null=True)
+    violations = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "stage"],
+                condition=Q(status=RunStatus.PUBLISHED),
+                name="one_published_run_per_round_stage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.PUBLISHED) | Q(check_passed=True),
+                name="published_run_passed_check",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.round.school_year} {self.mechanism} seed={self.seed} ({self.status})"
+
+
+class Placement(models.Model):
+    """One child's outcome in one run, with the data of its explanation."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="placements")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "geo.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    choice_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    distance_m = models.FloatField(null=True, blank=True)
+    in_catchment = models.BooleanField(default=False)
+    lottery = models.FloatField()
+    explanation_vi = models.TextField()
+    explanation_en = models.TextField()
+    explanation = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["run", "school", "choice_rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "application"], name="placement_unique")
+        ]
+
+
+class Offer(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="offers")
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="offers")
+    school = models.ForeignKey("geo.School", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    deadline = models.DateTimeField()
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    from_waitlist = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="one_live_offer_per_application",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="expired") | Q(reminders_sent__gte=2),
+                name="offer_expires_only_after_two_reminders",
+            ),
+        ]
+
+
+class Notification(models.Model):
+    """Log of every message sent to a family (e-mail or SMS)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10)
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    backend = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

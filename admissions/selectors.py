@@ -1,0 +1,153 @@
+"""Reads for admissions. Spatial reads go through gis.selectors or one SQL statement here."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from .constants import ApplicationStatus, RunStatus
+from .models import (
+    AdmissionRound,
+    AllocationRun,
+    Application,
+    Offer,
+    Placement,
+    PriorityCategory,
+    RoundSchool,
+)
+
+
+def round_get(*, school_year: int) -> AdmissionRound:
+    return AdmissionRound.objects.get(school_year=school_year)
+
+
+def round_current() -> AdmissionRound | None:
+    return AdmissionRound.objects.order_by("-school_year").first()
+
+
+def round_categories(*, round: AdmissionRound) -> QuerySet[PriorityCategory]:
+    return PriorityCategory.objects.filter(round=round).order_by("rank", "code")
+
+
+def round_school_list(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
+    return (
+        RoundSchool.objects.filter(round=round, school__location__isnull=False)
+        .select_related("school", "round", "school__admin_unit")
+        .order_by("school__name")
+    )
+
+
+def round_seats(*, round: AdmissionRound) -> dict[int, int]:
+    return {rs.school_id: rs.seats for rs in round_school_list(round=round)}
+
+
+def application_list_for_parent(*, user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant=user)
+        .select_related("round", "ward")
+        .order_by("-created_at")
+    )
+
+
+def application_get_for_parent(*, user, uuid) -> Application:
+    related = ("round", "ward", "ward_typed", "priority_category")
+    return Application.objects.select_related(*related).get(uuid=uuid, applicant=user)
+
+
+def application_list_for_round(
+    *,
+    round: AdmissionRound,
+    status: str | None = None,
+    school_id: int | None = None,
+    ward_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Application]:
+    apps = Application.objects.filter(round=round).select_related("ward", "priority_category")
+    if status:
+        apps = apps.filter(status=status)
+    if school_id:
+        apps = apps.filter(choices__school_id=school_id, choices__rank=1)
+    if ward_id:
+        apps = apps.filter(ward_id=ward_id)
+    if search:
+        apps = apps.filter(
+            Q(tracking_code__icontains=search)
+            | Q(child_full_name__icontains=search)
+            | Q(child_personal_id=search)
+        )
+    return apps.order_by("submitted_at", "pk")
+
+
+def application_status_counts(*, round: AdmissionRound, **filters) -> dict[str, int]:
+    apps = application_list_for_round(round=round, **filters).order_by()
+    return dict(apps.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+
+def applications_in_catchments(*, application_ids: list[int], school_year: int) -> set[tuple]:
+    """(application id, school id) pairs where the residence pin lies in the school's current
+    catchment for the school year: one spatial join in PostGIS (GiST index on catchments)."""
+    if not application_ids:
+        return set()
+    sql = """
+        SELECT a.id, c.school_id
+        FROM admissions_application a
+        JOIN geo_catchment c
+          ON c.school_year = %(year)s AND c.is_current
+         AND ST_Intersects(c.geom, a.residence_point::geometry)
+        WHERE a.id = ANY(%(ids)s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"year": school_year, "ids": application_ids})
+        return {(a, s) for a, s in cursor.fetchall()}
+
+
+def run_list(*, round: AdmissionRound) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.filter(round=round).select_related("created_by")
+
+
+def run_published(*, round: AdmissionRound, stage: str = "main") -> AllocationRun | None:
+    return AllocationRun.objects.filter(
+        round=round, stage=stage, status=RunStatus.PUBLISHED
+    ).first()
+
+
+def placement_for_application(*, application: Application) -> Placement | None:
+    """The placement from the latest published run that includes the application."""
+    return (
+        Placement.objects.filter(application=application, run__status=RunStatus.PUBLISHED)
+        .select_related("school", "run")
+        .order_by("-run__published_at")
+        .first()
+    )
+
+
+def offer_current(*, application: Application) -> Offer | None:
+    return (
+        Offer.objects.filter(application=application)
+        .select_related("school")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def previous_round_cutoffs(*, round: AdmissionRound) -> dict[int, float]:
+    """Last round's cutoff distance per school (metres of the farthest child admitted in
+    group 1 or 2 as published), when a published run exists."""
+    previous = (
+        AdmissionRound.objects.filter(school_year__lt=round.school_year)
+        .order_by("-school_year")
+        .first()
+    )
+    if previous is None:
+        return {}
+    run = run_published(round=previous)
+    if run is None:
+        return {}
+    cutoffs = run.statistics.get("cutoff_distance_m", {})
+    return {int(k): float(v) for k, v in cutoffs.items()}
+
+
+def applications_verified_for_allocation(*, round: AdmissionRound) -> QuerySet[Application]:
+    return Application.objects.filter(round=round, status=ApplicationStatus.VERIFIED).order_by(
+        "tracking_code"
+    )

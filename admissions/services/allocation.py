@@ -1,0 +1,348 @@
+"""Allocation runs: compute (dry run) → review → publish (creates offers); second round."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gis.selectors import school_points
+from portal.core.exceptions import Conflict
+
+from .. import engine, explain
+from ..constants import ApplicationStatus, OfferStatus, RoundStatus, RunStage, RunStatus
+from ..exceptions import CheckFailed, RunNotReady
+from ..models import (
+    NO_CATEGORY_RANK,
+    AdmissionRound,
+    AllocationRun,
+    Offer,
+    Placement,
+    PriorityCategory,
+)
+from ..selectors import applications_in_catchments, round_school_list
+from .applications import application_transition
+
+
+def _progress(run: AllocationRun, percent: int, message: str) -> None:
+    """Committed immediately (the service runs outside one big transaction) so the committee
+    page can poll it while the run is going."""
+    AllocationRun.objects.filter(pk=run.pk).update(progress=percent, progress_message=message)
+    run.progress, run.progress_message = percent, message
+
+
+@transaction.atomic
+def round_close(*, round: AdmissionRound) -> AdmissionRound:
+    locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
+    if locked.status != RoundStatus.OPEN:
+        raise Conflict(_("The round is not open."), field="status")
+    locked.status = RoundStatus.CLOSED
+    locked.closes_at = min(locked.closes_at, timezone.now())
+    if locked.closes_at <= locked.opens_at:
+        locked.opens_at = locked.closes_at - timezone.timedelta(seconds=1)
+    locked.save(update_fields=["status", "closes_at", "opens_at", "updated_at"])
+    return locked
+
+
+def allocation_run_create(
+    *, round: AdmissionRound, mechanism: str, seed: int, actor=None, stage: str = RunStage.MAIN
+) -> AllocationRun:
+    if round.status == RoundStatus.OPEN:
+        raise Conflict(_("Close the application window before allocating."), field="round")
+    if stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
+        raise Conflict(_("The main round is already published."), field="round")
+    return AllocationRun.objects.create(
+        round=round, mechanism=mechanism, seed=seed, stage=stage, created_by=actor
+    )
+
+
+def _load_children(round: AdmissionRound, stage: str):
+    status = ApplicationStatus.VERIFIED if stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
+    sql = """
+        SELECT a.id, a.tracking_code, ST_X(a.residence_point::geometry),
+               ST_Y(a.residence_point::geometry), COALESCE(pc.rank, %(none)s)
+        FROM admissions_application a
+        LEFT JOIN admissions_prioritycategory pc ON pc.id = a.priority_category_id
+        WHERE a.round_id = %(round)s AND a.status = %(status)s
+        ORDER BY a.tracking_code
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"round": round.pk, "status": status, "none": NO_CATEGORY_RANK})
+        rows = cursor.fetchall()
+        ids = [r[0] for r in rows]
+        cursor.execute(
+            """SELECT application_id, school_id FROM admissions_applicationchoice
+               WHERE application_id = ANY(%s) ORDER BY application_id, rank""",
+            [ids],
+        )
+        choice_rows = cursor.fetchall()
+    return rows, choice_rows
+
+
+def _capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
+    if stage == RunStage.MAIN:
+        return seats
+    taken = dict(
+        Offer.objects.filter(
+            application__round=round, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
+        )
+        .values_list("school_id")
+        .annotate(n=models_count())
+        .values_list("school_id", "n")
+    )
+    return {s: max(0, n - taken.get(s, 0)) for s, n in seats.items()}
+
+
+def models_count():
+    from django.db.models import Count
+
+    return Count("pk")
+
+
+def allocation_run_execute(
+    *, run: AllocationRun, progress: Callable[[int, str], None] | None = None
+) -> AllocationRun:
+    """Compute a run: bulk distances (KD-tree + geodesic), catchment membership in one spatial
+    join, DA in the engine, the engine's independent checker, statistics and an explanation
+    for every child. Leaves the run as a dry run (or failed)."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def step(percent: int, message: str) -> None:
+        _progress(run, percent, message)
+        if progress:
+            progress(percent, message)
+
+    AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    run.status = RunStatus.RUNNING
+    try:
+        round = run.round
+        step(5, "loading applications")
+        t = time.perf_counter()
+        rows, choice_rows = _load_children(round, run.stage)
+        round_schools = list(round_school_list(round=round))
+        seats = _capacity_left(round, {rs.school_id: rs.seats for rs in round_schools}, run.stage)
+        ids, lons, lats = school_points(school_ids=list(seats))
+        order = np.argsort(ids)
+        ids, lons, lats = ids[order], lons[order], lats[order]
+        school_index = {int(pk): i for i, pk in enumerate(ids)}
+        schools = engine.SchoolArrays(
+            ids=[str(pk) for pk in ids.tolist()],
+            capacity=np.array([seats[int(pk)] for pk in ids.tolist()], dtype=np.int64),
+            lon=lons,
+            lat=lats,
+        )
+        app_ids = np.array([r[0] for r in rows], dtype=np.int64)
+        child_pos = {int(a): i for i, a in enumerate(app_ids.tolist())}
+        timings["load_s"] = round_s(time.perf_counter() - t)
+
+        step(20, "building ranked lists")
+        t = time.perf_counter()
+        children = engine.ChildArrays(
+            ids=[r[1] for r in rows],
+            lon=np.array([r[2] for r in rows], dtype=np.float64),
+            lat=np.array([r[3] for r in rows], dtype=np.float64),
+            category_rank=np.array([r[4] for r in rows], dtype=np.int64),
+            choice_ptr=np.zeros(len(rows) + 1, dtype=np.int64),
+            choice_school=np.zeros(0, dtype=np.int64),
+        )
+        if run.mechanism == "nearest" or run.stage == RunStage.SECOND:
+            ptr, choice_school = engine.nearest_lists(
+                children, schools, max_distance_m=round.max_distance_m
+            )
+        else:
+            choice_app = np.array([child_pos[a] for a, _ in choice_rows], dtype=np.int64)
+            choice_school = np.array(
+                [school_index.get(s, -1) for _, s in choice_rows], dtype=np.int64
+            )
+            keep = choice_school >= 0  # schools without seats in this round are skipped
+            choice_app, choice_school = choice_app[keep], choice_school[keep]
+            ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(choice_app, minlength=len(rows)), out=ptr[1:])
+        children.choice_ptr, children.choice_school = ptr, choice_school
+        pair_child = np.repeat(np.arange(len(rows)), np.diff(ptr))
+        in_catchment_set = applications_in_catchments(
+            application_ids=app_ids.tolist(), school_year=round.school_year
+        )
+        pair_app = app_ids[pair_child]
+        pair_school_pk = ids[choice_school] if choice_school.size else np.zeros(0, np.int64)
+        # Membership as one vectorised lookup on combined (application, school) keys.
+        known = np.array([a * 2**24 + s for a, s in in_catchment_set], dtype=np.int64)
+        catchment_pairs = np.isin(pair_app * 2**24 + pair_school_pk, known)
+        instance = engine.build_instance(
+            children,
+            schools,
+            catchment_pairs=catchment_pairs,
+            seed=run.seed,
+            mechanism=run.mechanism,
+            max_distance_m=round.max_distance_m,
+        )
+        timings["build_s"] = round_s(time.perf_counter() - t)
+
+        step(45, "solving")
+        t = time.perf_counter()
+        result, violations = engine.solve_and_check(instance)
+        timings["solve_and_check_s"] = round_s(time.perf_counter() - t)
+        stats = engine.statistics(result)
+        stats["cutoff_distance_m"] = {
+            int(k): v for k, v in stats["cutoff_distance_m"].items()
+        }  # keyed by school pk
+
+        step(70, "writing explanations")
+        t = time.perf_counter()
+        names = {str(rs.school_id): rs.school.name for rs in round_schools}
+        categories = list(
+            PriorityCategory.objects.filter(round=round).values_list("rank", "label_vi", "label_en")
+        )
+        ranks = explain.assigned_rank(result)
+        placements = []
+        for c in range(instance.n_children):
+            data = explain.explanation_data(result, c)
+            text_vi, text_en = explain.render_both(data, names, categories)
+            school = int(result.assignment[c])
+            pair = int(result.assigned_pair[c])
+            placements.append(
+                Placement(
+                    run=run,
+                    application_id=int(app_ids[c]),
+                    school_id=int(ids[school]) if school >= 0 else None,
+                    choice_rank=int(ranks[c]) if ranks[c] > 0 else None,
+                    distance_m=float(instance.distance_m[pair]) if pair >= 0 else None,
+                    in_catchment=bool(catchment_pairs[pair]) if pair >= 0 else False,
+                    lottery=float(instance.lottery[instance.choice_ptr[c]])
+                    if instance.list_length[c]
+                    else 0.0,
+                    explanation_vi=text_vi,
+                    explanation_en=text_en,
+                    explanation=data,
+                )
+            )
+        timings["explain_s"] = round_s(time.perf_counter() - t)
+        step(90, "saving")
+        with transaction.atomic():
+            Placement.objects.filter(run=run).delete()
+            Placement.objects.bulk_create(placements, batch_size=2000)
+            run.policy = {
+                "mechanism": run.mechanism,
+                "stage": run.stage,
+                "priority": ["group (1 = in catchment)", "category rank", "distance_m"],
+                "tie_break": "lottery_single(seed) over tracking codes",
+                "max_distance_m": round.max_distance_m,
+                "class_size_norm": round.class_size_norm,
+                "categories": [
+                    {"rank": r, "label_vi": vi, "label_en": en} for r, vi, en in categories
+                ],
+                "distance": "WGS 84 geodesic, straight line",
+            }
+            run.input_sha256 = result.input_sha256
+            run.result_sha256 = result.result_sha256
+            run.statistics = stats
+            run.check_passed = not violations
+            run.violations = [
+                {"kind": v.kind, "message": v.message, "child": v.child_id, "school": v.school_id}
+                for v in violations
+            ]
+            timings["total_s"] = round_s(time.perf_counter() - started)
+            run.timings = timings
+            run.status = RunStatus.DRY_RUN
+            run.progress = 100
+            run.progress_message = "done"
+            run.finished_at = timezone.now()
+            run.save()
+            if run.stage == RunStage.MAIN:
+                AdmissionRound.objects.filter(pk=round.pk, status=RoundStatus.CLOSED).update(
+                    status=RoundStatus.ALLOCATED
+                )
+    except Exception as exc:
+        AllocationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+def round_s(seconds: float) -> float:
+    return round(seconds, 3)
+
+
+@transaction.atomic
+def allocation_run_review(*, run: AllocationRun, actor) -> AllocationRun:
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.DRY_RUN:
+        raise RunNotReady(_("Only a finished dry run can be marked as reviewed."), field="status")
+    run.status = RunStatus.REVIEWED
+    run.reviewed_by = actor
+    run.save(update_fields=["status", "reviewed_by"])
+    return run
+
+
+@transaction.atomic
+def allocation_run_publish(*, run: AllocationRun, actor) -> AllocationRun:
+    """Publish a reviewed run whose check passed: offers for placed children (verified →
+    offered), the others go to the waiting list. A failing check blocks publication."""
+    run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
+    if run.check_passed is not True:
+        raise CheckFailed(
+            _("The independent check of this run failed; it cannot be published."),
+            field="check_passed",
+        )
+    if run.status != RunStatus.REVIEWED:
+        raise RunNotReady(_("Review the run before publishing it."), field="status")
+    round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
+    from_status = (
+        ApplicationStatus.VERIFIED if run.stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
+    )
+    placements = Placement.objects.filter(run=run).select_related("application")
+    for placement in placements:
+        application = placement.application
+        if application.status != from_status:
+            continue  # withdrawn meanwhile
+        if placement.school_id:
+            Offer.objects.create(
+                application=application,
+                run=run,
+                school_id=placement.school_id,
+                deadline=round.offer_response_deadline,
+                from_waitlist=run.stage != RunStage.MAIN,
+            )
+            application_transition(
+                application=application, to=ApplicationStatus.OFFERED, actor=None
+            )
+        elif run.stage == RunStage.MAIN:
+            application_transition(
+                application=application, to=ApplicationStatus.WAITLISTED, actor=None
+            )
+    run.status = RunStatus.PUBLISHED
+    run.published_by = actor
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_by", "published_at"])
+    round.status = RoundStatus.PUBLISHED
+    round.save(update_fields=["status", "updated_at"])
+    return run
+
+
+def allocation_run_compare(*, a: AllocationRun, b: AllocationRun) -> dict:
+    keys = [
+        "children",
+        "placed",
+        "placed_first_choice",
+        "placed_top3",
+        "unplaced",
+        "distance_mean_m",
+        "distance_median_m",
+        "distance_p95_m",
+        "envy_pairs",
+    ]
+    moved = 0
+    if a.pk != b.pk:
+        pa = dict(Placement.objects.filter(run=a).values_list("application_id", "school_id"))
+        pb = dict(Placement.objects.filter(run=b).values_list("application_id", "school_id"))
+        moved = sum(1 for k, v in pa.items() if k in pb and pb[k] != v)
+    return {
+        "rows": [(k, a.statistics.get(k), b.statistics.get(k)) for k in keys],
+        "children_moved": moved,
+    }

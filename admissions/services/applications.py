@@ -1,0 +1,453 @@
+"""Writes for applications: drafts, submission, the one status-transition service, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.phone import normalize_vn_mobile
+from gis import selectors as gis_selectors
+from gis.geometry import make_point
+from portal.core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
+
+from .. import workflow
+from ..constants import (
+    EDITABLE_STATUSES,
+    Actor,
+    ApplicationStatus,
+    Gender,
+    LateEntryReason,
+    Relationship,
+    ResidenceType,
+)
+from ..exceptions import ApplicationInvalid, DuplicateApplication, WindowClosed
+from ..models import (
+    AdmissionRound,
+    Application,
+    ApplicationChoice,
+    ApplicationStatusChange,
+    Evidence,
+    PriorityCategory,
+    RoundSchool,
+)
+from ..personal_id import birth_year_from_id, id_problems
+from .notify import application_notify_status
+
+
+@dataclass
+class ApplicationInput:
+    child_full_name: str
+    child_dob: dt.date
+    child_gender: str
+    child_personal_id: str
+    guardian_full_name: str
+    guardian_personal_id: str
+    guardian_phone: str
+    guardian_relationship: str
+    address_text: str
+    lat: float
+    lon: float
+    residence_type: str
+    choices: list[int] = field(default_factory=list)
+    late_entry_reason: str = ""
+    ward_code: str = ""
+    priority_category: str = ""
+    consent: bool = False
+    is_synthetic: bool = False
+
+
+@dataclass
+class CleanedApplication:
+    values: dict
+    choices: list[int]
+
+
+MAX_LATE_YEARS = 3
+ADULT_AGE = 18
+
+
+def application_validate(
+    *, round: AdmissionRound, data: ApplicationInput, for_submit: bool
+) -> CleanedApplication:
+    """Check every field; raise ApplicationInvalid with one or more messages per field."""
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for name in ("child_full_name", "guardian_full_name", "address_text"):
+        if not (getattr(data, name) or "").strip():
+            err(name, _("This field is required."))
+    if data.child_gender not in Gender.values:
+        err("child_gender", _("Choose a gender."))
+    if data.guardian_relationship not in Relationship.values:
+        err("guardian_relationship", _("Choose the relationship to the child."))
+    if data.residence_type not in ResidenceType.values:
+        err("residence_type", _("Choose the residence type."))
+    if data.late_entry_reason and data.late_entry_reason not in LateEntryReason.values:
+        err("late_entry_reason", _("Choose a reason from the list."))
+
+    # Age rule (Circular 28/2020 Art. 33): born in Y−6; up to 3 years later with a legal reason.
+    born = data.child_dob.year if data.child_dob else None
+    if born is None:
+        err("child_dob", _("This field is required."))
+    elif born > round.birth_year:
+        err(
+            "child_dob",
+            _(
+                "Children born after %(year)s cannot enter grade 1 in %(sy)s: "
+                "early entry is not allowed."
+            )
+            % {"year": round.birth_year, "sy": round.school_year},
+        )
+    elif born < round.birth_year - MAX_LATE_YEARS:
+        err(
+            "child_dob",
+            _(
+                "Children born before %(year)s are more than three years older than the "
+                "prescribed age; the commune education office decides such cases."
+            )
+            % {"year": round.birth_year - MAX_LATE_YEARS},
+        )
+    elif born < round.birth_year and not data.late_entry_reason:
+        err(
+            "late_entry_reason",
+            _("A child born in %(born)s enters late: choose the legal reason.") % {"born": born},
+        )
+    child_id = (data.child_personal_id or "").strip()
+    for problem in id_problems(
+        child_id, birth_year=born, female=data.child_gender == Gender.FEMALE
+    ):
+        err("child_personal_id", problem)
+    guardian_id = (data.guardian_personal_id or "").strip()
+    problems = id_problems(guardian_id)
+    for problem in problems:
+        err("guardian_personal_id", problem)
+    if not problems:
+        g_born = birth_year_from_id(guardian_id)
+        if g_born is None or round.school_year - g_born < ADULT_AGE:
+            err("guardian_personal_id", _("The guardian must be an adult (18 or older)."))
+    if guardian_id and guardian_id == child_id:
+        err("guardian_personal_id", _("The guardian's ID must differ from the child's."))
+    phone = normalize_vn_mobile(data.guardian_phone or "")
+    if not phone:
+        err("guardian_phone", _("This is not a Vietnamese mobile number (e.g. 0912345678)."))
+
+    # Residence pin: inside the covered area; the ward is computed from it.
+    ward = ward_typed = None
+    try:
+        point = make_point(lon=data.lon, lat=data.lat)
+    except (TypeError, ValueError):
+        point = None
+        err("location", _("Place the pin of your residence on the map."))
+    if point is not None:
+        ward = gis_selectors.admin_unit_containing(point=point)
+        if ward is None:
+            err("location", _("The pin lies outside Ho Chi Minh City, the area of this portal."))
+    if data.ward_code:
+        ward_typed = gis_selectors.admin_unit_list().filter(code=data.ward_code).first()
+        if ward_typed is None:
+            err("ward_code", _("Unknown ward or commune."))
+
+    category = None
+    if data.priority_category:
+        category = PriorityCategory.objects.filter(round=round, code=data.priority_category).first()
+        if category is None:
+            err("priority_category", _("Unknown priority category."))
+
+    choices = [int(c) for c in data.choices if c not in (None, "")]
+    if not choices:
+        err("choices", _("Rank at least one school."))
+    elif len(choices) > settings.ADMISSIONS_MAX_CHOICES:
+        err("choices", _("Rank at most %(n)s schools.") % {"n": settings.ADMISSIONS_MAX_CHOICES})
+    elif len(set(choices)) != len(choices):
+        err("choices", _("Each school may appear only once."))
+    else:
+        known = set(
+            RoundSchool.objects.filter(round=round, school_id__in=choices).values_list(
+                "school_id", flat=True
+            )
+        )
+        if set(choices) - known:
+            err("choices", _("A chosen school takes no grade-1 pupils in this round."))
+    if for_submit and not data.consent:
+        err("consent", _("Consent to the processing of personal data is required to submit."))
+    if errors:
+        raise ApplicationInvalid(errors)
+    return CleanedApplication(
+        values={
+            "child_full_name": data.child_full_name.strip(),
+            "child_dob": data.child_dob,
+            "child_gender": data.child_gender,
+            "child_personal_id": child_id,
+            "late_entry_reason": data.late_entry_reason if born != round.birth_year else "",
+            "guardian_full_name": data.guardian_full_name.strip(),
+            "guardian_personal_id": guardian_id,
+            "guardian_phone": phone,
+            "guardian_relationship": data.guardian_relationship,
+            "address_text": data.address_text.strip(),
+            "residence_point": point,
+            "ward": ward,
+            "ward_typed": ward_typed,
+            "ward_mismatch": bool(ward_typed and ward and ward_typed.pk != ward.pk),
+            "residence_type": data.residence_type,
+            "priority_category": category,
+            "is_synthetic": data.is_synthetic,
+        },
+        choices=choices,
+    )
+
+
+def round_window_open(round: AdmissionRound, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return round.opens_at <= now < round.closes_at and round.status == "open"
+
+
+def _require_window(round: AdmissionRound) -> None:
+    if not round_window_open(round):
+        raise WindowClosed(_("The application window of this round is closed."))
+
+
+def _next_tracking_code(round: AdmissionRound) -> str:
+    locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
+    locked.tracking_counter += 1
+    locked.save(update_fields=["tracking_counter"])
+    return f"ADM-{round.school_year}-{locked.tracking_counter:06d}"
+
+
+def _save_choices(application: Application, choices: list[int]) -> None:
+    application.choices.all().delete()
+    ApplicationChoice.objects.bulk_create(
+        ApplicationChoice(application=application, rank=i, school_id=s)
+        for i, s in enumerate(choices, start=1)
+    )
+
+
+def _record_consent(application: Application, actor) -> None:
+    application.consent_version = settings.ADMISSIONS_CONSENT_VERSION
+    application.consented_at = timezone.now()
+    application.consented_by = actor
+
+
+def application_create(
+    *, round: AdmissionRound, applicant, data: ApplicationInput, submit: bool = False
+) -> tuple[Application, bool]:
+    """Create a draft (and submit it when `submit`). Returns (application, created).
+
+    One active application per child per round is enforced by a partial unique constraint;
+    when it fires, the existing application is returned to its own applicant (idempotent
+    double submit) and anyone else gets a conflict."""
+    _require_window(round)
+    cleaned = application_validate(round=round, data=data, for_submit=submit)
+    try:
+        with transaction.atomic():
+            application = Application(
+                round=round,
+                applicant=applicant,
+                tracking_code=_next_tracking_code(round),
+                **cleaned.values,
+            )
+            if submit:
+                _record_consent(application, applicant)
+            application.save()
+            _save_choices(application, cleaned.choices)
+            ApplicationStatusChange.objects.create(
+                application=application,
+                from_status="",
+                to_status=ApplicationStatus.DRAFT,
+                actor=applicant,
+                actor_role=Actor.PARENT,
+            )
+            if submit:
+                application_transition(
+                    application=application, to=ApplicationStatus.SUBMITTED, actor=applicant
+                )
+    except IntegrityError as exc:
+        if "one_active_application_per_child_per_round" not in str(exc):
+            raise
+        existing = (
+            Application.objects.filter(
+                round=round, child_personal_id=cleaned.values["child_personal_id"]
+            )
+            .exclude(status=ApplicationStatus.WITHDRAWN)
+            .first()
+        )
+        if existing is not None and existing.applicant_id == getattr(applicant, "pk", None):
+            return existing, False
+        raise DuplicateApplication(
+            _("This child already has an application in this round."), field="child_personal_id"
+        ) from exc
+    return application, True
+
+
+@transaction.atomic
+def application_update(*, application: Application, actor, data: ApplicationInput) -> Application:
+    """Edit a draft or an application sent back for correction, while the window is open."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise NotFound(_("No such application."))
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionNotAllowed(_("This application can no longer be edited."))
+    if application.status == ApplicationStatus.DRAFT:
+        _require_window(application.round)
+    cleaned = application_validate(round=application.round, data=data, for_submit=False)
+    for key, value in cleaned.values.items():
+        setattr(application, key, value)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        raise DuplicateApplication(
+            _("This child already has an application in this round."), field="child_personal_id"
+        ) from exc
+    _save_choices(application, cleaned.choices)
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor, consent: bool) -> Application:
+    """Draft → submitted, or correction_requested → resubmitted, recording consent."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status == ApplicationStatus.DRAFT:
+        _require_window(application.round)
+        target = ApplicationStatus.SUBMITTED
+    elif application.status == ApplicationStatus.CORRECTION_REQUESTED:
+        target = ApplicationStatus.RESUBMITTED
+    else:
+        return application  # already submitted: idempotent
+    if not consent:
+        raise InvalidInput(
+            _("Consent to the processing of personal data is required to submit."),
+            field="consent",
+        )
+    _record_consent(application, actor)
+    application.save(update_fields=["consent_version", "consented_at", "consented_by"])
+    return application_transition(application=application, to=target, actor=actor)
+
+
+def actor_roles(application: Application, actor) -> set[str]:
+    if actor is None:
+        return {Actor.SYSTEM}
+    roles = set()
+    if application.applicant_id and actor.pk == application.applicant_id:
+        roles.add(Actor.PARENT)
+    if actor.is_active and actor.is_staff and actor.has_perm("admissions.review_application"):
+        roles.add(Actor.STAFF)
+    return roles
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, to: str, actor, note: str = ""
+) -> Application:
+    """The only code that changes an application's status.
+
+    Locks the row, checks the transition table for the actor's role (parent / staff /
+    system when `actor` is None), writes the append-only history row and notifies the
+    family after commit."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    from_status = locked.status
+    allowed = workflow.allowed_actors(from_status, to) & actor_roles(locked, actor)
+    if not allowed:
+        raise TransitionNotAllowed(
+            _("Moving from %(a)s to %(b)s is not allowed for you.") % {"a": from_status, "b": to},
+            field="status",
+        )
+    note = (note or "").strip()
+    if workflow.note_required(from_status, to) and not note:
+        raise InvalidInput(_("Give a reason: it is shown to the family."), field="note")
+    role = sorted(allowed)[0]
+    locked.status = to
+    update = ["status", "updated_at"]
+    if note:
+        locked.last_note = note
+        update.append("last_note")
+    if to == ApplicationStatus.SUBMITTED:
+        locked.submitted_at = timezone.now()
+        update.append("submitted_at")
+    locked.save(update_fields=update)
+    ApplicationStatusChange.objects.create(
+        application=locked,
+        from_status=from_status,
+        to_status=to,
+        actor=actor,
+        actor_role=role,
+        note=note,
+    )
+    pk = locked.pk
+    transaction.on_commit(lambda: application_notify_status(application_id=pk, status=to))
+    application.status = to
+    application.last_note = locked.last_note
+    return locked
+
+
+def application_bulk_verify(*, application_ids: list[int], actor) -> int:
+    """Verify several applications, each in its own transaction; returns how many moved."""
+    done = 0
+    for application in Application.objects.filter(pk__in=application_ids).order_by("pk"):
+        try:
+            application_transition(
+                application=application, to=ApplicationStatus.VERIFIED, actor=actor
+            )
+        except TransitionNotAllowed:
+            continue
+        done += 1
+    return done
+
+
+# Evidence: content sniffed from the first bytes, never trusted from the browser.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for magic, content_type in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@transaction.atomic
+def evidence_add(*, application: Application, kind: str, upload, actor) -> Evidence:
+    if application.applicant_id != actor.pk:
+        raise NotFound(_("No such application."))
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionNotAllowed(_("Evidence can only be added while the form is editable."))
+    if upload.size > settings.ADMISSIONS_EVIDENCE_MAX_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": settings.ADMISSIONS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            field="evidence",
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise InvalidInput(_("Upload a PDF, JPEG, PNG or WebP file."), field="evidence")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        application=application,
+        kind=kind,
+        original_name=(upload.name or "evidence")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{evidence.uuid}", upload, save=False)
+    evidence.save()
+    return evidence
