@@ -16,10 +16,7 @@ setup-browser:
 	scripts/bootstrap.sh --browser
 
 data: setup
-	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) compilemessages -v0 --ignore=.venv
-	$(MANAGE) load_hcmc_data --if-changed
-	$(MANAGE) ensure_demo_admin
+	$(MANAGE) setup_portal
 
 run: data
 	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"

@@ -37,8 +37,9 @@ def test_saving_a_catchment_creates_a_new_current_version():
     lon, lat = school.location.x, school.location.y
     square = shapely.box(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
     first = catchment_save_version(school=school, school_year=2032, geom=from_shapely(square))
-    second = catchment_save_version(school=school, school_year=2032,
-                                    geom=from_shapely(square.buffer(0.005)))
+    second = catchment_save_version(
+        school=school, school_year=2032, geom=from_shapely(square.buffer(0.005))
+    )
     first.refresh_from_db()
     assert (first.version, first.is_current) == (1, False)
     assert (second.version, second.is_current) == (2, True)
@@ -51,5 +52,10 @@ def test_database_refuses_two_current_versions():
     geom = shapely.box(106.6, 10.7, 106.61, 10.71)
     catchment_save_version(school=school, school_year=2033, geom=from_shapely(geom))
     with pytest.raises(IntegrityError):
-        Catchment.objects.create(school=school, school_year=2033, version=5, is_current=True,
-                                 geom=as_multipolygon(from_shapely(geom)))
+        Catchment.objects.create(
+            school=school,
+            school_year=2033,
+            version=5,
+            is_current=True,
+            geom=as_multipolygon(from_shapely(geom)),
+        )

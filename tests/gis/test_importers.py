@@ -33,7 +33,9 @@ def vintage():
 def write_units(path, geoms, names=("Phường Thử A", "Phường Thử B"), crs="EPSG:4326"):
     frame = gpd.GeoDataFrame(
         {"code": [f"9000{i}" for i in range(len(geoms))], "name": list(names)[: len(geoms)]},
-        geometry=list(geoms), crs="EPSG:4326").to_crs(crs)
+        geometry=list(geoms),
+        crs="EPSG:4326",
+    ).to_crs(crs)
     frame.to_file(path, driver="GeoJSON")
     return path
 
@@ -52,11 +54,17 @@ def test_good_geojson_creates_then_reimport_is_unchanged(tmp_path, vintage):
 
 
 def test_changed_geometry_is_an_update(tmp_path, vintage):
-    import_admin_units(path=write_units(tmp_path / "a.geojson", [SQUARE_A, SQUARE_B]),
-                       vintage=vintage, columns=AdminUnitColumns())
+    import_admin_units(
+        path=write_units(tmp_path / "a.geojson", [SQUARE_A, SQUARE_B]),
+        vintage=vintage,
+        columns=AdminUnitColumns(),
+    )
     moved = shapely.affinity.translate(SQUARE_B, xoff=0.001)
-    summary = import_admin_units(path=write_units(tmp_path / "b.geojson", [SQUARE_A, moved]),
-                                 vintage=vintage, columns=AdminUnitColumns())
+    summary = import_admin_units(
+        path=write_units(tmp_path / "b.geojson", [SQUARE_A, moved]),
+        vintage=vintage,
+        columns=AdminUnitColumns(),
+    )
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
 
 
@@ -75,8 +83,9 @@ def test_vn2000_zipped_shapefile_is_transformed_to_wgs84(tmp_path, vintage, crs)
     stored = AdminUnit.objects.get(vintage=vintage, code="90000").geom
     geod = Geod(ellps="WGS84")
     # Every corner comes back within a few centimetres of where it started.
-    for (x0, y0), (x1, y1) in zip(SQUARE_A.exterior.coords, stored[0].exterior_ring.coords,
-                                  strict=False):
+    for (x0, y0), (x1, y1) in zip(
+        SQUARE_A.exterior.coords, stored[0].exterior_ring.coords, strict=False
+    ):
         _, _, metres = geod.inv(x0, y0, x1, y1)
         assert metres < 0.05
 
@@ -86,10 +95,19 @@ def test_csv_with_vn2000_coordinates_and_crs_alias(tmp_path):
     lon, lat = 106.7009, 10.7769  # Nguyễn Huệ, in Phường Sài Gòn since 2025
     point = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs("EPSG:9210")[0]
     assert point.x > 500_000  # metres, not degrees
-    pd.DataFrame({"code": ["T1"], "name": ["Trường Tiểu học Thử"], "x": [point.x],
-                  "y": [point.y]}).to_csv(tmp_path / "s.csv", index=False)
-    call_command("import_schools", str(tmp_path / "s.csv"), "--crs", "vn2000-hcmc",
-                 "--level", "primary", "--code-prefix", "TEST-")
+    pd.DataFrame(
+        {"code": ["T1"], "name": ["Trường Tiểu học Thử"], "x": [point.x], "y": [point.y]}
+    ).to_csv(tmp_path / "s.csv", index=False)
+    call_command(
+        "import_schools",
+        str(tmp_path / "s.csv"),
+        "--crs",
+        "vn2000-hcmc",
+        "--level",
+        "primary",
+        "--code-prefix",
+        "TEST-",
+    )
     school = School.objects.get(code="TEST-T1")
     _, _, metres = Geod(ellps="WGS84").inv(lon, lat, school.location.x, school.location.y)
     assert metres < 0.05
@@ -129,8 +147,9 @@ def test_strict_mode_changes_nothing_when_a_row_is_rejected(tmp_path, vintage):
 def test_missing_columns_are_named_and_nothing_changes(tmp_path, vintage):
     path = write_units(tmp_path / "units.geojson", [SQUARE_A])
     with pytest.raises(ImportFileError) as excinfo:
-        import_admin_units(path=path, vintage=vintage,
-                           columns=AdminUnitColumns(code="ma_xa", name="ten_xa"))
+        import_admin_units(
+            path=path, vintage=vintage, columns=AdminUnitColumns(code="ma_xa", name="ten_xa")
+        )
     assert "missing required column(s): ma_xa, ten_xa" in excinfo.value.message
     assert not AdminUnit.objects.filter(vintage=vintage).exists()
 
@@ -143,23 +162,31 @@ def test_command_reports_missing_columns_as_a_command_error(tmp_path, vintage):
 
 def test_dry_run_saves_nothing(tmp_path, vintage):
     path = write_units(tmp_path / "units.geojson", [SQUARE_A, SQUARE_B])
-    summary = import_admin_units(path=path, vintage=vintage, columns=AdminUnitColumns(),
-                                 dry_run=True)
+    summary = import_admin_units(
+        path=path, vintage=vintage, columns=AdminUnitColumns(), dry_run=True
+    )
     assert summary.created == 2 and summary.dry_run
     assert not AdminUnit.objects.filter(vintage=vintage).exists()
 
 
 def test_xlsx_schools_with_lon_lat_and_unknown_positions(tmp_path):
-    frame = pd.DataFrame({
-        "ma_truong": ["X1", "X2"],
-        "ten": ["Trường Tiểu học Thử Một", "Trường Tiểu học Chưa Rõ"],
-        "lon": ["106.7009", ""], "lat": ["10.7769", ""],
-    })
+    frame = pd.DataFrame(
+        {
+            "ma_truong": ["X1", "X2"],
+            "ten": ["Trường Tiểu học Thử Một", "Trường Tiểu học Chưa Rõ"],
+            "lon": ["106.7009", ""],
+            "lat": ["10.7769", ""],
+        }
+    )
     path = tmp_path / "schools.xlsx"
     frame.to_excel(path, index=False)
-    summary = import_schools(path=path, vintage=AdminUnit.objects.get(code="79").vintage,
-                             columns=SchoolColumns(code="ma_truong", name="ten"),
-                             level="primary", code_prefix="XL-")
+    summary = import_schools(
+        path=path,
+        vintage=AdminUnit.objects.get(code="79").vintage,
+        columns=SchoolColumns(code="ma_truong", name="ten"),
+        level="primary",
+        code_prefix="XL-",
+    )
     assert summary.created == 2
     located = School.objects.get(code="XL-X1")
     unknown = School.objects.get(code="XL-X2")

@@ -31,7 +31,8 @@ def test_2019_vintage_has_24_districts_and_322_wards_with_census_population():
     assert wards.count() == 322
     assert wards.filter(population__isnull=True).count() == 0
     assert sum(wards.values_list("population", flat=True)) == sum(
-        units.filter(level="district").values_list("population", flat=True))
+        units.filter(level="district").values_list("population", flat=True)
+    )
 
 
 def test_codes_are_reused_across_vintages():

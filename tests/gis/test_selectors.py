@@ -12,11 +12,14 @@ pytestmark = pytest.mark.django_db
 GEOD = Geod(ellps="WGS84")
 
 
-@pytest.mark.parametrize(("lon", "lat"), [
-    (106.7009, 10.7769),   # Phường Sài Gòn, city centre
-    (106.7300, 10.6700),   # Xã Nhà Bè / Hiệp Phước area, few schools nearby
-    (106.6000, 10.8500),   # north-west
-])
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [
+        (106.7009, 10.7769),  # Phường Sài Gòn, city centre
+        (106.7300, 10.6700),  # Xã Nhà Bè / Hiệp Phước area, few schools nearby
+        (106.6000, 10.8500),  # north-west
+    ],
+)
 def test_nearest_schools_match_an_independent_geodesic_computation(lon, lat):
     point = make_point(lon=lon, lat=lat)
     got = school_nearest(point=point, k=10)
@@ -43,8 +46,9 @@ def test_nearest_respects_k_and_level():
 def test_ward_containing_a_point_uses_the_current_vintage():
     ward = admin_unit_containing(point=make_point(lon=106.7256113, lat=10.6578526))
     assert (ward.code, ward.name, ward.vintage.code) == ("27658", "Xã Hiệp Phước", "2025")
-    old = admin_unit_containing(point=make_point(lon=106.7256113, lat=10.6578526),
-                                vintage_code="2019")
+    old = admin_unit_containing(
+        point=make_point(lon=106.7256113, lat=10.6578526), vintage_code="2019"
+    )
     assert old.vintage.code == "2019" and old.parent.name == "Huyện Nhà Bè"
 
 

@@ -112,6 +112,7 @@
       out.innerHTML = `<p><strong>${esc(T.ward)}:</strong> <span id="result-ward">${esc(data.ward.name)}</span><br>` +
         `<strong>${esc(T.catchmentOf)}:</strong> <span id="result-catchment">${catchment}</span></p>` +
         `<h3 style="font-size:.95rem;margin:.3rem 0">${esc(T.nearest)}</h3><ol class="nearest-list">${items}</ol>`;
+      if (window.matchMedia("(max-width: 52rem)").matches) out.scrollIntoView({behavior: "smooth", block: "start"});
     } catch (err) {
       out.innerHTML = `<p class="errorlist">${esc(err.status === 422 ? T.outside : T.error + ": " + err.message)}</p>`;
     }

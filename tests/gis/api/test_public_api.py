@@ -8,9 +8,20 @@ from gis.models import School
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
-SCHOOL_PROPERTIES = {"name", "name_en", "level", "address", "location_source", "ward",
-                     "grade1_classes", "class_size_norm", "grade1_seats", "phone", "website",
-                     "source"}
+SCHOOL_PROPERTIES = {
+    "name",
+    "name_en",
+    "level",
+    "address",
+    "location_source",
+    "ward",
+    "grade1_classes",
+    "class_size_norm",
+    "grade1_seats",
+    "phone",
+    "website",
+    "source",
+}
 
 
 @pytest.fixture
@@ -39,14 +50,16 @@ def test_schools_are_a_paginated_feature_collection(api):
 
 def test_bbox_filter_returns_only_schools_inside(api):
     bbox = (106.68, 10.76, 106.72, 10.80)
-    body = api.get("/api/v1/schools/", {"bbox": ",".join(map(str, bbox)),
-                                        "page_size": 500}).json()
+    body = api.get("/api/v1/schools/", {"bbox": ",".join(map(str, bbox)), "page_size": 500}).json()
     assert body["count"] > 0
     for feature in body["features"]:
         lon, lat = feature["geometry"]["coordinates"]
         assert bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
-    inside = [s for s in School.objects.filter(location__isnull=False)
-              if bbox[0] <= s.location.x <= bbox[2] and bbox[1] <= s.location.y <= bbox[3]]
+    inside = [
+        s
+        for s in School.objects.filter(location__isnull=False)
+        if bbox[0] <= s.location.x <= bbox[2] and bbox[1] <= s.location.y <= bbox[3]
+    ]
     assert body["count"] == len(inside)
 
 
@@ -56,13 +69,16 @@ def test_ward_filter(api):
     assert {f["properties"]["ward"]["name"] for f in body["features"]} == {"Xã Hiệp Phước"}
 
 
-@pytest.mark.parametrize(("params", "param"), [
-    ({"bbox": "1,2,3"}, "bbox"),
-    ({"bbox": "a,b,c,d"}, "bbox"),
-    ({"bbox": "106.8,10.7,106.6,10.9"}, "bbox"),
-    ({"level": "university"}, "level"),
-    ({"ward": "abc"}, "ward"),
-])
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"bbox": "106.8,10.7,106.6,10.9"}, "bbox"),
+        ({"level": "university"}, "level"),
+        ({"ward": "abc"}, "ward"),
+    ],
+)
 def test_school_list_rejects_bad_filters(api, params, param):
     assert_problem(api.get("/api/v1/schools/", params), 400, param)
 
@@ -81,16 +97,19 @@ def test_nearest_returns_distances_that_agree_with_pyproj(api):
     assert distances == sorted(distances)
 
 
-@pytest.mark.parametrize(("params", "param"), [
-    ({"lat": "abc", "lon": "106.7"}, "lat"),
-    ({"lat": "10.7", "lon": "east"}, "lon"),
-    ({"lat": "91", "lon": "106.7"}, "lat"),
-    ({"lat": "10.7", "lon": "-181"}, "lon"),
-    ({"lat": "10.7", "lon": "106.7", "k": "21"}, "k"),
-    ({"lat": "10.7", "lon": "106.7", "k": "0"}, "k"),
-    ({"lat": "10.7", "lon": "106.7", "k": "many"}, "k"),
-    ({"lon": "106.7"}, "lat"),
-])
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"lat": "abc", "lon": "106.7"}, "lat"),
+        ({"lat": "10.7", "lon": "east"}, "lon"),
+        ({"lat": "91", "lon": "106.7"}, "lat"),
+        ({"lat": "10.7", "lon": "-181"}, "lon"),
+        ({"lat": "10.7", "lon": "106.7", "k": "21"}, "k"),
+        ({"lat": "10.7", "lon": "106.7", "k": "0"}, "k"),
+        ({"lat": "10.7", "lon": "106.7", "k": "many"}, "k"),
+        ({"lon": "106.7"}, "lat"),
+    ],
+)
 def test_nearest_rejects_bad_parameters_naming_them(api, params, param):
     body = assert_problem(api.get("/api/v1/schools/nearest/", params), 400, param)
     assert body["detail"].startswith(param)

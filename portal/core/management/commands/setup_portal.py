@@ -1,0 +1,15 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Everything `make run` needs in one process: migrate, compile translations, load the "
+        "real HCMC data when it changed, create the demo admin."
+    )
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
+        call_command("load_hcmc_data", if_changed=True, stdout=self.stdout)
+        call_command("ensure_demo_admin", stdout=self.stdout)
