@@ -84,7 +84,8 @@ VI = {
     "Longitude": "Kinh độ",
     "Count": "Số trường",
     "Search": "Tìm",
-    "School position from OpenStreetMap or a survey": "Vị trí trường theo OpenStreetMap hoặc khảo sát",
+    "School position from OpenStreetMap or a survey":
+        "Vị trí trường theo OpenStreetMap hoặc khảo sát",
     "Demo placement: not the real position": "Vị trí minh họa: không phải vị trí thật",
     "%(n)s school has no known position yet and is not drawn.":
         "%(n)s trường chưa có vị trí nên chưa hiện trên bản đồ.",

@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-
 os.environ["CELERY_BROKER_URL"] = ""
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

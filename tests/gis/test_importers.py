@@ -198,5 +198,5 @@ def test_xlsx_schools_with_lon_lat_and_unknown_positions(tmp_path):
 def test_unsupported_format_is_refused(tmp_path, vintage):
     path = tmp_path / "units.txt"
     path.write_text("nothing")
-    with pytest.raises(ImportFileError, match="unsupported format .txt"):
+    with pytest.raises(ImportFileError, match=r"unsupported format \.txt"):
         import_admin_units(path=path, vintage=vintage, columns=AdminUnitColumns())
