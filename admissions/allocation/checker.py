@@ -354,13 +354,13 @@ def _check_hashes(
     expected_input = expected_input_sha256
     if expected_input is None and not (isinstance(result, Result) and result.source_sha256):
         expected_input = instance.input_sha256
-    if claim.input_sha256 is not None and expected_input is not None:
-        if claim.input_sha256 != expected_input:
-            found.add(
-                "input_hash_mismatch",
-                f"result was computed for input "
-                f"{claim.input_sha256}, this instance is {expected_input}",
-            )
+    known = claim.input_sha256 is not None and expected_input is not None
+    if known and claim.input_sha256 != expected_input:
+        found.add(
+            "input_hash_mismatch",
+            f"result was computed for input {claim.input_sha256}, this instance is "
+            f"{expected_input}",
+        )
     if claim.assignment_for_hash is not None and claim.result_sha256 is not None:
         recomputed = result_sha256(claim.assignment_for_hash, dict(claim.cutoffs or {}))
         if recomputed != claim.result_sha256:

@@ -56,9 +56,11 @@ def read_json(path: str | Path) -> Any:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
     except json.JSONDecodeError as exc:
-        raise InstanceError(f"file {path}", f"invalid JSON ({exc.msg} at line {exc.lineno})")
+        raise InstanceError(
+            f"file {path}", f"invalid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
     except OSError as exc:
-        raise InstanceError(f"file {path}", f"cannot be read ({exc.strerror})")
+        raise InstanceError(f"file {path}", f"cannot be read ({exc.strerror})") from None
 
 
 def _label(value: Any) -> str:

@@ -1,0 +1,147 @@
+"""Command line for audits and independent re-verification.
+
+::
+
+    python -m admissions.allocation solve INSTANCE.json -o RESULT.json [--mechanism da|nearest]
+    python -m admissions.allocation check INSTANCE.json RESULT.json
+
+``solve`` with ``--mechanism da`` (default) reads a DA instance (``instance_io.py``); with
+``--mechanism nearest`` it reads a nearest-first source with child/school ``lon``/``lat``
+and optional ``max_distance_m`` (``nearest.py``). A malformed instance exits with code 2
+and one line on stderr naming the child or school, e.g.
+``child C7: choice "S9" is not a known school``.
+
+``check`` runs the independent checker (and a re-run for the determinism check); it prints
+each violation and exits 1, or prints ``OK`` and exits 0. A result of the nearest mechanism
+(``"mechanism": "nearest"``) is checked against the lists re-derived from coordinates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from admissions.allocation.checker import check
+from admissions.allocation.engine import solve
+from admissions.allocation.errors import InstanceError
+from admissions.allocation.instance_io import (
+    instance_from_dict,
+    is_nearest_document,
+    read_json,
+)
+from admissions.allocation.nearest import build_nearest_instance, nearest_source_from_dict
+
+
+class AssignmentPairs(dict):
+    """A JSON object that remembers repeated keys (to detect a child seated twice)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+def _load_source(data: Any, mechanism: str):
+    if mechanism == "nearest":
+        if not is_nearest_document(data):
+            raise InstanceError(
+                "instance", "--mechanism nearest needs children with lon/lat and no choices"
+            )
+        return nearest_source_from_dict(data)
+    if is_nearest_document(data):
+        raise InstanceError(
+            "instance", "children have coordinates but no choices; use --mechanism nearest"
+        )
+    return instance_from_dict(data)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    source = _load_source(read_json(args.instance), args.mechanism)
+    result = solve(source, args.mechanism)
+    document = result.to_json()
+    text = json.dumps(document, ensure_ascii=False, indent=1 if args.pretty else None)
+    if args.output == "-":
+        print(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        stats = (
+            f"placed {int((result.assignment >= 0).sum())}/{len(result.assignment)}, "
+            f"stable={result.stable}, result_sha256={result.result_sha256}"
+        )
+        print(stats)
+    return 0
+
+
+def _load_result(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh, object_pairs_hook=AssignmentPairs)
+    except json.JSONDecodeError as exc:
+        raise InstanceError(
+            f"file {path}", f"invalid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
+    except OSError as exc:
+        raise InstanceError(f"file {path}", f"cannot be read ({exc.strerror})") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    data = read_json(args.instance)
+    claimed = _load_result(args.result)
+    mechanism = claimed.get("mechanism") if isinstance(claimed, dict) else None
+    if mechanism == "nearest" or is_nearest_document(data):
+        source = nearest_source_from_dict(data)
+        instance = build_nearest_instance(source)
+        expected = source.sha256
+
+        def rerun():
+            return solve(source, "nearest", verify=False)
+    else:
+        instance = instance_from_dict(data)
+        expected = instance.input_sha256
+
+        def rerun():
+            return solve(instance, "da", verify=False)
+
+    violations = check(
+        instance, claimed, rerun=None if args.no_rerun else rerun, expected_input_sha256=expected
+    )
+    if violations:
+        for violation in violations:
+            print(violation)
+        print(f"FAILED: {len(violations)} violation(s)", file=sys.stderr)
+        return 1
+    print("OK")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m admissions.allocation",
+        description="Grade-1 allocation engine (DA / nearest-first)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_solve = sub.add_parser("solve", help="solve an instance")
+    p_solve.add_argument("instance")
+    p_solve.add_argument("-o", "--output", required=True, help="RESULT.json or - for stdout")
+    p_solve.add_argument("--mechanism", choices=("da", "nearest"), default="da")
+    p_solve.add_argument("--pretty", action="store_true", help="indent the JSON output")
+    p_solve.set_defaults(func=cmd_solve)
+    p_check = sub.add_parser("check", help="independently verify a result")
+    p_check.add_argument("instance")
+    p_check.add_argument("result")
+    p_check.add_argument("--no-rerun", action="store_true", help="skip the re-run hash check")
+    p_check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (2 = malformed input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InstanceError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
