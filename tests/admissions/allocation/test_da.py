@@ -1,0 +1,184 @@
+"""Deferred acceptance: stability, optimality, strategy-proofness, agreement with oracles."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from admissions.allocation import da as da_module
+from admissions.allocation.checker import check
+from admissions.allocation.da import da_reference, deferred_acceptance
+from admissions.allocation.engine import solve
+from admissions.allocation.model import Instance
+from tests.admissions.allocation.helpers import (
+    brute_force_child_optimal,
+    instances,
+    is_stable,
+    prefs_of,
+    school_rank,
+    with_list,
+)
+
+FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def as_ids(instance: Instance, assignment: np.ndarray) -> dict[str, str | None]:
+    return {
+        cid: (instance.school_ids[s] if s >= 0 else None)
+        for cid, s in zip(instance.child_ids, assignment.tolist(), strict=True)
+    }
+
+
+@FAST
+@given(instances())
+def test_da_is_stable_feasible_and_non_wasteful(instance):
+    result = solve(instance)
+    assignment = result.assignment_dict()
+    assert is_stable(instance, assignment)
+    counts = np.bincount(result.assignment[result.assignment >= 0], minlength=instance.n_schools)
+    assert (counts <= instance.capacity).all()
+    assert len(assignment) == instance.n_children  # one entry (at most one seat) per child
+    assert check(instance, result) == []
+    assert result.stable is True
+
+
+@FAST
+@given(instances(max_children=40, max_schools=8))
+def test_vectorised_da_matches_reference(instance):
+    result = solve(instance)
+    assert result.assignment.tolist() == da_reference(instance).tolist()
+
+
+@FAST
+@given(instances(max_children=30, max_schools=6))
+def test_python_tail_gives_the_same_matching(instance):
+    vectorised = deferred_acceptance(instance).assigned_pair
+    saved = da_module.TAIL_PROPOSERS
+    try:
+        da_module.TAIL_PROPOSERS = 10**9  # everything in the Python tail
+        tail_only = deferred_acceptance(instance).assigned_pair
+        da_module.TAIL_PROPOSERS = 1  # never use the tail
+        rounds_only = deferred_acceptance(instance).assigned_pair
+    finally:
+        da_module.TAIL_PROPOSERS = saved
+    assert vectorised.tolist() == tail_only.tolist() == rounds_only.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(max_children=5, max_schools=3, max_list=3))
+def test_da_is_the_child_optimal_stable_matching_by_enumeration(instance):
+    assert solve(instance).assignment_dict() == brute_force_child_optimal(instance)
+
+
+@FAST
+@given(instances(max_children=20), st.integers(0, 2**32 - 1))
+def test_result_hash_is_deterministic_and_order_independent(instance, seed):
+    first = solve(instance)
+    again = solve(instance)
+    assert first.result_sha256 == again.result_sha256
+    # Shuffle the children: same input hash, same result hash.
+    perm = np.random.default_rng(seed).permutation(instance.n_children)
+    schools = list(zip(instance.school_ids, instance.capacity.tolist(), strict=True))
+    children = []
+    for c in perm.tolist():
+        pairs = range(instance.choice_ptr[c], instance.choice_ptr[c + 1])
+        choices = [instance.school_ids[instance.choice_school[p]] for p in pairs]
+        prio = {
+            instance.school_ids[instance.choice_school[p]]: list(instance.priority[p])
+            for p in pairs
+        }
+        lottery = float(instance.lottery[pairs[0]]) if len(pairs) else None
+        children.append((instance.child_ids[c], choices, prio, lottery))
+    if any(ch[3] is None for ch in children):
+        return  # empty lists carry no lottery in this compact form
+    shuffled = Instance.from_lists(schools, children)
+    assert shuffled.input_sha256 == instance.input_sha256
+    assert solve(shuffled).result_sha256 == first.result_sha256
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(max_children=5, max_schools=4, max_list=3))
+def test_da_is_strategy_proof_for_children(instance):
+    truth = solve(instance).assignment_dict()
+    prefs = prefs_of(instance)
+    for c, cid in enumerate(instance.child_ids):
+        true_list = prefs[cid]
+
+        def value(sid, true_list=true_list):
+            return len(true_list) if sid is None else true_list.index(sid)
+
+        honest = value(truth[cid])
+        schools = instance.choices_of(c).tolist()
+        for length in range(0, min(3, len(schools)) + 1):
+            for report in itertools.permutations(schools, length):
+                lied = solve(with_list(instance, c, list(report))).assignment_dict()[cid]
+                assert value(lied) >= honest, (cid, report)
+
+
+def _matching_library_assignment(instance: Instance) -> dict[str, str | None]:
+    from matching.games import HospitalResident
+
+    keys = school_rank(instance)
+    prefs = prefs_of(instance)
+    hospital_prefs = {sid: [] for sid in instance.school_ids}
+    for cid, sid in keys:
+        hospital_prefs[sid].append(cid)
+    for sid, applicants in hospital_prefs.items():
+        applicants.sort(key=lambda cid, sid=sid: keys[(cid, sid)])
+    capacities = dict(zip(instance.school_ids, instance.capacity.tolist(), strict=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        game = HospitalResident.create_from_dictionaries(prefs, hospital_prefs, capacities)
+        matching = game.solve(optimal="resident")
+    out: dict[str, str | None] = dict.fromkeys(instance.child_ids)
+    for hospital, residents in matching.items():
+        for resident in residents:
+            out[resident.name] = hospital.name
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    instances(
+        max_children=60, max_schools=8, max_list=5, min_capacity=1, nonempty_lists=True, ties=False
+    )
+)
+def test_da_matches_the_matching_library(instance):
+    pytest.importorskip("matching")
+    assert solve(instance).assignment_dict() == _matching_library_assignment(instance)
+
+
+def test_cutoffs_are_the_worst_admitted_children():
+    instance = Instance.from_lists(
+        [("A", 2), ("B", 1), ("Z", 0)],
+        [
+            ("c1", ["A", "B"], {"A": [1, 0, 100.0], "B": [1, 0, 50.0]}, 0.1),
+            ("c2", ["A"], {"A": [1, 0, 300.0]}, 0.2),
+            ("c3", ["A", "B"], {"A": [2, 0, 10.0], "B": [2, 0, 10.0]}, 0.3),
+            ("c4", ["Z"], {"Z": [1, 0, 1.0]}, 0.4),
+        ],
+    )
+    result = solve(instance)
+    assert result.assignment_dict() == {"c1": "A", "c2": "A", "c3": "B", "c4": None}
+    assert result.cutoffs["A"].priority == (1, 0, 300)
+    assert result.cutoffs["A"].lottery == 0.2
+    assert result.cutoffs["B"].child_id == "c3"
+    assert "Z" not in result.cutoffs  # admitted nobody: no cutoff
+    doc = result.to_json()
+    assert doc["cutoffs"]["A"] == {"priority": [1, 0, 300], "lottery": 0.2}
+    assert doc["stable"] is True
+
+
+def test_exact_ties_are_broken_by_child_id_not_input_order():
+    prio = {"A": [1, 0, 5.0]}
+    schools = [("A", 1)]
+    forward = Instance.from_lists(schools, [("b", ["A"], prio, 0.5), ("a", ["A"], prio, 0.5)])
+    backward = Instance.from_lists(schools, [("a", ["A"], prio, 0.5), ("b", ["A"], prio, 0.5)])
+    assert solve(forward).assignment_dict()["a"] == "A"
+    assert solve(backward).assignment_dict()["a"] == "A"
+    assert solve(forward).result_sha256 == solve(backward).result_sha256
