@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "portal.core",
     "gis.apps.GeoConfig",
@@ -69,8 +70,10 @@ TEMPLATES = [
 if env_str("DATABASE_URL", ""):
     DATABASES = {
         "default": dj_database_url.parse(
-            env_str("DATABASE_URL"), engine="django.contrib.gis.db.backends.postgis",
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+            env_str("DATABASE_URL"),
+            engine="django.contrib.gis.db.backends.postgis",
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        )
     }
 else:
     DATABASES = {
@@ -131,6 +134,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the installed sidecar package, not a CDN: these machines have no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Map: tiles are optional (these machines have no internet); ward boundaries are the base layer.
@@ -164,11 +171,15 @@ MAILERS = {
     "default": {
         "BACKEND": env_str("MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
         "OPTIONS": {
-            key: value for key, value in {
-                "host": env_str("MAIL_HOST", ""), "port": env_int("MAIL_PORT", 0) or None,
-                "username": env_str("MAIL_USERNAME", ""), "password": env_str("MAIL_PASSWORD", ""),
+            key: value
+            for key, value in {
+                "host": env_str("MAIL_HOST", ""),
+                "port": env_int("MAIL_PORT", 0) or None,
+                "username": env_str("MAIL_USERNAME", ""),
+                "password": env_str("MAIL_PASSWORD", ""),
                 "use_tls": env_bool("MAIL_USE_TLS", False) or None,
-            }.items() if value
+            }.items()
+            if value
         },
     }
 }

@@ -200,3 +200,25 @@ def test_unsupported_format_is_refused(tmp_path, vintage):
     path.write_text("nothing")
     with pytest.raises(ImportFileError, match=r"unsupported format \.txt"):
         import_admin_units(path=path, vintage=vintage, columns=AdminUnitColumns())
+
+
+def test_csv_with_a_wkt_column_imports_polygons(tmp_path, vintage):
+    pd.DataFrame({"code": ["91000"], "name": ["Xã Thử WKT"], "wkt": [SQUARE_A.wkt]}).to_csv(
+        tmp_path / "units.csv", index=False
+    )
+    summary = import_admin_units(
+        path=tmp_path / "units.csv", vintage=vintage, columns=AdminUnitColumns()
+    )
+    assert summary.created == 1
+    unit = AdminUnit.objects.get(vintage=vintage, code="91000")
+    assert unit.level == "commune"
+    assert unit.geom.area == pytest.approx(SQUARE_A.area)
+
+
+def test_unparseable_wkt_names_the_row(tmp_path, vintage):
+    pd.DataFrame(
+        {"code": ["1", "2"], "name": ["Xã A", "Xã B"], "wkt": [SQUARE_A.wkt, "POLYGON((oops))"]}
+    ).to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ImportFileError, match="row 2: WKT cannot be parsed"):
+        import_admin_units(path=tmp_path / "bad.csv", vintage=vintage, columns=AdminUnitColumns())
+    assert not AdminUnit.objects.filter(vintage=vintage).exists()
