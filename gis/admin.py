@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from .constants import LocationSource
 from .models import AdminUnit, AdminUnitMapping, AdminVintage, Catchment, DatasetLoad, School
 from .services import catchment_save_version, school_refresh_admin_units
 
@@ -38,10 +40,11 @@ class PositionKnownFilter(admin.SimpleListFilter):
         return [("missing", _("Not placed yet")), ("known", _("Placed"))]
 
     def queryset(self, request, queryset):
+        unplaced = Q(location__isnull=True) | Q(location_source=LocationSource.DEMO_PLACED)
         if self.value() == "missing":
-            return queryset.filter(location__isnull=True)
+            return queryset.filter(unplaced)
         if self.value() == "known":
-            return queryset.filter(location__isnull=False)
+            return queryset.exclude(unplaced)
         return queryset
 
 

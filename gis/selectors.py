@@ -10,9 +10,9 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
 from django.db import connection
-from django.db.models import F, Func, QuerySet
+from django.db.models import F, Func, Q, QuerySet
 
-from .constants import BASE_LEVELS, AdminLevel, SchoolLevel
+from .constants import BASE_LEVELS, AdminLevel, LocationSource, SchoolLevel
 from .models import AdminUnit, AdminVintage, Catchment, School
 
 
@@ -86,8 +86,11 @@ def school_list(
 
 
 def school_list_unplaced(*, level: str | None = None) -> QuerySet[School]:
-    """Schools whose position is unknown: staff must place them on the map."""
-    schools = School.objects.filter(location__isnull=True).select_related("reported_admin_unit")
+    """Schools whose real position is unknown (none, or only a demo placement): staff must place
+    them on the map."""
+    schools = School.objects.filter(
+        Q(location__isnull=True) | Q(location_source=LocationSource.DEMO_PLACED)
+    ).select_related("reported_admin_unit")
     return schools.filter(level=level) if level else schools
 
 

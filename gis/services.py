@@ -154,3 +154,37 @@ def catchments_generate_drafts(
             )
             created += 1
     return created
+
+
+@transaction.atomic
+def schools_place_for_demo(*, seed: int = 0) -> int:
+    """Give every school without a position a *demo* position: a reproducible random point inside
+    the ward its source reports. Each is marked `demo_placed` (drawn apart, with a note, on the
+    map) and stays on the staff list of schools to place. Never used for real data."""
+    import hashlib
+
+    import numpy as np
+    import shapely
+    from shapely import wkb as shapely_wkb
+
+    schools = (
+        School.objects.select_for_update()
+        .filter(location__isnull=True, reported_admin_unit__isnull=False)
+        .select_related("reported_admin_unit")
+    )
+    placed = 0
+    for school in schools:
+        polygon = shapely_wkb.loads(bytes(school.reported_admin_unit.geom.wkb))
+        digest = hashlib.sha256(f"{seed}:{school.code}".encode()).digest()
+        rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
+        minx, miny, maxx, maxy = polygon.bounds
+        while True:
+            lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+            if polygon.contains(shapely.Point(lon, lat)):
+                break
+        school.location = make_point(lon=lon, lat=lat)
+        school.location_source = LocationSource.DEMO_PLACED
+        school.save(update_fields=["location", "location_source", "updated_at"])
+        placed += 1
+    school_refresh_admin_units()
+    return placed

@@ -12,7 +12,7 @@ def public_map(request):
         "vintages": AdminVintage.objects.order_by("-valid_from"),
         "current_vintage": settings.CURRENT_ADMIN_VINTAGE,
         "school_year": selectors.catchment_latest_school_year(),
-        "unplaced_count": selectors.school_list_unplaced().count(),
+        "unplaced_count": selectors.school_list_unplaced().filter(location__isnull=True).count(),
         "max_k": settings.NEAREST_SCHOOLS_MAX_K,
         "map_strings": map_strings(),
     }

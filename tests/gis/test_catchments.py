@@ -59,3 +59,18 @@ def test_database_refuses_two_current_versions():
             is_current=True,
             geom=as_multipolygon(from_shapely(geom)),
         )
+
+
+def test_demo_placement_is_marked_inside_the_reported_ward_and_still_listed_for_staff():
+    from gis.selectors import school_list_unplaced
+    from gis.services import schools_place_for_demo
+
+    unplaced_before = set(School.objects.filter(location__isnull=True).values_list("pk", flat=True))
+    assert schools_place_for_demo(seed=1) == len(unplaced_before)
+    for school in School.objects.filter(pk__in=unplaced_before).select_related(
+        "reported_admin_unit", "admin_unit"
+    ):
+        assert school.location_source == "demo_placed"
+        assert school.reported_admin_unit.geom.intersects(school.location)
+        assert school.admin_unit == school.reported_admin_unit
+    assert set(school_list_unplaced().values_list("pk", flat=True)) >= unplaced_before

@@ -12,4 +12,6 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
         call_command("load_hcmc_data", if_changed=True, stdout=self.stdout)
+        # The demo portal draws schools with unknown positions at marked demo positions.
+        call_command("place_demo_schools", stdout=self.stdout)
         call_command("ensure_demo_admin", stdout=self.stdout)
