@@ -14,62 +14,58 @@ Public API (what the portal calls)::
     )
 """
 
-from admissions.allocation.checker import Violation, check, count_envy_and_waste
-from admissions.allocation.distances import SchoolLocator, distances_to_schools, geodesic_m
-from admissions.allocation.engine import solve, solve_da, solve_partitioned
-from admissions.allocation.errors import AllocationError, InstanceError
-from admissions.allocation.explain import (
-    Explainer,
-    Explanation,
-    explain,
-    explain_all,
-    render_explanation,
-)
-from admissions.allocation.instance_io import instance_from_dict, instance_to_dict
-from admissions.allocation.lottery import lottery_per_school, lottery_single
-from admissions.allocation.mincost import Plan, min_total_distance_plan
-from admissions.allocation.model import Cutoff, Instance, Policy, Result, UnplacedChild
-from admissions.allocation.nearest import (
-    NearestSource,
-    build_nearest_instance,
-    nearest_source,
-    nearest_source_from_dict,
-    solve_nearest,
-)
-from admissions.allocation.stats import compute_stats
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "AllocationError",
-    "Cutoff",
-    "Explainer",
-    "Explanation",
-    "Instance",
-    "InstanceError",
-    "NearestSource",
-    "Plan",
-    "Policy",
-    "Result",
-    "SchoolLocator",
-    "UnplacedChild",
-    "Violation",
-    "build_nearest_instance",
-    "check",
-    "compute_stats",
-    "count_envy_and_waste",
-    "distances_to_schools",
-    "explain",
-    "explain_all",
-    "geodesic_m",
-    "instance_from_dict",
-    "instance_to_dict",
-    "lottery_per_school",
-    "lottery_single",
-    "min_total_distance_plan",
-    "nearest_source",
-    "nearest_source_from_dict",
-    "render_explanation",
-    "solve",
-    "solve_da",
-    "solve_nearest",
-    "solve_partitioned",
-]
+# Lazy exports (PEP 562): ``import admissions.allocation`` stays cheap; scipy/pyproj/ortools
+# load only when distances, nearest-first or the min-cost plan are used.
+_EXPORTS = {
+    "Violation": "checker",
+    "check": "checker",
+    "count_envy_and_waste": "checker",
+    "SchoolLocator": "distances",
+    "distances_to_schools": "distances",
+    "geodesic_m": "distances",
+    "solve": "engine",
+    "solve_da": "engine",
+    "solve_partitioned": "engine",
+    "AllocationError": "errors",
+    "InstanceError": "errors",
+    "Explainer": "explain",
+    "Explanation": "explain",
+    "explain": "explain",
+    "explain_all": "explain",
+    "render_explanation": "explain",
+    "instance_from_dict": "instance_io",
+    "instance_to_dict": "instance_io",
+    "lottery_per_school": "lottery",
+    "lottery_single": "lottery",
+    "Plan": "mincost",
+    "min_total_distance_plan": "mincost",
+    "Cutoff": "model",
+    "Instance": "model",
+    "Policy": "model",
+    "Result": "model",
+    "UnplacedChild": "model",
+    "NearestSource": "nearest",
+    "build_nearest_instance": "nearest",
+    "nearest_source": "nearest",
+    "nearest_source_from_dict": "nearest",
+    "solve_nearest": "nearest",
+    "compute_stats": "stats",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

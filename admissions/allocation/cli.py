@@ -32,7 +32,6 @@ from admissions.allocation.instance_io import (
     is_nearest_document,
     read_json,
 )
-from admissions.allocation.nearest import build_nearest_instance, nearest_source_from_dict
 
 
 class AssignmentPairs(dict):
@@ -45,6 +44,8 @@ class AssignmentPairs(dict):
 
 def _load_source(data: Any, mechanism: str):
     if mechanism == "nearest":
+        from admissions.allocation.nearest import nearest_source_from_dict
+
         if not is_nearest_document(data):
             raise InstanceError(
                 "instance", "--mechanism nearest needs children with lon/lat and no choices"
@@ -92,6 +93,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     claimed = _load_result(args.result)
     mechanism = claimed.get("mechanism") if isinstance(claimed, dict) else None
     if mechanism == "nearest" or is_nearest_document(data):
+        from admissions.allocation.nearest import build_nearest_instance, nearest_source_from_dict
+
         source = nearest_source_from_dict(data)
         instance = build_nearest_instance(source)
         expected = source.sha256

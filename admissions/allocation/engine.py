@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -58,12 +59,11 @@ def solve(instance, mechanism: str | None = None, *, verify: bool = True) -> Res
     :class:`~.nearest.NearestSource` (mechanism ``"nearest"``: HCMC nearest-first with
     quotas and a final pass). ``mechanism`` defaults to the policy of the instance.
     """
-    from admissions.allocation.nearest import NearestSource, solve_nearest
-
-    if isinstance(instance, NearestSource):
+    nearest = sys.modules.get("admissions.allocation.nearest")  # loaded iff sources exist
+    if nearest is not None and isinstance(instance, nearest.NearestSource):
         if mechanism not in (None, "nearest"):
             raise ValueError("a NearestSource can only be solved with mechanism='nearest'")
-        return solve_nearest(instance, verify=verify)
+        return nearest.solve_nearest(instance, verify=verify)
     mechanism = mechanism or instance.policy.mechanism
     if mechanism == "nearest":
         raise ValueError(
