@@ -91,15 +91,19 @@ class SchoolNearestApi(PublicReadApi):
 
 
 def _feature_collection(rows, properties) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": key, "geometry": json.loads(geojson), "properties": props}
-            for key, geojson, props in (
-                (properties(r)["code"], r.geojson, properties(r)) for r in rows
-            )
-        ],
-    }
+    """GeoJSON from rows annotated with `geojson` text (simplified in PostGIS)."""
+    features = []
+    for row in rows:
+        props = properties(row)
+        features.append(
+            {
+                "type": "Feature",
+                "id": props["code"],
+                "geometry": json.loads(row.geojson),
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 class AdminUnitListApi(PublicReadApi):
