@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
     path("", include("gis.api.urls")),
+    path("", include("admissions.api.urls")),
 ]
 
 urlpatterns = [
@@ -12,5 +13,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("tuyen-sinh/", include("admissions.urls")),
+    path("accounts/", include("accounts.urls")),
     path("", include("gis.urls")),
 ]

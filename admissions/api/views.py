@@ -1,0 +1,171 @@
+"""Parent-facing API: thin views over the admissions services (problem+json on errors)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.core.exceptions import NotFound
+
+from .. import selectors, services
+from ..constants import ApplicationStatus
+from ..exceptions import ApplicationInvalid
+from ..models import AdmissionRound, Application, Offer
+from .serializers import (
+    ApplicationDetailOutputSerializer,
+    ApplicationInputSerializer,
+    ApplicationListOutputSerializer,
+    ApplicationSubmitInputSerializer,
+    OfferOutputSerializer,
+)
+
+PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json")
+
+
+def _input(data: dict) -> services.ApplicationInput:
+    return services.ApplicationInput(
+        **{k: v for k, v in data.items() if k not in {"school_year", "submit"}}
+    )
+
+
+def _as_validation_error(exc: ApplicationInvalid) -> serializers.ValidationError:
+    return serializers.ValidationError(exc.errors)
+
+
+def _round(data: dict) -> AdmissionRound:
+    if data.get("school_year"):
+        found = AdmissionRound.objects.filter(school_year=data["school_year"]).first()
+    else:
+        found = selectors.round_current()
+    if found is None:
+        raise NotFound("No admission round.", field="school_year")
+    return found
+
+
+def _detail(application: Application) -> dict:
+    application = Application.objects.select_related("round", "ward").get(pk=application.pk)
+    return ApplicationDetailOutputSerializer(application).data
+
+
+class ApplicationListCreateApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={200: ApplicationListOutputSerializer(many=True)},
+        summary="The signed-in parent's applications",
+    )
+    def get(self, request):
+        apps = selectors.application_list_for_parent(user=request.user)
+        return Response(ApplicationListOutputSerializer(apps, many=True).data)
+
+    @extend_schema(
+        request=ApplicationInputSerializer,
+        responses={
+            201: ApplicationDetailOutputSerializer,
+            200: ApplicationDetailOutputSerializer,
+            400: PROBLEM,
+            409: PROBLEM,
+            422: PROBLEM,
+        },
+        summary="Create an application (draft, or submitted with `submit` and `consent`)",
+        description=(
+            "One active application per child per round: sending the same child again "
+            "returns the existing application (200) with its tracking code."
+        ),
+    )
+    def post(self, request):
+        serializer = ApplicationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            application, created = services.application_create(
+                round=_round(data),
+                applicant=request.user,
+                data=_input(data),
+                submit=data["submit"],
+            )
+        except ApplicationInvalid as exc:
+            raise _as_validation_error(exc) from exc
+        return Response(
+            _detail(application), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ApplicationDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _get(self, request, uuid):
+        return get_object_or_404(Application, uuid=uuid, applicant=request.user)
+
+    @extend_schema(responses={200: ApplicationDetailOutputSerializer, 404: PROBLEM})
+    def get(self, request, uuid):
+        return Response(_detail(self._get(request, uuid)))
+
+    @extend_schema(
+        request=ApplicationInputSerializer,
+        responses={200: ApplicationDetailOutputSerializer, 400: PROBLEM, 409: PROBLEM},
+        summary="Edit a draft or an application sent back for correction",
+    )
+    def put(self, request, uuid):
+        application = self._get(request, uuid)
+        serializer = ApplicationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.application_update(
+                application=application, actor=request.user, data=_input(serializer.validated_data)
+            )
+        except ApplicationInvalid as exc:
+            raise _as_validation_error(exc) from exc
+        return Response(_detail(application))
+
+
+class ApplicationSubmitApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=ApplicationSubmitInputSerializer,
+        responses={200: ApplicationDetailOutputSerializer, 400: PROBLEM, 409: PROBLEM},
+        summary="Submit (or resubmit after a correction request) with consent",
+    )
+    def post(self, request, uuid):
+        application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+        serializer = ApplicationSubmitInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_submit(
+            application=application,
+            actor=request.user,
+            consent=serializer.validated_data["consent"],
+        )
+        return Response(_detail(application))
+
+
+class ApplicationWithdrawApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: ApplicationDetailOutputSerializer, 409: PROBLEM},
+        summary="Withdraw an application",
+    )
+    def post(self, request, uuid):
+        application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+        services.application_transition(
+            application=application, to=ApplicationStatus.WITHDRAWN, actor=request.user
+        )
+        return Response(_detail(application))
+
+
+class OfferAnswerApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    answer = "accept"
+
+    @extend_schema(request=None, responses={200: OfferOutputSerializer, 409: PROBLEM})
+    def post(self, request, uuid):
+        offer = get_object_or_404(Offer, uuid=uuid, application__applicant=request.user)
+        if self.answer == "accept":
+            offer = services.offer_accept(offer=offer, actor=request.user)
+        else:
+            offer = services.offer_decline(offer=offer, actor=request.user)
+        return Response(OfferOutputSerializer(offer).data)

@@ -1,0 +1,122 @@
+"""Committee exports (CSV, XLSX) and the family's explanation as a PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+from django.conf import settings
+
+from .models import AllocationRun, Application, Placement
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = [
+    "tracking_code",
+    "child_full_name",
+    "synthetic",
+    "school_code",
+    "school_name",
+    "choice_rank",
+    "distance_m",
+    "in_catchment",
+    "lottery",
+]
+
+
+def placement_rows(*, run: AllocationRun, school_id: int | None = None):
+    placements = Placement.objects.filter(run=run).select_related("application", "school")
+    if school_id is not None:
+        placements = placements.filter(school_id=school_id)
+    for p in placements.order_by("school__name", "choice_rank", "distance_m"):
+        yield [
+            p.application.tracking_code,
+            p.application.child_full_name,
+            "yes" if p.application.is_synthetic else "no",
+            p.school.code if p.school else "",
+            p.school.name if p.school else "",
+            p.choice_rank or "",
+            round(p.distance_m, 1) if p.distance_m is not None else "",
+            "yes" if p.in_catchment else "no",
+            round(p.lottery, 6),
+        ]
+
+
+def placements_csv(*, run: AllocationRun, school_id: int | None = None) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(placement_rows(run=run, school_id=school_id))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+
+
+def placements_xlsx(*, run: AllocationRun, school_id: int | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("placements")
+    sheet.append(COLUMNS)
+    for row in placement_rows(run=run, school_id=school_id):
+        sheet.append(row)
+    stats = workbook.create_sheet("statistics")
+    for key, value in run.statistics.items():
+        if not isinstance(value, dict):
+            stats.append([key, value])
+    stats.append(["input_sha256", run.input_sha256])
+    stats.append(["result_sha256", run.result_sha256])
+    stats.append(["seed", run.seed])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+FALLBACK_FONT = "Helvetica"
+
+
+def pdf_font() -> str:
+    """Register DejaVu Sans (Vietnamese glyphs) when present; otherwise fall back to
+    Helvetica with a logged warning (diacritics will then be missing)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = Path(settings.ADMISSIONS_PDF_FONT)
+    if not path.exists():
+        logger.warning("PDF font %s not found: Vietnamese diacritics will be missing", path)
+        return FALLBACK_FONT
+    if "PortalSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("PortalSans", str(path)))
+    return "PortalSans"
+
+
+def explanation_pdf(*, application: Application, placement: Placement, language: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    font = pdf_font()
+    style = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=14)
+    title = ParagraphStyle("title", fontName=font, fontSize=15, leading=19)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, title=application.tracking_code)
+    vi = language.startswith("vi")
+    school = placement.school.name if placement.school else ("—")
+    heading = "Giải thích kết quả tuyển sinh lớp 1" if vi else "Explanation of the grade-1 result"
+    lines = [
+        Paragraph(heading, title),
+        Spacer(1, 8),
+        Paragraph(f"{application.tracking_code} — {application.child_full_name}", style),
+        Paragraph(("Trường: " if vi else "School: ") + school, style),
+        Paragraph(
+            f"Seed: {placement.run.seed} · input SHA-256 {placement.run.input_sha256[:16]}… · "
+            f"result SHA-256 {placement.run.result_sha256[:16]}…",
+            style,
+        ),
+        Spacer(1, 8),
+        Paragraph(placement.explanation_vi if vi else placement.explanation_en, style),
+    ]
+    if font == FALLBACK_FONT:
+        lines.append(Paragraph("(Vietnamese font unavailable: diacritics may be missing.)", style))
+    doc.build(lines)
+    return out.getvalue()

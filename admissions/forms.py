@@ -1,0 +1,122 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from gis.selectors import admin_unit_list
+
+from .constants import Gender, LateEntryReason, Mechanism, Relationship, ResidenceType
+from .selectors import round_categories, round_school_list
+
+MAX = settings.ADMISSIONS_MAX_CHOICES
+
+
+class ApplicationForm(forms.Form):
+    child_full_name = forms.CharField(label=_("Child's full name"), max_length=200)
+    child_dob = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    child_gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    child_personal_id = forms.CharField(
+        label=_("Child's personal ID number (12 digits)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    late_entry_reason = forms.ChoiceField(
+        label=_("Late-entry reason (only for children older than the prescribed age)"),
+        choices=[("", "—"), *LateEntryReason.choices],
+        required=False,
+    )
+    guardian_full_name = forms.CharField(label=_("Parent or guardian's full name"), max_length=200)
+    guardian_personal_id = forms.CharField(
+        label=_("Parent or guardian's citizen ID (12 digits)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    guardian_phone = forms.CharField(
+        label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    guardian_relationship = forms.ChoiceField(
+        label=_("Relationship to the child"), choices=Relationship.choices
+    )
+    address_text = forms.CharField(label=_("Current address"), max_length=500)
+    ward_code = forms.ChoiceField(label=_("Ward / commune (as you know it)"), required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    residence_type = forms.ChoiceField(label=_("Residence type"), choices=ResidenceType.choices)
+    residence_evidence = forms.FileField(
+        label=_("Residence evidence (PDF or photo)"), required=False
+    )
+    priority_category = forms.ChoiceField(label=_("Priority category"), required=False)
+    priority_evidence = forms.FileField(label=_("Priority evidence (PDF or photo)"), required=False)
+    consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.fields["ward_code"].choices = [("", "—")] + [
+            (u.code, u.name) for u in admin_unit_list().only("code", "name")
+        ]
+        self.fields["priority_category"].choices = [("", _("None"))] + [
+            (c.code, c.label_vi if self._vi() else c.label_en)
+            for c in round_categories(round=round)
+        ]
+        schools = [("", "—")] + [
+            (rs.school_id, rs.school.name) for rs in round_school_list(round=round)
+        ]
+        for i in range(1, MAX + 1):
+            self.fields[f"choice_{i}"] = forms.TypedChoiceField(
+                label=_("Choice %(n)s") % {"n": i},
+                choices=schools,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    @staticmethod
+    def _vi() -> bool:
+        from django.utils.translation import get_language
+
+        return (get_language() or "vi").startswith("vi")
+
+    def choice_fields(self):
+        return [self[f"choice_{i}"] for i in range(1, MAX + 1)]
+
+    def child_fields(self):
+        return [self[n] for n in ("child_full_name", "child_dob", "child_gender")] + [
+            self["child_personal_id"],
+            self["late_entry_reason"],
+        ]
+
+    def guardian_fields(self):
+        names = ("guardian_full_name", "guardian_personal_id", "guardian_phone")
+        return [self[n] for n in (*names, "guardian_relationship")]
+
+    def choices_list(self) -> list[int]:
+        return [
+            self.cleaned_data[f"choice_{i}"]
+            for i in range(1, MAX + 1)
+            if self.cleaned_data.get(f"choice_{i}")
+        ]
+
+
+class StaffDecisionForm(forms.Form):
+    to = forms.ChoiceField(
+        choices=[
+            ("under_review", _("Start review")),
+            ("verified", _("Verify")),
+            ("correction_requested", _("Request a correction")),
+            ("rejected", _("Reject")),
+            ("enrolled", _("Mark as enrolled")),
+        ]
+    )
+    note = forms.CharField(label=_("Reason / message to the family"), required=False)
+
+
+class RunForm(forms.Form):
+    mechanism = forms.ChoiceField(label=_("Mechanism"), choices=Mechanism.choices)
+    seed = forms.IntegerField(label=_("Lottery seed"), min_value=0)
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=[("main", _("Main round")), ("second", _("Second round"))],
+        initial="main",
+    )

@@ -1,0 +1,536 @@
+"""Citizen and committee pages. Views parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gis import selectors as gis_selectors
+from gis.geometry import make_point
+from portal.core.exceptions import DomainError
+
+from . import exports, selectors, services
+from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, ApplicationStatus, OfferStatus
+from .exceptions import ApplicationInvalid
+from .forms import MAX, ApplicationForm, RunForm, StaffDecisionForm
+from .models import AdmissionRound, AllocationRun, Application, Evidence, Offer, RoundSchool
+from .tasks import run_allocation
+
+# --------------------------------------------------------------------------- parents
+
+
+def home(request):
+    round = selectors.round_current()
+    apps = (
+        selectors.application_list_for_parent(user=request.user)
+        if request.user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "admissions/home.html",
+        {
+            "round": round,
+            "window_open": bool(round and services.round_window_open(round)),
+            "applications": apps,
+        },
+    )
+
+
+def _form_input(form: ApplicationForm) -> services.ApplicationInput:
+    d = form.cleaned_data
+    return services.ApplicationInput(
+        child_full_name=d["child_full_name"],
+        child_dob=d["child_dob"],
+        child_gender=d["child_gender"],
+        child_personal_id=d["child_personal_id"],
+        late_entry_reason=d.get("late_entry_reason") or "",
+        guardian_full_name=d["guardian_full_name"],
+        guardian_personal_id=d["guardian_personal_id"],
+        guardian_phone=d["guardian_phone"],
+        guardian_relationship=d["guardian_relationship"],
+        address_text=d["address_text"],
+        ward_code=d.get("ward_code") or "",
+        lat=d.get("lat"),
+        lon=d.get("lon"),
+        residence_type=d["residence_type"],
+        priority_category=d.get("priority_category") or "",
+        choices=form.choices_list(),
+        consent=d.get("consent", False),
+    )
+
+
+def _apply_errors(form: ApplicationForm, exc: DomainError) -> None:
+    errors = exc.errors if isinstance(exc, ApplicationInvalid) else {exc.field: [exc.message]}
+    for field, msgs in errors.items():
+        target = {"choices": "choice_1", "location": None}.get(field, field)
+        if target not in form.fields:
+            target = None
+        for msg in msgs:
+            if target is None:
+                form.add_error(None, msg)
+            else:
+                form.add_error(target, msg)
+
+
+def _initial(application: Application) -> dict:
+    initial = {
+        f: getattr(application, f)
+        for f in (
+            "child_full_name",
+            "child_dob",
+            "child_gender",
+            "child_personal_id",
+            "late_entry_reason",
+            "guardian_full_name",
+            "guardian_personal_id",
+            "guardian_phone",
+            "guardian_relationship",
+            "address_text",
+            "residence_type",
+        )
+    }
+    initial.update(
+        lat=application.residence_point.y,
+        lon=application.residence_point.x,
+        ward_code=application.ward_typed.code if application.ward_typed else "",
+        priority_category=application.priority_category.code
+        if application.priority_category
+        else "",
+    )
+    for choice in application.ranked_choices:
+        initial[f"choice_{choice.rank}"] = choice.school_id
+    return initial
+
+
+@login_required
+def application_form(request, uuid=None):
+    application = None
+    if uuid is not None:
+        application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+        if application.status not in EDITABLE_STATUSES:
+            messages.info(request, _("This application can no longer be edited."))
+            return redirect("admissions:status", uuid=application.uuid)
+        round = application.round
+    else:
+        round = selectors.round_current()
+        if round is None or not services.round_window_open(round):
+            messages.error(request, _("There is no admission round open for applications."))
+            return redirect("admissions:home")
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        round=round,
+        initial=_initial(application) if application else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            with transaction.atomic():
+                data = _form_input(form)
+                if application is None:
+                    application, created = services.application_create(
+                        round=round, applicant=request.user, data=data
+                    )
+                    if not created:
+                        messages.info(
+                            request,
+                            _("This child already has application %(code)s.")
+                            % {"code": application.tracking_code},
+                        )
+                        return redirect("admissions:status", uuid=application.uuid)
+                else:
+                    services.application_update(
+                        application=application, actor=request.user, data=data
+                    )
+                for field, kind in (
+                    ("residence_evidence", "residence"),
+                    ("priority_evidence", "priority"),
+                ):
+                    upload = form.cleaned_data.get(field)
+                    if upload:
+                        services.evidence_add(
+                            application=application, kind=kind, upload=upload, actor=request.user
+                        )
+                if submit:
+                    services.application_submit(
+                        application=application,
+                        actor=request.user,
+                        consent=form.cleaned_data.get("consent", False),
+                    )
+        except DomainError as exc:
+            if uuid is None:
+                application = None
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                (
+                    _("Application %(code)s was submitted.")
+                    if submit
+                    else _("Draft %(code)s was saved. Submit it before the window closes.")
+                )
+                % {"code": application.tracking_code},
+            )
+            return redirect("admissions:status", uuid=application.uuid)
+    return render(
+        request,
+        "admissions/apply.html",
+        {"form": form, "round": round, "application": application, "max_choices": MAX},
+    )
+
+
+@login_required
+def application_status(request, uuid):
+    application = get_object_or_404(
+        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
+        uuid=uuid,
+        applicant=request.user,
+    )
+    placement = selectors.placement_for_application(application=application)
+    offer = selectors.offer_current(application=application)
+    vi = (get_language() or "vi").startswith("vi")
+    return render(
+        request,
+        "admissions/status.html",
+        {
+            "application": application,
+            "history": application.history.select_related("actor").all(),
+            "placement": placement,
+            "explanation": (placement.explanation_vi if vi else placement.explanation_en)
+            if placement
+            else "",
+            "offer": offer,
+            "offer_open": offer is not None and offer.status == OfferStatus.PENDING,
+            "editable": application.status in EDITABLE_STATUSES,
+            "evidence": application.evidence.all(),
+            "can_withdraw": application.status
+            not in {"withdrawn", "rejected", "declined", "expired", "enrolled"},
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, uuid):
+    application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+    try:
+        services.application_transition(
+            application=application, to=ApplicationStatus.WITHDRAWN, actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("admissions:status", uuid=uuid)
+
+
+@login_required
+@require_POST
+def offer_answer(request, uuid):
+    offer = get_object_or_404(Offer, uuid=uuid, application__applicant=request.user)
+    try:
+        if request.POST.get("answer") == "accept":
+            services.offer_accept(offer=offer, actor=request.user)
+            messages.success(request, _("You accepted the seat."))
+        elif request.POST.get("answer") == "decline":
+            services.offer_decline(offer=offer, actor=request.user)
+            messages.success(request, _("You declined the seat."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("admissions:status", uuid=offer.application.uuid)
+
+
+@login_required
+def explanation_pdf(request, uuid):
+    application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+    placement = selectors.placement_for_application(application=application)
+    if placement is None:
+        raise Http404
+    pdf = exports.explanation_pdf(
+        application=application, placement=placement, language=get_language() or "vi"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.tracking_code}.pdf"'
+    return response
+
+
+@login_required
+def evidence_download(request, uuid):
+    """Private evidence: only the applicant and reviewing staff, never a public URL."""
+    evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)
+    owner = evidence.application.applicant_id == request.user.pk
+    staff = request.user.is_staff and request.user.has_perm("admissions.review_application")
+    if not (owner or staff):
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"), content_type=evidence.content_type, as_attachment=False
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def suggestions(request):
+    """Nearest schools with seats in the current round, distance, last round's cutoff and a
+    warning when the proposed list risks no placement. JSON for the application form."""
+    round = selectors.round_current()
+    try:
+        point = make_point(lon=request.GET["lon"], lat=request.GET["lat"])
+    except (KeyError, ValueError):
+        return JsonResponse({"detail": _("Give lat and lon.")}, status=400)
+    ward = gis_selectors.admin_unit_containing(point=point)
+    if ward is None or round is None:
+        return JsonResponse(
+            {"detail": _("The pin lies outside Ho Chi Minh City, the area of this portal.")},
+            status=422,
+        )
+    seats = selectors.round_seats(round=round)
+    near = [n for n in gis_selectors.school_nearest(point=point, k=30) if n.school.pk in seats][
+        :MAX
+    ]
+    cutoffs = selectors.previous_round_cutoffs(round=round)
+    catchment = gis_selectors.catchment_containing(point=point, school_year=round.school_year)
+    results = [
+        {
+            "id": n.school.pk,
+            "name": n.school.name,
+            "distance_m": round_1(n.distance_m),
+            "seats": seats[n.school.pk],
+            "last_cutoff_m": cutoffs.get(n.school.pk),
+            "in_catchment": bool(catchment and catchment.school_id == n.school.pk),
+        }
+        for n in near
+    ]
+    risky = all(
+        r["last_cutoff_m"] is not None and r["distance_m"] > r["last_cutoff_m"] for r in results
+    )
+    warning = ""
+    if results and (risky or all(r["distance_m"] > round.max_distance_m for r in results)):
+        warning = _(
+            "Risk of no placement: your residence is farther than last year's cutoff or the "
+            "legal maximum distance for all proposed schools. Rank more schools."
+        )
+    return JsonResponse(
+        {"ward": {"code": ward.code, "name": ward.name}, "results": results, "warning": warning}
+    )
+
+
+def round_1(x: float) -> float:
+    return round(x, 1)
+
+
+# --------------------------------------------------------------------------- committee
+
+staff_required = permission_required("admissions.review_application", raise_exception=True)
+runner_required = permission_required("admissions.run_allocation", raise_exception=True)
+
+
+def _staff_round(request) -> AdmissionRound:
+    year = request.GET.get("round")
+    found = (
+        AdmissionRound.objects.filter(school_year=year).first()
+        if year
+        else selectors.round_current()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@staff_required
+def staff_queue(request):
+    round = _staff_round(request)
+    status = request.GET.get("status", "")
+    school = request.GET.get("school") or None
+    ward = request.GET.get("ward") or None
+    search = request.GET.get("q", "").strip()
+    filters = {
+        "school_id": int(school) if school else None,
+        "ward_id": int(ward) if ward else None,
+        "search": search,
+    }
+    apps = selectors.application_list_for_round(round=round, status=status or None, **filters)
+    counts = selectors.application_status_counts(round=round, **filters)
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+        done = services.application_bulk_verify(application_ids=ids, actor=request.user)
+        messages.success(request, _("%(n)s applications verified.") % {"n": done})
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "admissions/staff/queue.html",
+        {
+            "round": round,
+            "applications": apps[:300],
+            "total": apps.count(),
+            "counts": [
+                (value, label, counts.get(value, 0)) for value, label in ApplicationStatus.choices
+            ],
+            "status": status,
+            "schools": selectors.round_school_list(round=round),
+            "school": school,
+            "wards": gis_selectors.admin_unit_list().only("pk", "name"),
+            "ward": ward,
+            "q": search,
+            "review_statuses": REVIEW_STATUSES,
+        },
+    )
+
+
+@login_required
+@staff_required
+def staff_application(request, uuid):
+    application = get_object_or_404(
+        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
+        uuid=uuid,
+    )
+    form = StaffDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_transition(
+                application=application,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("admissions:staff-application", uuid=uuid)
+    return render(
+        request,
+        "admissions/staff/application.html",
+        {
+            "application": application,
+            "form": form,
+            "history": application.history.select_related("actor").all(),
+            "evidence": application.evidence.all(),
+            "placement": selectors.placement_for_application(application=application),
+            "offer": selectors.offer_current(application=application),
+        },
+    )
+
+
+@login_required
+@runner_required
+def staff_round(request):
+    round = _staff_round(request)
+    form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.school_year})
+    if request.method == "POST" and request.POST.get("action") == "close":
+        try:
+            services.round_close(round=round)
+            messages.success(request, _("The application window is closed."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('admissions:staff-round')}?round={round.school_year}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.allocation_run_create(
+                round=round,
+                mechanism=form.cleaned_data["mechanism"],
+                seed=form.cleaned_data["seed"],
+                stage=form.cleaned_data["stage"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            transaction.on_commit(lambda: run_allocation.delay(run.pk))
+            return redirect("admissions:staff-run", uuid=run.uuid)
+    return render(
+        request,
+        "admissions/staff/round.html",
+        {
+            "round": round,
+            "form": form,
+            "runs": selectors.run_list(round=round),
+            "seats": RoundSchool.objects.filter(round=round).select_related("school"),
+            "counts": selectors.application_status_counts(round=round),
+        },
+    )
+
+
+@login_required
+@runner_required
+def staff_run(request, uuid):
+    run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "review":
+                services.allocation_run_review(run=run, actor=request.user)
+                messages.success(request, _("Run marked as reviewed."))
+            elif action == "publish":
+                services.allocation_run_publish(run=run, actor=request.user)
+                messages.success(request, _("Results published; offers were sent."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("admissions:staff-run", uuid=uuid)
+    per_school = (
+        run.placements.exclude(school=None)
+        .values("school_id", "school__name")
+        .order_by("school__name")
+        .annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "admissions/staff/run.html",
+        {"run": run, "per_school": per_school, "others": selectors.run_list(round=run.round)},
+    )
+
+
+@login_required
+@runner_required
+def staff_run_progress(request, uuid):
+    run = get_object_or_404(AllocationRun, uuid=uuid)
+    return JsonResponse(
+        {"status": run.status, "progress": run.progress, "message": run.progress_message}
+    )
+
+
+@login_required
+@runner_required
+def staff_run_export(request, uuid, fmt):
+    run = get_object_or_404(AllocationRun, uuid=uuid)
+    school = request.GET.get("school")
+    school_id = int(school) if school and school.isdigit() else None
+    name = f"allocation-{run.round.school_year}-{str(run.uuid)[:8]}" + (
+        f"-school-{school_id}" if school_id else ""
+    )
+    if fmt == "csv":
+        body, ctype = exports.placements_csv(run=run, school_id=school_id), "text/csv"
+    elif fmt == "xlsx":
+        body = exports.placements_xlsx(run=run, school_id=school_id)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@runner_required
+def staff_compare(request):
+    try:
+        a = AllocationRun.objects.get(uuid=request.GET["a"])
+        b = AllocationRun.objects.get(uuid=request.GET["b"])
+    except (KeyError, ValueError, AllocationRun.DoesNotExist) as exc:
+        raise Http404 from exc
+    if a.round_id != b.round_id:
+        raise PermissionDenied
+    return render(
+        request,
+        "admissions/staff/compare.html",
+        {"a": a, "b": b, "comparison": services.allocation_run_compare(a=a, b=b)},
+    )
