@@ -14,11 +14,19 @@ REPO = Path(__file__).resolve().parents[3]
 GOOD = {
     "schools": [{"id": "S1", "capacity": 1}, {"id": "S2", "capacity": 2}],
     "children": [
-        {"id": "C1", "choices": ["S1", "S2"], "priority": {"S1": [1, 0, 640.5],
-                                                          "S2": [2, 0, 910.0]}, "lottery": 0.4123},
+        {
+            "id": "C1",
+            "choices": ["S1", "S2"],
+            "priority": {"S1": [1, 0, 640.5], "S2": [2, 0, 910.0]},
+            "lottery": 0.4123,
+        },
         {"id": "C2", "choices": ["S1"], "priority": {"S1": [1, 0, 300]}, "lottery": 0.9},
-        {"id": "C3", "choices": ["S2", "S1"], "priority": {"S1": [2, 0, 3000], "S2": [1, 0, 100]},
-         "lottery": 0.1},
+        {
+            "id": "C3",
+            "choices": ["S2", "S1"],
+            "priority": {"S1": [2, 0, 3000], "S2": [1, 0, 100]},
+            "lottery": 0.1,
+        },
     ],
 }
 
@@ -26,7 +34,10 @@ GOOD = {
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "admissions.allocation", *args],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
 
 
@@ -69,20 +80,35 @@ def _set(path, value):
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return change
 
 
 MALFORMED = [
     (_set(["children", 0, "choices"], ["S1", "S9"]), 'child C1: choice "S9" is not a known school'),
-    (_set(["children", 0, "choices"], ["S1", "S1"]), 'child C1: school "S1" appears twice in choices'),
-    (_set(["schools", 1, "capacity"], -3), "school S2: capacity must be a non-negative integer, got -3"),
-    (_set(["children", 2, "priority"], {"S2": [1, 0, 100]}), 'child C3: missing priority for school "S1"'),
+    (
+        _set(["children", 0, "choices"], ["S1", "S1"]),
+        'child C1: school "S1" appears twice in choices',
+    ),
+    (
+        _set(["schools", 1, "capacity"], -3),
+        "school S2: capacity must be a non-negative integer, got -3",
+    ),
+    (
+        _set(["children", 2, "priority"], {"S2": [1, 0, 100]}),
+        'child C3: missing priority for school "S1"',
+    ),
     (lambda d: d["schools"].append({"id": "S1", "capacity": 4}), "school S1: duplicate school id"),
     (lambda d: d["children"].append(dict(d["children"][1])), "child C2: duplicate child id"),
-    (_set(["children", 1, "priority", "S1"], [1, "near", 300]),
-     'child C2: priority for school "S1" must be a non-empty list of numbers'),
+    (
+        _set(["children", 1, "priority", "S1"], [1, "near", 300]),
+        'child C2: priority for school "S1" must be a non-empty list of numbers',
+    ),
     (_set(["children", 1, "lottery"], "0.5"), 'child C2: lottery must be a number, got "0.5"'),
-    (_set(["schools", 0, "capacity"], "35"), 'school S1: capacity must be a non-negative integer, got "35"'),
+    (
+        _set(["schools", 0, "capacity"], "35"),
+        'school S1: capacity must be a non-negative integer, got "35"',
+    ),
 ]
 
 

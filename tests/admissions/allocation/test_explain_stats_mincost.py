@@ -1,0 +1,185 @@
+"""Explanations (vi/en), statistics, min-cost plan, lotteries and hashing."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+
+from admissions.allocation.engine import solve
+from admissions.allocation.explain import explain, explain_all, render_explanation
+from admissions.allocation.hashing import canonical_json
+from admissions.allocation.instance_io import instance_from_dict
+from admissions.allocation.lottery import lottery_per_school, lottery_single
+from admissions.allocation.mincost import min_total_distance_plan
+from admissions.allocation.model import Instance
+from admissions.allocation.stats import compute_stats
+from tests.admissions.allocation.helpers import instances
+
+NAMES = {"Y": "Trường Tiểu học Lê Văn Tám", "X": "Trường Tiểu học Nguyễn Bỉnh Khiêm"}
+
+
+def two_school_instance() -> Instance:
+    return instance_from_dict(
+        {
+            "schools": [{"id": "Y", "capacity": 1}, {"id": "X", "capacity": 2}],
+            "children": [
+                {
+                    "id": "kid",
+                    "choices": ["Y", "X"],
+                    "priority": {"Y": [1, 0, 910], "X": [2, 0, 1200]},
+                    "lottery": 0.5,
+                    "ward": "Bến Nghé",
+                    "group": "g1",
+                },
+                {
+                    "id": "rival",
+                    "choices": ["Y"],
+                    "priority": {"Y": [1, 0, 640]},
+                    "lottery": 0.9,
+                    "ward": "Bến Nghé",
+                    "group": "g2",
+                },
+                {
+                    "id": "third",
+                    "choices": ["Y", "X"],
+                    "priority": {"Y": [1, 1, 100], "X": [2, 1, 50]},
+                    "lottery": 0.2,
+                    "ward": "Đa Kao",
+                },
+            ],
+        }
+    )
+
+
+def test_explanation_data_and_sentences_in_both_languages():
+    result = solve(two_school_instance())
+    expl = explain(result, "kid")
+    assert expl.school_id == "X" and expl.assigned_rank == 2
+    first, second = expl.choices
+    assert first.school_id == "Y" and first.reason == "school_full_with_better_priority"
+    assert first.cutoff.priority == (1, 0, 640) and first.deciding == "distance_m"
+    assert second.reason == "admitted"
+    en = render_explanation(expl, "en", NAMES)
+    assert en == (
+        "Placed at your 2nd choice Trường Tiểu học Nguyễn Bỉnh Khiêm. Your 1st choice "
+        "Trường Tiểu học Lê Văn Tám filled with group-1 children up to 640 m; you are group 1 "
+        "at 910 m."
+    )
+    vi = render_explanation(expl, "vi", NAMES)
+    assert vi == (
+        "Con được xếp vào nguyện vọng 2: Trường Tiểu học Nguyễn Bỉnh Khiêm. Nguyện vọng 1 "
+        "(Trường Tiểu học Lê Văn Tám) đã đủ chỉ tiêu với các em thuộc nhóm 1 ở khoảng cách "
+        "đến 640 m; con thuộc nhóm 1, cách trường 910 m."
+    )
+
+
+def test_category_decides_sentence():
+    result = solve(two_school_instance())
+    expl = explain(result, "third")
+    assert expl.choices[0].deciding == "category"
+    en = render_explanation(expl, "en")
+    assert "category-0 children up to 640 m; you are group 1, category 1, at 100 m" in en
+    vi = render_explanation(expl, "vi")
+    assert "diện ưu tiên 1, cách trường 100 m" in vi
+
+
+def test_lottery_decides_and_unplaced_sentences():
+    instance = Instance.from_lists(
+        [("A", 1)],
+        [("a", ["A"], {"A": [1, 0, 300.0]}, 0.1), ("b", ["A"], {"A": [1, 0, 300.0]}, 0.7)],
+    )
+    expl = explain(solve(instance), "b")
+    assert expl.school_id is None and expl.choices[0].deciding == "lottery"
+    en = render_explanation(expl, "en")
+    assert en.startswith("Not placed at any of your choices.")
+    assert "yours 0.7000, last admitted 0.1000" in en
+    assert "số bốc thăm" in render_explanation(expl, "vi")
+
+
+def test_not_reached_and_every_child_explained():
+    result = solve(two_school_instance())
+    assert [c.reason for c in explain(result, "rival").choices] == ["admitted"]
+    all_expl = explain_all(result)
+    assert [e.child_id for e in all_expl] == ["kid", "rival", "third"]
+    for e in all_expl:
+        assert e.to_dict()["child_id"] == e.child_id
+
+
+def test_stats_overall_by_ward_and_group():
+    stats = compute_stats(solve(two_school_instance()))
+    assert stats["children"] == 3 and stats["placed"] == 3 and stats["first_choice"] == 1
+    assert stats["top3"] == 3 and stats["unplaced"] == 0
+    assert stats["distance_m"]["median"] == 640
+    assert set(stats["by_ward"]) == {"Bến Nghé", "Đa Kao"}
+    assert stats["by_ward"]["Bến Nghé"]["children"] == 2
+    assert set(stats["by_group"]) == {"g1", "g2", ""}
+
+
+@settings(max_examples=50, deadline=None)
+@given(instances(max_children=10, max_schools=4, ties=False))
+def test_min_cost_plan_never_travels_more_than_da_when_everyone_fits(instance):
+    # Complete lists + enough seats: both place everyone, so totals are comparable.
+    children = []
+    n_schools = instance.n_schools
+    for c, cid in enumerate(instance.child_ids):
+        prio = {f"S{s}": [1, 0, float((c * 37 + s * 101) % 997)] for s in range(n_schools)}
+        order = sorted(prio, key=lambda s, prio=prio: prio[s][2])
+        children.append((cid, order, prio, float(instance.lottery[0]) if instance.n_pairs else 0.5))
+    seats = max(1, -(-instance.n_children // n_schools))
+    full = Instance.from_lists([(f"S{s}", seats) for s in range(n_schools)], children)
+    da = solve(full)
+    plan = min_total_distance_plan(full)
+    assert plan.placed == (da.assignment >= 0).sum() == full.n_children
+    da_total = float(np.nansum(da.assigned_distance_m))
+    assert plan.total_distance_m <= da_total + 1e-6
+    assert plan.justified_envy_pairs >= 0
+
+
+def test_min_cost_plan_reports_envy():
+    # Both prefer A (1 seat). DA gives A to the higher-priority far child; the plan to the
+    # near child, which is a justified-envy pair.
+    instance = Instance.from_lists(
+        [("A", 1), ("B", 1)],
+        [
+            ("far", ["A", "B"], {"A": [1, 0, 900.0], "B": [1, 0, 300.0]}, 0.5),
+            ("near", ["A", "B"], {"A": [2, 0, 100.0], "B": [2, 0, 2000.0]}, 0.5),
+        ],
+    )
+    plan = min_total_distance_plan(instance)
+    assert plan.total_distance_m == 400.0  # near→A, far→B; DA: 900 + 2000
+    assert plan.justified_envy_pairs == 1
+    assert solve(instance).assignment_dict() == {"far": "A", "near": "B"}
+
+
+def test_lotteries_are_reproducible_and_order_independent():
+    ids = [f"C{i}" for i in range(100)]
+    first = lottery_single(ids, 42)
+    assert (first == lottery_single(ids, 42)).all()
+    shuffled = list(reversed(ids))
+    again = dict(zip(shuffled, lottery_single(shuffled, 42), strict=True))
+    assert all(again[c] == v for c, v in zip(ids, first, strict=True))
+    assert ((first >= 0) & (first < 1)).all()
+    value = lottery_per_school("C1", "S1", 7)
+    assert value == lottery_per_school("C1", "S1", 7) and 0 <= value < 1
+    assert value != lottery_per_school("C1", "S2", 7)
+
+
+def test_canonical_json_form():
+    assert canonical_json({"b": [1, 2.5], "a": "Lê"}) == '{"a":"Lê","b":[1,2.5]}'.encode()
+    a = instance_from_dict(
+        {
+            "schools": [{"id": "S", "capacity": 1}],
+            "children": [
+                {"id": "c", "choices": ["S"], "priority": {"S": [1, 0, 640.0]}, "lottery": 0.5}
+            ],
+        }
+    )
+    b = instance_from_dict(
+        {
+            "schools": [{"id": "S", "capacity": 1}],
+            "children": [
+                {"id": "c", "choices": ["S"], "priority": {"S": [1, 0, 640]}, "lottery": 0.5}
+            ],
+        }
+    )
+    assert a.input_sha256 == b.input_sha256

@@ -1,0 +1,134 @@
+"""Distances against pyproj.Geod, and the nearest-first mechanism with its final pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from admissions.allocation.checker import check
+from admissions.allocation.distances import SchoolLocator, distances_to_schools, geodesic_m
+from admissions.allocation.model import NO_FREE_SEAT_ANYWHERE, NONE_WITHIN_MAX_AND_ALL_FULL
+from admissions.allocation.nearest import build_nearest_instance, nearest_source, solve_nearest
+from tests.admissions.allocation.helpers import random_city
+
+GEOD = Geod(ellps="WGS84")
+
+
+def reference_distance(lon1, lat1, lon2, lat2) -> float:
+    return GEOD.inv(lon1, lat1, lon2, lat2)[2]
+
+
+def test_geodesic_matches_pyproj_geod():
+    clon, clat, slon, slat = random_city(50, 50, seed=1)
+    ours = geodesic_m(clon, clat, slon, slat)
+    expected = [reference_distance(*args) for args in zip(clon, clat, slon, slat, strict=True)]
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
+
+
+def test_k_nearest_are_the_true_nearest_with_exact_distances():
+    clon, clat, slon, slat = random_city(300, 120, seed=2)
+    found = SchoolLocator(slon, slat).nearest(clon, clat, 5)
+    for i in range(300):
+        exact = np.array(
+            [reference_distance(clon[i], clat[i], x, y) for x, y in zip(slon, slat, strict=True)]
+        )
+        np.testing.assert_allclose(found.distance_m[i], np.sort(exact)[:5], atol=1e-6)
+        np.testing.assert_allclose(exact[found.school[i]], found.distance_m[i], atol=1e-6)
+
+
+def test_within_radius_is_an_exact_prefix():
+    clon, clat, slon, slat = random_city(200, 150, seed=3)
+    locator = SchoolLocator(slon, slat)
+    found = locator.within(clon, clat, 3000.0, 400)
+    for i in range(200):
+        exact = np.array(
+            [reference_distance(clon[i], clat[i], x, y) for x, y in zip(slon, slat, strict=True)]
+        )
+        inside = np.flatnonzero(exact <= 3000.0)
+        inside = inside[np.argsort(exact[inside], kind="stable")]
+        got = found.school[i][found.school[i] >= 0]
+        assert got.tolist() == inside.tolist()
+        assert not found.maybe_more[i]
+
+
+def test_distances_to_ranked_choices():
+    clon, clat, slon, slat = random_city(20, 10, seed=4)
+    choices = np.tile(np.array([3, -1, 7]), (20, 1))
+    dist = distances_to_schools(clon, clat, choices, slon, slat)
+    assert np.isnan(dist[:, 1]).all()
+    for i in range(20):
+        assert dist[i, 0] == pytest.approx(reference_distance(clon[i], clat[i], slon[3], slat[3]))
+        assert dist[i, 2] == pytest.approx(reference_distance(clon[i], clat[i], slon[7], slat[7]))
+
+
+def line_source(capacity, child_offsets_m, school_offsets_m, max_distance_m=2000.0):
+    """Children and schools on the equator-ish line at lat 10.78 (1° lon ≈ 109.4 km)."""
+    per_degree = reference_distance(106.0, 10.78, 107.0, 10.78)
+    return nearest_source(
+        [f"c{i}" for i in range(len(child_offsets_m))],
+        [106.7 + d / per_degree for d in child_offsets_m],
+        [10.78] * len(child_offsets_m),
+        [f"s{i}" for i in range(len(school_offsets_m))],
+        [106.7 + d / per_degree for d in school_offsets_m],
+        [10.78] * len(school_offsets_m),
+        capacity,
+        lottery=np.linspace(0.1, 0.9, len(child_offsets_m)),
+        max_distance_m=max_distance_m,
+    )
+
+
+def test_nearest_first_final_pass_and_unplaced_report():
+    # s0 at 0 m (1 seat), s1 at 1500 m (1 seat), s2 at 9000 m (1 seat).
+    source = line_source([1, 1, 1], [10, 20, 30, 40], [0, 1500, 9000])
+    result = solve_nearest(source)
+    got = result.assignment_dict()
+    # Lists: s0 then s1 (s2 is beyond 2 km). s0 takes the closest child c0; at s1 (group 2
+    # for everyone) c2 is closer than c1 and c3 is rejected everywhere.
+    assert got["c0"] == "s0" and got["c2"] == "s1"
+    # Final pass in lottery order: c1 (0.37) before c3 (0.9) takes the last seat, at s2.
+    assert got["c1"] == "s2" and result.outside_list[1]
+    assert got["c3"] is None
+    reasons = {u.child_id: u for u in result.unplaced}
+    assert reasons["c1"].reason.startswith("placed_by_final_pass")
+    assert reasons["c3"].reason == NO_FREE_SEAT_ANYWHERE
+    assert "all 2 schools within 2000 m are full" in reasons["c3"].message
+    assert result.stable is True
+    assert check(result.instance, result, expected_input_sha256=source.sha256) == []
+    # Against the independently re-derived complete lists too.
+    assert (
+        check(build_nearest_instance(source), result.to_json(), expected_input_sha256=source.sha256)
+        == []
+    )
+
+
+def test_child_with_no_school_in_range_and_all_full():
+    source = line_source([1], [0, 50_000], [0])
+    result = solve_nearest(source)
+    report = {u.child_id: u for u in result.unplaced}
+    assert report["c1"].reason == NONE_WITHIN_MAX_AND_ALL_FULL
+    assert report["c1"].schools_within_max_distance == 0
+
+
+def test_lazy_lists_equal_complete_lists():
+    clon, clat, slon, slat = random_city(600, 60, seed=5)
+    capacity = np.full(60, 8)
+    capacity[:10] = 1  # some tiny schools force long lists
+    source = nearest_source(
+        [f"c{i}" for i in range(600)],
+        clon,
+        clat,
+        [f"s{i}" for i in range(60)],
+        slon,
+        slat,
+        capacity,
+        seed=11,
+        max_distance_m=6000,
+    )
+    lazy = solve_nearest(source, initial_list_length=2)
+    from admissions.allocation.engine import solve_da
+
+    full = solve_da(build_nearest_instance(source))
+    in_list = ~lazy.outside_list
+    assert lazy.assignment[in_list].tolist() == full.assignment[in_list].tolist()
+    assert (full.assignment[~in_list] == -1).all()
