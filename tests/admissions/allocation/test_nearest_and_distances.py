@@ -84,15 +84,15 @@ def test_nearest_first_final_pass_and_unplaced_report():
     result = solve_nearest(source)
     got = result.assignment_dict()
     # Lists: s0 then s1 (s2 is beyond 2 km). s0 takes the closest child c0; at s1 (group 2
-    # for everyone) c2 is closer than c1 and c3 is rejected everywhere.
-    assert got["c0"] == "s0" and got["c2"] == "s1"
-    # Final pass in lottery order: c1 (0.37) before c3 (0.9) takes the last seat, at s2.
+    # for everyone) c3 is the closest; c1 and c2 are rejected by both.
+    assert got["c0"] == "s0" and got["c3"] == "s1"
+    # Final pass in lottery order: c1 (0.37) before c2 (0.63) takes the last seat, at s2.
     assert got["c1"] == "s2" and result.outside_list[1]
-    assert got["c3"] is None
+    assert got["c2"] is None
     reasons = {u.child_id: u for u in result.unplaced}
     assert reasons["c1"].reason.startswith("placed_by_final_pass")
-    assert reasons["c3"].reason == NO_FREE_SEAT_ANYWHERE
-    assert "all 2 schools within 2000 m are full" in reasons["c3"].message
+    assert reasons["c2"].reason == NO_FREE_SEAT_ANYWHERE
+    assert "all 2 schools within 2000 m are full" in reasons["c2"].message
     assert result.stable is True
     assert check(result.instance, result, expected_input_sha256=source.sha256) == []
     # Against the independently re-derived complete lists too.
