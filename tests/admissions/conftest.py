@@ -95,3 +95,15 @@ def closed_window(admission_round):
     admission_round.closes_at = timezone.now() - dt.timedelta(days=1)
     admission_round.save()
     return admission_round
+
+
+def _flushes_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests flush the database (and with it the session's HCMC data): run them
+    after the ordinary tests, before the browser journeys (which reload the data)."""
+    items.sort(key=lambda item: (item.get_closest_marker("e2e") is not None,
+                                 _flushes_database(item)))  # fmt: skip

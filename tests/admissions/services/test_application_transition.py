@@ -85,6 +85,7 @@ def test_history_rows_are_append_only(application):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("hcmc_data")
 def test_each_change_notifies_by_email_and_sms_after_commit(
     admission_round, parent, staff, make_input, settings
 ):

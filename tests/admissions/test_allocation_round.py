@@ -1,0 +1,196 @@
+"""A small synthetic demo round on the real map data, allocated end to end through the services:
+the engine's checker passes, every child has an explanation, publication creates offers, and
+declines / expiries move the waiting list."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from admissions.allocation.distances import geodesic_m
+from admissions.constants import ApplicationStatus, OfferStatus, RoundStatus, RunStatus
+from admissions.demo import generate_demo_round
+from admissions.exceptions import CheckFailed, RunNotReady
+from admissions.models import AllocationRun, Application, Offer, Placement, RoundSchool
+from admissions.selectors import applications_in_catchments
+from admissions.services import (
+    allocation_run_compare,
+    allocation_run_create,
+    allocation_run_execute,
+    allocation_run_publish,
+    allocation_run_review,
+    offer_decline,
+    offers_expire,
+    offers_send_reminders,
+    round_close,
+)
+from portal.core.exceptions import Conflict
+
+
+@pytest.fixture
+def demo(db):
+    summary = generate_demo_round(school_year=2031, children=400, seed=7)
+    RoundSchool.objects.filter(round=summary.round).update(classes=0)
+    # Scarce seats so that there is competition and a waiting list.
+    RoundSchool.objects.filter(round=summary.round).update(seats_override=5)
+    return summary
+
+
+def test_demo_children_are_synthetic_and_inside_the_city(demo):
+    apps = Application.objects.filter(round=demo.round)
+    assert apps.count() == demo.children >= 390
+    assert not apps.filter(is_synthetic=False).exists()
+    assert apps.first().child_full_name.startswith("Trẻ mẫu ")
+    assert not apps.filter(ward__isnull=True).exists()
+    assert apps.filter(status=ApplicationStatus.VERIFIED).count() == demo.children
+
+
+def test_runs_need_a_closed_window(demo):
+    with pytest.raises(Conflict):
+        allocation_run_create(round=demo.round, mechanism="da", seed=1)
+
+
+def test_allocation_end_to_end(demo, django_user_model):
+    committee = django_user_model.objects.create_user("hoidong", is_staff=True)
+    round_ = round_close(round=demo.round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=42, actor=committee)
+    allocation_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRY_RUN and run.progress == 100
+    assert run.check_passed is True and run.violations == []
+    assert len(run.input_sha256) == len(run.result_sha256) == 64
+    stats = run.statistics
+    seats = 5 * RoundSchool.objects.filter(round=round_).count()
+    assert stats["children"] == demo.children
+    assert stats["placed"] == min(seats, stats["placed"]) and stats["placed"] <= seats
+    assert stats["unplaced"] == demo.children - stats["placed"] > 0
+    assert stats["envy_pairs"] == 0
+
+    placements = Placement.objects.filter(run=run).select_related("application", "school")
+    assert placements.count() == demo.children
+    for p in placements:
+        assert p.explanation_vi and p.explanation_en
+        assert p.explanation_vi != p.explanation_en
+        assert "seed 42" in p.explanation_en
+        if p.school_id is None:
+            assert "waiting list" in p.explanation_en
+        else:
+            # stored distance = independent geodesic distance from the pin to the school
+            a, s = p.application.residence_point, p.school.location
+            expected = float(geodesic_m(np.array([a.x]), np.array([a.y]),
+                                        np.array([s.x]), np.array([s.y]))[0])  # fmt: skip
+            assert abs(p.distance_m - expected) < 0.1
+            assert p.school_id in p.application.choices.values_list("school_id", flat=True)
+    # group 1 is exactly "pin inside the school's current catchment"
+    pairs = applications_in_catchments(
+        application_ids=[p.application_id for p in placements], school_year=2031
+    )
+    for p in placements.exclude(school=None):
+        assert p.in_catchment == ((p.application_id, p.school_id) in pairs)
+
+    # same seed, same result; another seed may differ but is recorded
+    again = allocation_run_create(round=round_, mechanism="da", seed=42)
+    allocation_run_execute(run=again)
+    assert again.result_sha256 == run.result_sha256
+    nearest = allocation_run_create(round=round_, mechanism="nearest", seed=42)
+    allocation_run_execute(run=nearest)
+    assert nearest.check_passed is True
+    comparison = allocation_run_compare(a=run, b=nearest)
+    assert dict((k, a) for k, a, _ in comparison["rows"])["placed"] == stats["placed"]
+
+    # dry run → review → publish
+    with pytest.raises(RunNotReady):
+        allocation_run_publish(run=run, actor=committee)
+    allocation_run_review(run=run, actor=committee)
+    allocation_run_publish(run=run, actor=committee)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.PUBLISHED
+    offered = Application.objects.filter(round=round_, status=ApplicationStatus.OFFERED)
+    assert offered.count() == stats["placed"] == Offer.objects.filter(run=run).count()
+    assert (
+        Application.objects.filter(round=round_, status=ApplicationStatus.WAITLISTED).count()
+        == stats["unplaced"]
+    )
+
+    # A decline frees the seat; the best waiting-list child who ranked that school moves in.
+    offer = Offer.objects.filter(run=run).select_related("application").first()
+    waiting = Placement.objects.filter(run=run, school=None).select_related("application")
+    ranked_there = [
+        p for p in waiting
+        if any(c["school"] == str(offer.school_id) for c in p.explanation["choices"])
+    ]  # fmt: skip
+    offer.application.applicant = committee  # the family answering (demo child has no account)
+    Application.objects.filter(pk=offer.application_id).update(applicant=committee)
+    offer_decline(offer=offer, actor=committee)
+    if ranked_there:
+
+        def key(p):
+            c = next(c for c in p.explanation["choices"] if c["school"] == str(offer.school_id))
+            return (c["group"], c["category_rank"], c["distance_m"], c["lottery"])
+
+        best = min(ranked_there, key=key)
+        moved = Offer.objects.get(application=best.application, status=OfferStatus.PENDING)
+        assert moved.school_id == offer.school_id and moved.from_waitlist
+        best.application.refresh_from_db()
+        assert best.application.status == ApplicationStatus.OFFERED
+
+
+def test_a_failing_check_blocks_publication(demo):
+    round_ = round_close(round=demo.round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=1)
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=None)
+    AllocationRun.objects.filter(pk=run.pk).update(check_passed=False)
+    run.refresh_from_db()
+    with pytest.raises(CheckFailed):
+        allocation_run_publish(run=run, actor=None)
+    assert not Offer.objects.exists()
+    assert not Application.objects.filter(status=ApplicationStatus.OFFERED).exists()
+
+
+def test_offers_expire_only_after_two_reminders(demo):
+    round_ = round_close(round=demo.round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=3)
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=None)
+    allocation_run_publish(run=run, actor=None)
+    pending = Offer.objects.filter(status=OfferStatus.PENDING).count()
+    after_deadline = round_.offer_response_deadline + dt.timedelta(days=1)
+
+    assert offers_expire(now=after_deadline) == 0  # silence is not acceptance, nor expiry yet
+    assert offers_send_reminders(now=after_deadline) == pending
+    assert offers_send_reminders(now=after_deadline) == 0  # at most one per day
+    assert offers_expire(now=after_deadline) == 0  # only one reminder so far
+    assert offers_send_reminders(now=after_deadline + dt.timedelta(days=1)) >= pending
+    expired = offers_expire(now=after_deadline + dt.timedelta(days=1))
+    assert expired >= pending
+    assert Offer.objects.filter(status=OfferStatus.EXPIRED, reminders_sent__lt=2).count() == 0
+    assert Application.objects.filter(status=ApplicationStatus.EXPIRED).count() == expired
+    assert timezone.now() < after_deadline
+
+
+def test_second_round_places_children_still_unplaced(demo):
+    round_ = round_close(round=demo.round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=5)
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=None)
+    allocation_run_publish(run=run, actor=None)
+    # More seats become available for the second round.
+    RoundSchool.objects.filter(round=round_).update(seats_override=20)
+    waitlisted = Application.objects.filter(status=ApplicationStatus.WAITLISTED).count()
+    second = allocation_run_create(round=round_, mechanism="nearest", seed=5, stage="second")
+    allocation_run_execute(run=second)
+    assert second.check_passed is True
+    assert second.statistics["children"] == waitlisted
+    taken = Offer.objects.filter(run=run).count()  # pending offers keep their seats
+    assert (
+        second.statistics["seats"] == 20 * RoundSchool.objects.filter(round=round_).count() - taken
+    )
+    allocation_run_review(run=second, actor=None)
+    allocation_run_publish(run=second, actor=None)
+    assert (
+        Offer.objects.filter(run=second).count()
+        == second.statistics["placed"]
+        == waitlisted - Application.objects.filter(status=ApplicationStatus.WAITLISTED).count()
+    )
