@@ -50,15 +50,12 @@ def plain_list(values: np.ndarray) -> list[int | float]:
 
 
 def instance_document(instance: Instance) -> dict[str, Any]:
-    """The canonical (JSON-ready) document of a DA instance, children and schools by id."""
+    """The canonical (JSON-ready) document of a DA instance, children and schools by id.
+
+    Reference implementation; hashing uses the equivalent :func:`instance_canonical_json`.
+    """
     school_ids = instance.school_ids
-    schools = []
-    for i, sid in enumerate(school_ids):
-        entry: dict[str, Any] = {"id": sid, "capacity": int(instance.capacity[i])}
-        if instance.reserved is not None and instance.reserved[i]:
-            entry["reserved"] = dict(instance.reserved[i])
-        schools.append(entry)
-    schools.sort(key=lambda s: s["id"])
+    schools = instance_document_schools(instance)
 
     ptr = instance.choice_ptr.tolist()
     school_of_pair = [school_ids[s] for s in instance.choice_school.tolist()]
@@ -87,8 +84,87 @@ def instance_document(instance: Instance) -> dict[str, Any]:
 
 
 def instance_sha256(instance: Instance) -> str:
-    """SHA-256 of the canonical JSON of a DA instance."""
-    return sha256_of(instance_document(instance))
+    """SHA-256 of the canonical JSON of a DA instance (fast writer, same bytes)."""
+    return hashlib.sha256(instance_canonical_json(instance)).hexdigest()
+
+
+def _number_tokens(values: np.ndarray) -> list[str]:
+    """Canonical JSON tokens of a float array (integral values written as integers)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return []
+    if not np.isfinite(values).all():
+        raise ValueError("non-finite number in instance")
+    integral = (values == np.floor(values)) & (np.abs(values) < 2**53)
+    if integral.all():
+        return json.dumps(values.astype(np.int64).tolist(), separators=(",", ":"))[1:-1].split(",")
+    tokens = json.dumps(values.tolist(), separators=(",", ":"))[1:-1].split(",")
+    for i in np.flatnonzero(integral).tolist():
+        tokens[i] = str(int(values[i]))
+    return tokens
+
+
+def instance_canonical_json(instance: Instance) -> bytes:
+    """Canonical JSON bytes of :func:`instance_document`, written without building it.
+
+    Equal to ``canonical_json(instance_document(instance))`` (tested) but several times
+    faster on large instances.
+    """
+    quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    inst = instance
+    sid_json = [quote(sid) for sid in inst.school_ids]
+    school_doc = {"schools": instance_document_schools(inst)}
+    schools_txt = canonical_json(school_doc).decode("utf-8")[len('{"schools":') : -1]
+
+    columns = [_number_tokens(inst.priority[:, k]) for k in range(inst.priority_length)]
+    pair_school = inst.choice_school.tolist()
+    pair_sid = [sid_json[s] for s in pair_school]
+    fragments = [
+        f"{sid}:[{','.join(values)}]" for sid, *values in zip(pair_sid, *columns, strict=True)
+    ]
+    if inst.lottery_per_school:
+        lottery = _number_tokens(inst.lottery)
+    else:  # one number per child: format it once, at the child's first pair
+        first = inst.choice_ptr[:-1][inst.list_length > 0]
+        lottery = [""] * inst.n_pairs
+        for pair, token in zip(first.tolist(), _number_tokens(inst.lottery[first]), strict=True):
+            lottery[pair] = token
+    sid_rank = np.empty(inst.n_schools, dtype=np.int64)
+    sid_rank[np.argsort(np.asarray(inst.school_ids, dtype=object), kind="stable")] = np.arange(
+        inst.n_schools
+    )
+    by_id = np.lexsort((sid_rank[inst.choice_school], inst.pair_child)).tolist()
+    ptr = inst.choice_ptr.tolist()
+    ward, group = inst.ward, inst.group
+    parts = []
+    for c in np.argsort(inst.child_id_order).tolist():
+        lo, hi = ptr[c], ptr[c + 1]
+        text = ['{"choices":[', ",".join(pair_sid[lo:hi]), "]"]
+        if group is not None and group[c] is not None:
+            text.append(f',"group":{quote(group[c])}')
+        text.append(f',"id":{quote(inst.child_ids[c])},"lottery":')
+        if inst.lottery_per_school:
+            text.append("{" + ",".join(f"{pair_sid[k]}:{lottery[k]}" for k in by_id[lo:hi]) + "}")
+        else:
+            text.append(lottery[lo] if hi > lo else "null")
+        text.append(',"priority":{' + ",".join(fragments[k] for k in by_id[lo:hi]) + "}")
+        if ward is not None and ward[c] is not None:
+            text.append(f',"ward":{quote(ward[c])}')
+        text.append("}")
+        parts.append("".join(text))
+    return ('{"children":[' + ",".join(parts) + '],"schools":' + schools_txt + "}").encode()
+
+
+def instance_document_schools(instance: Instance) -> list[dict[str, Any]]:
+    """School entries of the canonical document, sorted by id."""
+    schools = []
+    for i, sid in enumerate(instance.school_ids):
+        entry: dict[str, Any] = {"id": sid, "capacity": int(instance.capacity[i])}
+        if instance.reserved is not None and instance.reserved[i]:
+            entry["reserved"] = dict(instance.reserved[i])
+        schools.append(entry)
+    schools.sort(key=lambda s: s["id"])
+    return schools
 
 
 def result_sha256(assignment: dict[str, str | None], cutoffs: dict[str, dict[str, Any]]) -> str:

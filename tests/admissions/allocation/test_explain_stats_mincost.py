@@ -183,3 +183,36 @@ def test_canonical_json_form():
         }
     )
     assert a.input_sha256 == b.input_sha256
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(max_children=12, max_schools=5, ties=False))
+def test_fast_canonical_writer_equals_json_dumps(instance):
+    from admissions.allocation.hashing import instance_canonical_json, instance_document
+
+    assert instance_canonical_json(instance) == canonical_json(instance_document(instance))
+
+
+def test_fast_canonical_writer_with_labels_and_per_school_lottery():
+    from admissions.allocation.hashing import instance_canonical_json, instance_document
+
+    instance = instance_from_dict(
+        {
+            "schools": [
+                {"id": 'B\\"x', "capacity": 1, "reserved": {"khuyết tật": 1}},
+                {"id": "A", "capacity": 2},
+            ],
+            "children": [
+                {
+                    "id": "z",
+                    "choices": ['B\\"x', "A"],
+                    "priority": {'B\\"x': [1, 0.5], "A": [2, 3]},
+                    "lottery": {"A": 0.1, 'B\\"x': 0.25},
+                    "ward": "Phường 1",
+                    "group": "g",
+                },
+                {"id": "a", "choices": [], "priority": {}, "lottery": {}},
+            ],
+        }
+    )
+    assert instance_canonical_json(instance) == canonical_json(instance_document(instance))
