@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (translation table: one entry per line reads best)
 """Fill the Vietnamese .po files of `admissions` and `accounts` from the table below (run after
 makemessages, then compilemessages). Entries already translated are left alone."""
 
