@@ -53,8 +53,9 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round
-        self.fields["ward_code"].choices = [("", "—")] + [
-            (u.code, u.name) for u in admin_unit_list().only("code", "name")
+        self.fields["ward_code"].choices = [
+            ("", "—"),
+            *admin_unit_list().values_list("code", "name"),
         ]
         self.fields["priority_category"].choices = [("", _("None"))] + [
             (c.code, c.label_vi if self._vi() else c.label_en)

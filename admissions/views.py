@@ -378,7 +378,7 @@ def staff_queue(request):
             "status": status,
             "schools": selectors.round_school_list(round=round),
             "school": school,
-            "wards": gis_selectors.admin_unit_list().only("pk", "name"),
+            "wards": gis_selectors.admin_unit_list().values("pk", "name"),
             "ward": ward,
             "q": search,
             "review_statuses": REVIEW_STATUSES,
