@@ -234,3 +234,9 @@ ADMISSIONS_PDF_FONT = env_str(
     "ADMISSIONS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 ADMISSIONS_MAX_CHOICES = 5
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "ApplicationStatusEnum": "admissions.constants.ApplicationStatus",
+        "OfferStatusEnum": "admissions.constants.OfferStatus",
+    }
+)
