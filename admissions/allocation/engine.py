@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -75,9 +76,21 @@ def solve(instance, mechanism: str | None = None, *, verify: bool = True) -> Res
     return solve_da(instance, verify=verify)
 
 
-def _solve_one(args: tuple[Instance, str | None, bool]) -> Result:
+def _solve_one(args: tuple[Instance, str | None, bool]) -> Result | tuple:
+    """Worker: DA partitions send back only the small per-child arrays (not the instance)."""
     instance, mechanism, verify = args
-    return solve(instance, mechanism, verify=verify)
+    result = solve(instance, mechanism, verify=verify)
+    if isinstance(instance, Instance) and result.mechanism == "da":
+        return (result.assigned_pair, result.rounds, result.stable)
+    return result
+
+
+def _rebuild(instance: Instance, mechanism: str | None, returned: Result | tuple) -> Result:
+    if isinstance(returned, Result):
+        return returned
+    assigned_pair, rounds, stable = returned
+    result = result_from_pairs(instance, assigned_pair, mechanism="da", rounds=rounds)
+    return replace(result, stable=stable)
 
 
 def solve_partitioned(
@@ -89,11 +102,14 @@ def solve_partitioned(
 ) -> list[Result]:
     """Solve independent partitions (e.g. one per province), optionally in processes.
 
-    ``workers`` ≤ 1 solves in this process; otherwise a ``ProcessPoolExecutor`` with that
-    many workers is used (results come back pickled, in input order).
+    ``workers`` ≤ 1 solves in this process; otherwise a ``ProcessPoolExecutor`` (forkserver
+    start method, safe with threads) with that many workers is used; results keep the input
+    order. On small machines the pickling cost can outweigh the gain: measure.
     """
     items: Sequence[Instance] = list(instances)
     if not workers or workers <= 1:
         return [solve(inst, mechanism, verify=verify) for inst in items]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_solve_one, [(i, mechanism, verify) for i in items]))
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        returned = list(pool.map(_solve_one, [(i, mechanism, verify) for i in items]))
+    return [_rebuild(i, mechanism, r) for i, r in zip(items, returned, strict=True)]

@@ -182,3 +182,17 @@ def test_exact_ties_are_broken_by_child_id_not_input_order():
     assert solve(forward).assignment_dict()["a"] == "A"
     assert solve(backward).assignment_dict()["a"] == "A"
     assert solve(forward).result_sha256 == solve(backward).result_sha256
+
+
+def test_partitioned_solve_in_processes_equals_serial():
+    from hypothesis import find
+
+    from admissions.allocation.engine import solve_partitioned
+
+    parts = [
+        find(instances(max_children=30), lambda i, k=k: i.n_children >= 10 + k) for k in range(3)
+    ]
+    serial = solve_partitioned(parts, workers=1)
+    parallel = solve_partitioned(parts, workers=2)
+    assert [r.result_sha256 for r in serial] == [r.result_sha256 for r in parallel]
+    assert all(r.stable for r in parallel)

@@ -132,3 +132,19 @@ def test_lazy_lists_equal_complete_lists():
     in_list = ~lazy.outside_list
     assert lazy.assignment[in_list].tolist() == full.assignment[in_list].tolist()
     assert (full.assignment[~in_list] == -1).all()
+
+
+def test_final_pass_explanation_in_both_languages():
+    from admissions.allocation.explain import explain, render_explanation
+
+    source = line_source([1, 1, 1], [10, 20, 30, 40], [0, 1500, 9000])
+    result = solve_nearest(source)
+    expl = explain(result, "c1")
+    assert expl.placed_by_final_pass and expl.school_id == "s2"
+    assert [c.reason for c in expl.choices] == ["school_full_with_better_priority"] * 2
+    en = render_explanation(expl, "en", {"s2": "Far School"})
+    assert "placed at the nearest school with a free seat: Far School, 8980 m away" in en
+    vi = render_explanation(expl, "vi", {"s2": "Trường Xa"})
+    assert "trường gần nhất còn chỗ: Trường Xa, cách 8980 m" in vi
+    unplaced = render_explanation(explain(result, "c2"), "vi")
+    assert unplaced.endswith("Hiện không còn trường nào còn chỗ.")
