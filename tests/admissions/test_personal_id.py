@@ -1,7 +1,14 @@
 import pytest
+from django.utils import translation
 
 from accounts.phone import normalize_vn_mobile
 from admissions.personal_id import PROVINCE_CODES, birth_year_from_id, id_problems
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_official_code_list_has_the_63_provinces():

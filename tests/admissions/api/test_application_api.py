@@ -26,7 +26,7 @@ def payload(data, **extra) -> dict:
 
 @pytest.fixture
 def client(parent):
-    api = APIClient()
+    api = APIClient(headers={"accept-language": "en"})
     api.force_authenticate(parent)
     return api
 
@@ -65,7 +65,7 @@ def test_submitting_the_same_child_again_returns_the_existing_application(client
 def test_another_account_cannot_apply_for_the_same_child(client, other_parent, make_input):
     data = make_input()
     client.post(URL, payload(data), format="json")
-    other = APIClient()
+    other = APIClient(headers={"accept-language": "en"})
     other.force_authenticate(other_parent)
     errors = problem(other.post(URL, payload(data), format="json"), status=409)
     assert "child_personal_id" in errors
@@ -189,3 +189,12 @@ def test_two_simultaneous_submits_create_exactly_one_application(admission_round
     assert list(
         ApplicationStatusChange.objects.filter(application=app).values_list("to_status", flat=True)
     ) == ["submitted", "draft"]
+
+
+def test_messages_are_vietnamese_by_default(parent, make_input):
+    api = APIClient()
+    api.force_authenticate(parent)
+    errors = problem(api.post(URL, payload(make_input(lat=21.0285, lon=105.8542)), format="json"))
+    assert errors["location"] == [
+        "Điểm đánh dấu nằm ngoài Thành phố Hồ Chí Minh, địa bàn của cổng thông tin này."
+    ]
