@@ -53,8 +53,7 @@ VI = {
     "location source": "nguồn vị trí",
     "Computed from the location; never typed.": "Tính từ vị trí trên bản đồ, không nhập tay.",
     "ward reported by the source": "phường/xã theo nguồn dữ liệu",
-    "Where the source says the school is, for schools without a position yet.":
-        "Phường/xã mà nguồn dữ liệu ghi cho trường chưa có vị trí.",
+    "Where the source says the school is, for schools without a position yet.": "Phường/xã mà nguồn dữ liệu ghi cho trường chưa có vị trí.",
     "grade-1 classes": "số lớp 1",
     "class-size norm": "định mức sĩ số",
     "Circular 28/2020/TT-BGDĐT: at most 35.": "Thông tư 28/2020/TT-BGDĐT: tối đa 35.",
@@ -65,8 +64,7 @@ VI = {
     "school": "trường",
     "schools": "các trường",
     "school year": "năm học",
-    "First calendar year of the school year, e.g. 2026 for 2026–2027.":
-        "Năm bắt đầu của năm học, ví dụ 2026 cho năm học 2026–2027.",
+    "First calendar year of the school year, e.g. 2026 for 2026–2027.": "Năm bắt đầu của năm học, ví dụ 2026 cho năm học 2026–2027.",
     "catchment": "địa bàn tuyển sinh",
     "catchments": "các địa bàn tuyển sinh",
     "School map": "Bản đồ trường học",
@@ -84,14 +82,12 @@ VI = {
     "Longitude": "Kinh độ",
     "Count": "Số trường",
     "Search": "Tìm",
-    "School position from OpenStreetMap or a survey":
-        "Vị trí trường theo OpenStreetMap hoặc khảo sát",
+    "School position from OpenStreetMap or a survey": "Vị trí trường theo OpenStreetMap hoặc khảo sát",
     "Demo placement: not the real position": "Vị trí minh họa: không phải vị trí thật",
-    "%(n)s school has no known position yet and is not drawn.":
-        "%(n)s trường chưa có vị trí nên chưa hiện trên bản đồ.",
+    "%(n)s school has no known position yet and is not drawn.": "%(n)s trường chưa có vị trí nên chưa hiện trên bản đồ.",
     "This page shows schools, boundaries and catchments only. It never shows any household or "
     "child.": "Trang này chỉ hiển thị trường học, địa giới và địa bàn tuyển sinh; không bao giờ "
-              "hiển thị hộ gia đình hay trẻ em.",
+    "hiển thị hộ gia đình hay trẻ em.",
     "Map of schools": "Bản đồ trường học",
     "School positions": "Vị trí trường",
     "Ward boundaries": "Địa giới phường/xã",
@@ -105,12 +101,10 @@ VI = {
     "Nearest schools": "Các trường gần nhất",
     "km": "km",
     "Searching…": "Đang tìm…",
-    "Demo placement: this is not the school's real position.":
-        "Vị trí minh họa: đây không phải vị trí thật của trường.",
+    "Demo placement: this is not the school's real position.": "Vị trí minh họa: đây không phải vị trí thật của trường.",
     "The search failed": "Tìm kiếm thất bại",
     "The point is outside Ho Chi Minh City.": "Điểm này nằm ngoài TP. Hồ Chí Minh.",
-    "No background map is configured: ward boundaries are shown instead.":
-        "Chưa cấu hình bản đồ nền: đang hiển thị địa giới phường/xã.",
+    "No background map is configured: ward boundaries are shown instead.": "Chưa cấu hình bản đồ nền: đang hiển thị địa giới phường/xã.",
     "Geocoded": "Suy ra từ địa chỉ",
     "Demo placement": "Vị trí minh họa",
     "Address": "Địa chỉ",
@@ -125,8 +119,7 @@ VI = {
     "Log out": "Đăng xuất",
     "Language": "Ngôn ngữ",
     "Grade-1 admissions": "Tuyển sinh lớp 1",
-    "The point lies outside the area this portal covers (Ho Chi Minh City).":
-        "Điểm này nằm ngoài khu vực cổng thông tin phục vụ (TP. Hồ Chí Minh).",
+    "The point lies outside the area this portal covers (Ho Chi Minh City).": "Điểm này nằm ngoài khu vực cổng thông tin phục vụ (TP. Hồ Chí Minh).",
     "The position lies outside Ho Chi Minh City.": "Vị trí nằm ngoài TP. Hồ Chí Minh.",
 }
 
