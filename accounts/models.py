@@ -11,6 +11,10 @@ class Profile(models.Model):
     )
     phone = models.CharField(_("mobile phone"), max_length=10, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    oidc_subject = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False,
+        help_text="SHA-256 of issuer and subject of an OpenID Connect login.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
