@@ -15,8 +15,10 @@ import numpy as np
 from admissions.allocation.checker import check, count_envy_and_waste
 from admissions.allocation.distances import SchoolLocator, pair_distances
 from admissions.allocation.engine import solve_da
+from admissions.allocation.explain import Explainer, render_explanation
 from admissions.allocation.lottery import lottery_single
 from admissions.allocation.model import Instance, Policy, Result
+from admissions.allocation.nearest import nearest_source, solve_nearest
 
 
 @dataclass
@@ -91,6 +93,52 @@ def build_instance(
             seed=seed,
         ),
     )
+
+
+def solve_nearest_and_check(
+    children: ChildArrays,
+    schools: SchoolArrays,
+    *,
+    catchment: np.ndarray,
+    seed: int,
+    max_distance_m: float,
+) -> tuple[Result, list]:
+    """The engine's HCMC nearest-first mechanism (lists = schools within the legal distance,
+    DA with (group, category, distance) priorities, then a final pass to the nearest free
+    seat). `catchment[c]` is the index of the school whose catchment holds the child's pin
+    (-1 for none). Checked by the engine's checker against the source document's hash."""
+    source = nearest_source(
+        children.ids,
+        children.lon,
+        children.lat,
+        schools.ids,
+        schools.lon,
+        schools.lat,
+        schools.capacity,
+        seed=seed,
+        catchment=catchment.astype(np.int64),
+        category=children.category_rank,
+        max_distance_m=max_distance_m,
+    )
+    result = solve_nearest(source)
+    violations = check(
+        result.instance,
+        result,
+        expected_input_sha256=result.input_sha256,
+        rerun=lambda: solve_nearest(source, verify=False),
+    )
+    return result, violations
+
+
+def explanations(result: Result, school_names: dict[str, str]):
+    """(Vietnamese, English) sentences of every child from the engine's renderer."""
+    explainer = Explainer(result)
+    for child_id in result.instance.child_ids:
+        expl = explainer.explain(child_id)
+        yield (
+            render_explanation(expl, "vi", school_names),
+            render_explanation(expl, "en", school_names),
+        )
 
 
 def solve_and_check(instance: Instance) -> tuple[Result, list]:

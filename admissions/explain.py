@@ -58,55 +58,16 @@ def explanation_data(result: Result, child: int) -> dict:
     }
 
 
-def _km(metres: float) -> str:
-    return f"{metres / 1000:.2f} km"
-
-
 def render(data: dict, school_names: dict[str, str], category_labels: dict[int, str]) -> str:
-    """One paragraph in the active language."""
+    """The portal's sentences (active language) added after the engine's explanation: the
+    child's priority category by name, the waiting list, and how ties are broken."""
     lines = []
-    for entry in data["choices"]:
-        name = school_names.get(entry["school"], entry["school"])
-        group = (
-            _("group 1 (your residence is in the school's catchment)")
-            if entry["group"] == 1
-            else _("group 2 (your residence is outside the school's catchment)")
+    if data["choices"]:
+        rank = data["choices"][0]["category_rank"]
+        lines.append(
+            _("Your child's priority category: %(category)s.")
+            % {"category": category_labels.get(rank, _("no priority category"))}
         )
-        category = category_labels.get(entry["category_rank"], _("no priority category"))
-        facts = _("%(group)s, priority: %(category)s, distance %(km)s") % {
-            "group": group,
-            "category": category,
-            "km": _km(entry["distance_m"]),
-        }
-        if entry["outcome"] == "admitted":
-            lines.append(
-                _("Choice %(rank)s, %(school)s: admitted — %(facts)s.")
-                % {"rank": entry["rank"], "school": name, "facts": facts}
-            )
-        elif entry["outcome"] == "no_seats":
-            lines.append(
-                _("Choice %(rank)s, %(school)s: the school has no grade-1 seats this round.")
-                % {"rank": entry["rank"], "school": name}
-            )
-        elif entry["outcome"] == "full_with_better_priority":
-            cutoff = entry["cutoff"]
-            last = (
-                _("the last child admitted: group %(g)s, priority: %(c)s, distance %(km)s")
-                % {
-                    "g": cutoff["group"],
-                    "c": category_labels.get(cutoff["category_rank"], _("no priority category")),
-                    "km": _km(cutoff["distance_m"]),
-                }
-                if cutoff
-                else _("no child could be admitted")
-            )
-            lines.append(
-                _(
-                    "Choice %(rank)s, %(school)s: not admitted — all seats went to children "
-                    "with a higher priority (%(last)s); your child: %(facts)s."
-                )
-                % {"rank": entry["rank"], "school": name, "last": last, "facts": facts}
-            )
     if data["placed_school"] is None:
         lines.append(
             _(

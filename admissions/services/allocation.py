@@ -150,10 +150,27 @@ def allocation_run_execute(
             choice_ptr=np.zeros(len(rows) + 1, dtype=np.int64),
             choice_school=np.zeros(0, dtype=np.int64),
         )
-        if run.mechanism == "nearest" or run.stage == RunStage.SECOND:
-            ptr, choice_school = engine.nearest_lists(
-                children, schools, max_distance_m=round.max_distance_m
+        in_catchment_set = applications_in_catchments(
+            application_ids=app_ids.tolist(), school_year=round.school_year
+        )
+        # Membership as one vectorised lookup on combined (application, school) keys.
+        known = np.array([a * 2**24 + s for a, s in in_catchment_set], dtype=np.int64)
+        nearest = run.mechanism == "nearest" or run.stage == RunStage.SECOND
+        step(45, "solving")
+        t = time.perf_counter()
+        if nearest:
+            catchment = np.full(len(rows), -1, dtype=np.int64)
+            for a, s in sorted(in_catchment_set, reverse=True):  # lowest school id wins
+                if s in school_index:
+                    catchment[child_pos[a]] = school_index[s]
+            result, violations = engine.solve_nearest_and_check(
+                children,
+                schools,
+                catchment=catchment,
+                seed=run.seed,
+                max_distance_m=round.max_distance_m,
             )
+            instance = result.instance
         else:
             choice_app = np.array([child_pos[a] for a, _ in choice_rows], dtype=np.int64)
             choice_school = np.array(
@@ -163,34 +180,27 @@ def allocation_run_execute(
             choice_app, choice_school = choice_app[keep], choice_school[keep]
             ptr = np.zeros(len(rows) + 1, dtype=np.int64)
             np.cumsum(np.bincount(choice_app, minlength=len(rows)), out=ptr[1:])
-        children.choice_ptr, children.choice_school = ptr, choice_school
-        pair_child = np.repeat(np.arange(len(rows)), np.diff(ptr))
-        in_catchment_set = applications_in_catchments(
-            application_ids=app_ids.tolist(), school_year=round.school_year
-        )
-        pair_app = app_ids[pair_child]
-        pair_school_pk = ids[choice_school] if choice_school.size else np.zeros(0, np.int64)
-        # Membership as one vectorised lookup on combined (application, school) keys.
-        known = np.array([a * 2**24 + s for a, s in in_catchment_set], dtype=np.int64)
-        catchment_pairs = np.isin(pair_app * 2**24 + pair_school_pk, known)
-        instance = engine.build_instance(
-            children,
-            schools,
-            catchment_pairs=catchment_pairs,
-            seed=run.seed,
-            mechanism=run.mechanism,
-            max_distance_m=round.max_distance_m,
-        )
-        timings["build_s"] = round_s(time.perf_counter() - t)
-
-        step(45, "solving")
-        t = time.perf_counter()
-        result, violations = engine.solve_and_check(instance)
+            children.choice_ptr, children.choice_school = ptr, choice_school
+            pair_child = np.repeat(np.arange(len(rows)), np.diff(ptr))
+            pair_school_pk = ids[choice_school] if choice_school.size else np.zeros(0, np.int64)
+            catchment_pairs = np.isin(app_ids[pair_child] * 2**24 + pair_school_pk, known)
+            instance = engine.build_instance(
+                children,
+                schools,
+                catchment_pairs=catchment_pairs,
+                seed=run.seed,
+                mechanism=run.mechanism,
+                max_distance_m=round.max_distance_m,
+            )
+            result, violations = engine.solve_and_check(instance)
         timings["solve_and_check_s"] = round_s(time.perf_counter() - t)
         stats = engine.statistics(result)
         stats["cutoff_distance_m"] = {
             int(k): v for k, v in stats["cutoff_distance_m"].items()
         }  # keyed by school pk
+        stats["placed_by_final_pass"] = int(result.outside_list.sum())
+        assigned_school_pk = np.where(result.assignment >= 0, ids[result.assignment], -1)
+        placed_in_catchment = np.isin(app_ids * 2**24 + assigned_school_pk, known)
 
         step(70, "writing explanations")
         t = time.perf_counter()
@@ -200,19 +210,21 @@ def allocation_run_execute(
         )
         ranks = explain.assigned_rank(result)
         placements = []
+        sentences = engine.explanations(result, names)
         for c in range(instance.n_children):
             data = explain.explanation_data(result, c)
+            engine_vi, engine_en = next(sentences)
             text_vi, text_en = explain.render_both(data, names, categories)
+            text_vi, text_en = f"{engine_vi} {text_vi}", f"{engine_en} {text_en}"
             school = int(result.assignment[c])
-            pair = int(result.assigned_pair[c])
             placements.append(
                 Placement(
                     run=run,
                     application_id=int(app_ids[c]),
                     school_id=int(ids[school]) if school >= 0 else None,
                     choice_rank=int(ranks[c]) if ranks[c] > 0 else None,
-                    distance_m=float(instance.distance_m[pair]) if pair >= 0 else None,
-                    in_catchment=bool(catchment_pairs[pair]) if pair >= 0 else False,
+                    distance_m=float(result.assigned_distance_m[c]) if school >= 0 else None,
+                    in_catchment=bool(placed_in_catchment[c]),
                     lottery=float(instance.lottery[instance.choice_ptr[c]])
                     if instance.list_length[c]
                     else 0.0,

@@ -114,7 +114,8 @@ def test_parent_applies_committee_allocates_parent_accepts(
     page.click("#accept-offer")
     page.wait_for_selector("#application-status[data-status='accepted']")
     explanation = page.locator("#explanation-text").inner_text()
-    assert f"Nguyện vọng 1, {offer.school.name}: trúng tuyển" in explanation
+    assert explanation.startswith(f"Con được xếp vào nguyện vọng 1: {offer.school.name}.")
+    assert "Diện ưu tiên của con: không thuộc diện ưu tiên." in explanation
     assert "hạt giống công khai 42" in explanation
     history = page.locator("#history li").evaluate_all("els => els.map(e => e.dataset.to)")
     assert history == ["accepted", "offered", "verified", "submitted", "draft"]

@@ -64,6 +64,7 @@ VI = {
     "group 1 (your residence is in the school's catchment)": "nhóm 1 (nơi ở thuộc địa bàn tuyển sinh của trường)",
     "group 2 (your residence is outside the school's catchment)": "nhóm 2 (nơi ở ngoài địa bàn tuyển sinh của trường)",
     "no priority category": "không thuộc diện ưu tiên",
+    "Your child's priority category: %(category)s.": "Diện ưu tiên của con: %(category)s.",
     "%(group)s, priority: %(category)s, distance %(km)s": "%(group)s, ưu tiên: %(category)s, khoảng cách %(km)s",
     "Choice %(rank)s, %(school)s: admitted — %(facts)s.": "Nguyện vọng %(rank)s, %(school)s: trúng tuyển — %(facts)s.",
     "Choice %(rank)s, %(school)s: the school has no grade-1 seats this round.": "Nguyện vọng %(rank)s, %(school)s: trường không có chỉ tiêu lớp 1 trong đợt này.",
