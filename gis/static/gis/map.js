@@ -11,6 +11,7 @@
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("© OpenStreetMap contributors");
   L.control.scale({imperial: false, metric: true}).addTo(map);
+  window.portalMap = map;  // for browser tests and the browser console
   if (CFG.tileUrl) {
     L.tileLayer(CFG.tileUrl, {maxZoom: 19, attribution: CFG.tileAttribution}).addTo(map);
   } else {
