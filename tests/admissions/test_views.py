@@ -1,0 +1,204 @@
+"""Parent and committee pages through Django's test client (no browser): the form with
+evidence, private evidence files, the committee queue, exports and the explanation PDF."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from admissions.constants import ApplicationStatus
+from admissions.models import Application, Evidence
+from admissions.services import (
+    allocation_run_create,
+    allocation_run_execute,
+    allocation_run_publish,
+    allocation_run_review,
+    application_create,
+    application_transition,
+    round_close,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def form_data(data, **extra):
+    out = {
+        "child_full_name": data.child_full_name,
+        "child_dob": data.child_dob.isoformat(),
+        "child_gender": data.child_gender,
+        "child_personal_id": data.child_personal_id,
+        "guardian_full_name": data.guardian_full_name,
+        "guardian_personal_id": data.guardian_personal_id,
+        "guardian_phone": data.guardian_phone,
+        "guardian_relationship": data.guardian_relationship,
+        "address_text": data.address_text,
+        "lat": data.lat,
+        "lon": data.lon,
+        "residence_type": data.residence_type,
+    }
+    for i, school in enumerate(data.choices, start=1):
+        out[f"choice_{i}"] = school
+    out.update(extra)
+    return out
+
+
+@pytest.fixture
+def parent_client(client, parent):
+    client.force_login(parent)
+    return client
+
+
+def test_apply_with_evidence_then_only_owner_and_staff_can_read_it(
+    parent_client, client, make_input, other_parent, staff, settings, django_user_model
+):
+    upload = SimpleUploadedFile("so-ho-khau.pdf", PDF, content_type="image/png")
+    response = parent_client.post(
+        "/tuyen-sinh/nop-ho-so/",
+        form_data(make_input(), residence_evidence=upload, consent="on", submit="1"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    app = Application.objects.get()
+    assert app.status == ApplicationStatus.SUBMITTED
+    evidence = Evidence.objects.get(application=app)
+    assert evidence.content_type == "application/pdf"  # sniffed, not the browser's claim
+    assert str(settings.PRIVATE_MEDIA_ROOT) in evidence.file.path
+    assert not evidence.file.path.startswith(str(settings.MEDIA_ROOT) + "/")
+    url = f"/tuyen-sinh/minh-chung/{evidence.uuid}/"
+    owner = parent_client.get(url)
+    assert owner.status_code == 200 and b"".join(owner.streaming_content) == PDF
+    assert owner["Cache-Control"] == "private, no-store"
+    client.force_login(other_parent)
+    assert client.get(url).status_code == 404
+    clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404  # staff without the review permission
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_evidence_that_is_not_pdf_or_image_is_refused(parent_client, make_input):
+    upload = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = parent_client.post(
+        "/tuyen-sinh/nop-ho-so/", form_data(make_input(), residence_evidence=upload, save="1")
+    )
+    assert response.status_code == 200
+    assert Application.objects.count() == 0  # the whole save was rolled back
+    assert any("PDF" in str(e) for e in response.context["form"].non_field_errors())
+
+
+def test_evidence_size_limit(parent_client, make_input, settings):
+    settings.ADMISSIONS_EVIDENCE_MAX_BYTES = 50
+    upload = SimpleUploadedFile("anh.png", PNG, content_type="image/png")
+    response = parent_client.post(
+        "/tuyen-sinh/nop-ho-so/", form_data(make_input(), residence_evidence=upload, save="1")
+    )
+    assert response.status_code == 200 and Application.objects.count() == 0
+
+
+def test_form_errors_are_shown_on_their_fields(parent_client, make_input):
+    response = parent_client.post(
+        "/tuyen-sinh/nop-ho-so/",
+        form_data(make_input(child_personal_id="000320123456"), lat=21.03, lon=105.85, save="1"),
+    )
+    form = response.context["form"]
+    assert form.errors["child_personal_id"]
+    assert any("Hồ Chí Minh" in str(e) for e in form.non_field_errors())
+
+
+def test_draft_then_correction_loop_through_the_pages(parent_client, make_input, staff):
+    from django.test import Client
+
+    client = Client()
+    parent_client.post("/tuyen-sinh/nop-ho-so/", form_data(make_input(), save="1"))
+    app = Application.objects.get()
+    assert app.status == ApplicationStatus.DRAFT
+    page = parent_client.get(f"/tuyen-sinh/ho-so/{app.uuid}/")
+    assert app.tracking_code.encode() in page.content
+    parent_client.post(f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
+                       form_data(make_input(), consent="on", submit="1"))  # fmt: skip
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.SUBMITTED
+    client.force_login(staff)
+    client.post(f"/tuyen-sinh/hoi-dong/ho-so/{app.uuid}/",
+                {"to": "correction_requested", "note": "Ảnh giấy tờ bị mờ"})  # fmt: skip
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.CORRECTION_REQUESTED
+    status_page = parent_client.get(f"/tuyen-sinh/ho-so/{app.uuid}/").content.decode()
+    assert "Ảnh giấy tờ bị mờ" in status_page
+    parent_client.post(f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
+                       form_data(make_input(), consent="on", submit="1"))  # fmt: skip
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.RESUBMITTED
+    assert list(app.history.values_list("to_status", flat=True)) == [
+        "resubmitted", "correction_requested", "submitted", "draft"
+    ]  # fmt: skip
+
+
+def test_committee_queue_filters_counts_and_bulk_verify(
+    client, staff, parent, admission_round, make_input
+):
+    apps = [
+        application_create(round=admission_round, applicant=parent, data=make_input(),
+                           submit=True)[0]
+        for _ in range(3)
+    ]  # fmt: skip
+    client.force_login(staff)
+    page = client.get("/tuyen-sinh/hoi-dong/?status=submitted")
+    assert page.context["total"] == 3
+    counts = {v: n for v, _, n in page.context["counts"]}
+    assert counts["submitted"] == 3 and counts["verified"] == 0
+    ward = apps[0].ward_id
+    assert client.get(f"/tuyen-sinh/hoi-dong/?ward={ward}").context["total"] == 3
+    other_school = admission_round.schools.exclude(school_id=apps[0].ranked_choices[0].school_id)
+    school_page = client.get(f"/tuyen-sinh/hoi-dong/?school={other_school.first().school_id}")
+    assert school_page.context["total"] == 0
+    client.post("/tuyen-sinh/hoi-dong/", {"ids": [apps[0].pk, apps[1].pk]})
+    assert Application.objects.filter(status="verified").count() == 2
+
+
+def test_parents_cannot_open_committee_pages(parent_client):
+    assert parent_client.get("/tuyen-sinh/hoi-dong/").status_code == 403
+    assert parent_client.get("/tuyen-sinh/hoi-dong/dot/").status_code == 403
+
+
+def test_suggestions_propose_nearest_schools_and_refuse_points_outside(client, admission_round):
+    body = client.get("/tuyen-sinh/goi-y/?lat=10.7725&lon=106.698").json()
+    assert body["ward"]["name"] == "Phường Bến Thành"
+    distances = [r["distance_m"] for r in body["results"]]
+    assert len(distances) == 5 and distances == sorted(distances)
+    assert client.get("/tuyen-sinh/goi-y/?lat=21.03&lon=105.85").status_code == 422
+
+
+def test_exports_and_explanation_pdf(client, staff, parent, admission_round, make_input):
+    app, _ = application_create(round=admission_round, applicant=parent, data=make_input(),
+                                submit=True)  # fmt: skip
+    application_transition(application=app, to="verified", actor=staff)
+    round_ = round_close(round=admission_round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=9)
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=staff)
+    allocation_run_publish(run=run, actor=staff)
+    school_id = app.ranked_choices[0].school_id
+
+    client.force_login(staff)
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.csv?school={school_id}")
+        .content.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert rows[0][0] == "tracking_code" and rows[1][0] == app.tracking_code
+    assert rows[1][1] == "Nguyễn Minh Anh"
+    xlsx = client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content))["placements"]
+    assert [c.value for c in sheet[2]][:2] == [app.tracking_code, "Nguyễn Minh Anh"]
+    compare = client.get(f"/tuyen-sinh/hoi-dong/so-sanh/?a={run.uuid}&b={run.uuid}")
+    assert compare.status_code == 200
+
+    client.force_login(parent)
+    pdf = client.get(f"/tuyen-sinh/ho-so/{app.uuid}/giai-thich.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"DejaVuSans" in pdf.content  # the Vietnamese-capable font is embedded
