@@ -415,3 +415,50 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Ticket(TimeStampedModel):
+    """An appeal against a decision or a request to correct data, with a decision deadline."""
+
+    class Kind(models.TextChoices):
+        APPEAL = "appeal", _("Appeal")
+        DATA_CORRECTION = "data_correction", _("Data correction")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="tickets")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    decide_by = models.DateTimeField(_("decision deadline"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decide_by"]
+        verbose_name = _("appeal or correction ticket")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                condition=Q(status="open"),
+                name="one_open_ticket_per_kind",
+            )
+        ]
+
+
+class TicketDecision(AppendOnlyModel):
+    """Decision log of a ticket (append-only)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="decisions")
+    decision = models.CharField(max_length=20, choices=Ticket.Status.choices)
+    note = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

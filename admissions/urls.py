@@ -12,6 +12,12 @@ urlpatterns = [
     path("ho-so/<uuid:uuid>/rut/", views.application_withdraw, name="withdraw"),
     path("ho-so/<uuid:uuid>/giai-thich.pdf", views.explanation_pdf, name="explanation-pdf"),
     path("minh-chung/<uuid:uuid>/", views.evidence_download, name="evidence"),
+    path("ho-so/<uuid:uuid>/khieu-nai/", views.ticket_open_view, name="ticket-open"),
+    path(
+        "hoi-dong/yeu-cau/<uuid:uuid>/quyet-dinh/",
+        views.staff_ticket_decide,
+        name="staff-ticket-decide",
+    ),
     path("trung-tuyen/<uuid:uuid>/tra-loi/", views.offer_answer, name="offer-answer"),
     path("hoi-dong/", views.staff_queue, name="staff-queue"),
     path("hoi-dong/ho-so/<uuid:uuid>/", views.staff_application, name="staff-application"),

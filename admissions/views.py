@@ -22,7 +22,15 @@ from . import exports, selectors, services
 from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, ApplicationStatus, OfferStatus
 from .exceptions import ApplicationInvalid
 from .forms import MAX, ApplicationForm, RunForm, StaffDecisionForm
-from .models import AdmissionRound, AllocationRun, Application, Evidence, Offer, RoundSchool
+from .models import (
+    AdmissionRound,
+    AllocationRun,
+    Application,
+    Evidence,
+    Offer,
+    RoundSchool,
+    Ticket,
+)
 from .tasks import run_allocation
 
 # --------------------------------------------------------------------------- parents
@@ -213,6 +221,8 @@ def application_status(request, uuid):
             "offer_open": offer is not None and offer.status == OfferStatus.PENDING,
             "editable": application.status in EDITABLE_STATUSES,
             "evidence": application.evidence.all(),
+            "tickets": application.tickets.prefetch_related("decisions"),
+            "ticket_kinds": Ticket.Kind.choices,
             "can_withdraw": application.status
             not in {"withdrawn", "rejected", "declined", "expired", "enrolled"},
         },
@@ -417,6 +427,7 @@ def staff_application(request, uuid):
             "evidence": application.evidence.all(),
             "placement": selectors.placement_for_application(application=application),
             "offer": selectors.offer_current(application=application),
+            "tickets": application.tickets.prefetch_related("decisions"),
         },
     )
 
@@ -534,3 +545,38 @@ def staff_compare(request):
         "admissions/staff/compare.html",
         {"a": a, "b": b, "comparison": services.allocation_run_compare(a=a, b=b)},
     )
+
+
+@login_required
+@require_POST
+def ticket_open_view(request, uuid):
+    application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+    try:
+        services.ticket_open(
+            application=application,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+        messages.success(request, _("Your request was sent to the committee."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("admissions:status", uuid=uuid)
+
+
+@login_required
+@staff_required
+@require_POST
+def staff_ticket_decide(request, uuid):
+    ticket = get_object_or_404(Ticket.objects.select_related("application"), uuid=uuid)
+    try:
+        services.ticket_decide(
+            ticket=ticket,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+        messages.success(request, _("Decision recorded."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("admissions:staff-application", uuid=ticket.application.uuid)

@@ -26,6 +26,7 @@ from .offers import (
     offers_send_reminders,
     waitlist_fill_seat,
 )
+from .tickets import ticket_decide, ticket_open, tickets_overdue
 
 __all__ = [
     "ApplicationInput",
@@ -47,5 +48,8 @@ __all__ = [
     "offers_send_reminders",
     "round_close",
     "round_window_open",
+    "ticket_decide",
+    "ticket_open",
+    "tickets_overdue",
     "waitlist_fill_seat",
 ]

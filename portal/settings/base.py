@@ -240,3 +240,4 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "OfferStatusEnum": "admissions.constants.OfferStatus",
     }
 )
+ADMISSIONS_TICKET_DECISION_DAYS = env_int("ADMISSIONS_TICKET_DECISION_DAYS", 7)
