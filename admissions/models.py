@@ -384,6 +384,9 @@ class Offer(TimeStampedModel):
     last_reminder_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     from_waitlist = models.BooleanField(default=False)
+    supernumerary = models.BooleanField(
+        default=False, help_text=_("Seat added above capacity after an upheld appeal.")
+    )
 
     class Meta:
         ordering = ["-created_at"]

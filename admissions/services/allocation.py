@@ -199,6 +199,9 @@ def allocation_run_execute(
             int(k): v for k, v in stats["cutoff_distance_m"].items()
         }  # keyed by school pk
         stats["placed_by_final_pass"] = int(result.outside_list.sum())
+        # Full cutoffs (priority tuple + lottery of the last child admitted from the lists),
+        # keyed by school pk: appeals compare a corrected priority against them.
+        stats["cutoffs"] = {int(k): v for k, v in result.cutoffs_dict().items()}
         assigned_school_pk = np.where(result.assignment >= 0, ids[result.assignment], -1)
         placed_in_catchment = np.isin(app_ids * 2**24 + assigned_school_pk, known)
 

@@ -62,6 +62,20 @@ def ticket_decide(*, ticket: Ticket, decision: str, note: str, actor) -> Ticket:
     target = REOPEN.get(ticket.application.status)
     if decision == Ticket.Status.UPHELD and target:
         application_transition(application=ticket.application, to=target, actor=actor, note=note)
+    elif decision == Ticket.Status.UPHELD and ticket.kind == Ticket.Kind.APPEAL:
+        from .appeals import appeal_replace
+
+        offer = appeal_replace(application=ticket.application, actor=actor)
+        TicketDecision.objects.create(
+            ticket=ticket,
+            decision=decision,
+            note=(
+                _("Re-placed on an extra seat at %(school)s.") % {"school": offer.school.name}
+                if offer
+                else _("The corrected priority does not win a better seat.")
+            ),
+            actor=actor,
+        )
     return ticket
 
 

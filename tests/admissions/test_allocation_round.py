@@ -194,3 +194,48 @@ def test_second_round_places_children_still_unplaced(demo):
         == second.statistics["placed"]
         == waitlisted - Application.objects.filter(status=ApplicationStatus.WAITLISTED).count()
     )
+
+
+def test_upheld_appeal_replaces_only_the_appellant_on_an_extra_seat(demo, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from admissions.models import Ticket
+    from admissions.services import ticket_decide, ticket_open
+    from gis.geometry import make_point
+
+    family = django_user_model.objects.create_user("giadinh")
+    committee = django_user_model.objects.create_user("hoidong2", is_staff=True)
+    committee.user_permissions.add(Permission.objects.get(codename="review_application"))
+    committee = django_user_model.objects.get(pk=committee.pk)
+    round_ = round_close(round=demo.round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=11)
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=None)
+    allocation_run_publish(run=run, actor=None)
+    assert "cutoffs" in AllocationRun.objects.get(pk=run.pk).statistics
+
+    appellant = Application.objects.filter(status=ApplicationStatus.WAITLISTED).first()
+    first = appellant.ranked_choices[0].school
+    # The file was corrected: the family actually lives 30 m from its first choice.
+    Application.objects.filter(pk=appellant.pk).update(
+        applicant=family,
+        residence_point=make_point(lon=first.location.x + 0.0003, lat=first.location.y),
+    )
+    appellant.refresh_from_db()
+    before = set(
+        Offer.objects.exclude(application=appellant).values_list("pk", "status", "school_id")
+    )
+    ticket = ticket_open(application=appellant, kind=Ticket.Kind.APPEAL,
+                         reason="Địa chỉ bị nhập sai", actor=family)  # fmt: skip
+    ticket_decide(ticket=ticket, decision="upheld", note="Đã xác minh địa chỉ", actor=committee)
+
+    appellant.refresh_from_db()
+    assert appellant.status == ApplicationStatus.OFFERED
+    offer = Offer.objects.get(application=appellant)
+    assert offer.school_id == first.pk and offer.supernumerary
+    after = set(
+        Offer.objects.exclude(application=appellant).values_list("pk", "status", "school_id")
+    )
+    assert after == before  # nobody else moved
+    notes = list(ticket.decisions.values_list("note", flat=True))
+    assert any(first.name in n for n in notes)

@@ -359,6 +359,9 @@ VI = {
     "Send to the committee": "Gửi hội đồng tuyển sinh",
     "Uphold": "Chấp nhận",
     "Dismiss": "Không chấp nhận",
+    "Re-placed on an extra seat at %(school)s.": "Đã xếp lại vào một chỗ bổ sung tại %(school)s.",
+    "The corrected priority does not win a better seat.": "Với thông tin đã sửa, trẻ không đạt chỗ học tốt hơn.",
+    "Seat added above capacity after an upheld appeal.": "Chỗ học bổ sung ngoài chỉ tiêu sau khi khiếu nại được chấp nhận.",
 }  # fmt: skip
 
 

@@ -1,0 +1,99 @@
+"""Re-placement after an upheld appeal, limited to the affected seats.
+
+The appellant's priority is recomputed from the corrected file (distance from the pin,
+catchment of the pin, category) and compared with the published cutoff of every school ranked
+above the current result. At the first school where the child would have been admitted (better
+than the last child admitted there), the child receives an offer on an extra seat above
+capacity: nobody who was placed by the published run moves. A seat the child leaves is offered
+to the waiting list in the engine's order."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from admissions.allocation.distances import geodesic_m
+
+from ..constants import ApplicationStatus as S
+from ..constants import OfferStatus, RunStatus
+from ..models import NO_CATEGORY_RANK, Application, Offer, Placement
+from ..selectors import applications_in_catchments, round_seats
+from .applications import application_transition
+from .offers import waitlist_fill_seat
+
+
+def _priorities(application: Application) -> list[tuple[int, tuple[float, float, float]]]:
+    choices = application.ranked_choices
+    pin = application.residence_point
+    lon = np.array([c.school.location.x for c in choices])
+    lat = np.array([c.school.location.y for c in choices])
+    distance = np.round(geodesic_m(np.full(len(choices), pin.x), np.full(len(choices), pin.y),
+                                   lon, lat), 1)  # fmt: skip
+    inside = {
+        s
+        for _, s in applications_in_catchments(
+            application_ids=[application.pk], school_year=application.round.school_year
+        )
+    }
+    category = (
+        application.priority_category.rank if application.priority_category else NO_CATEGORY_RANK
+    )
+    return [
+        (c.school_id, (1.0 if c.school_id in inside else 2.0, float(category), float(d)))
+        for c, d in zip(choices, distance.tolist(), strict=True)
+    ]
+
+
+@transaction.atomic
+def appeal_replace(*, application: Application, actor) -> Offer | None:
+    """Offer the best ranked school the corrected priority would have won; None if none."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (S.WAITLISTED, S.OFFERED, S.ACCEPTED):
+        return None
+    placement = (
+        Placement.objects.filter(application=application, run__status=RunStatus.PUBLISHED)
+        .select_related("run")
+        .order_by("run__published_at")
+        .first()
+    )
+    if placement is None:
+        return None
+    cutoffs = placement.run.statistics.get("cutoffs", {})
+    seats = round_seats(round=application.round)
+    current = (
+        Offer.objects.select_for_update()
+        .filter(application=application, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])
+        .first()
+    )
+    ranks = {c.school_id: c.rank for c in application.ranked_choices}
+    limit = ranks.get(current.school_id, 99) if current else 99
+    for school_id, priority in _priorities(application):
+        if ranks[school_id] >= limit:
+            break
+        cutoff = cutoffs.get(str(school_id))
+        if cutoff is None:
+            wins = seats.get(school_id, 0) > 0
+        else:
+            wins = (priority, placement.lottery) < (
+                tuple(float(v) for v in cutoff["priority"]),
+                float(cutoff["lottery"]),
+            )
+        if not wins:
+            continue
+        if current is not None:
+            current.status = OfferStatus.WITHDRAWN
+            current.save(update_fields=["status", "updated_at"])
+        offer = Offer.objects.create(
+            application=application,
+            run=placement.run,
+            school_id=school_id,
+            deadline=max(application.round.offer_response_deadline, timezone.now()),
+            supernumerary=True,
+        )
+        if application.status == S.WAITLISTED:
+            application_transition(application=application, to=S.OFFERED, actor=None)
+        if current is not None:
+            waitlist_fill_seat(school_id=current.school_id, round_id=application.round_id)
+        return offer
+    return None
