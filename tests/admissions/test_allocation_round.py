@@ -239,3 +239,18 @@ def test_upheld_appeal_replaces_only_the_appellant_on_an_extra_seat(demo, django
     assert after == before  # nobody else moved
     notes = list(ticket.decisions.values_list("note", flat=True))
     assert any(first.name in n for n in notes)
+
+
+def test_allocate_command(demo):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--close"):
+        call_command("allocate", round=2031, seed=42, verbosity=0)
+    out = io.StringIO()
+    call_command("allocate", round=2031, seed=42, close=True, stdout=out, verbosity=0)
+    assert "check PASSED" in out.getvalue()
+    run = AllocationRun.objects.get()
+    assert run.seed == 42 and run.mechanism == "da" and run.status == RunStatus.DRY_RUN
+    assert f"{run.statistics['placed']}/{demo.children} placed" in out.getvalue()

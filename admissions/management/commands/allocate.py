@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from admissions.models import AdmissionRound
 from admissions.services import allocation_run_create, allocation_run_execute, round_close
+from portal.core.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -24,12 +25,15 @@ class Command(BaseCommand):
             raise CommandError(f"no admission round for school year {options['round']}") from exc
         if options["close"] and round.status == "open":
             round = round_close(round=round)
-        run = allocation_run_create(
-            round=round,
-            mechanism=options["mechanism"],
-            seed=options["seed"],
-            stage=options["stage"],
-        )
+        try:
+            run = allocation_run_create(
+                round=round,
+                mechanism=options["mechanism"],
+                seed=options["seed"],
+                stage=options["stage"],
+            )
+        except DomainError as exc:
+            raise CommandError(f"{exc.message} (use --close to close an open round)") from exc
         bar = tqdm(total=100, disable=options["verbosity"] == 0, desc="allocation")
 
         def progress(percent, message):
