@@ -1,0 +1,50 @@
+"""Dependency rules from docs/adr/0001: checked on the source, so a violation fails CI."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(package: str) -> dict[str, set[str]]:
+    found = {}
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+@pytest.mark.parametrize("package", ["gis", "eservices"])
+def test_gis_and_eservices_never_import_admissions(package):
+    offenders = {
+        path: sorted(n for n in names if n.split(".")[0] == "admissions")
+        for path, names in imported_modules(package).items()
+    }
+    assert {p: n for p, n in offenders.items() if n} == {}
+
+
+def test_allocation_engine_is_pure():
+    offenders = {
+        path: sorted(n for n in names if n.split(".")[0] in {"django", "rest_framework"})
+        for path, names in imported_modules("admissions/allocation").items()
+    }
+    assert {p: n for p, n in offenders.items() if n} == {}
+
+
+def test_points_are_built_only_by_the_geometry_helper():
+    offenders = []
+    for package in ("gis", "admissions", "accounts", "eservices", "portal"):
+        for path, names in imported_modules(package).items():
+            if path != "gis/geometry.py" and "django.contrib.gis.geos" in names:
+                source = (ROOT / path).read_text(encoding="utf-8")
+                if "import Point" in source or " Point," in source:
+                    offenders.append(path)
+    assert offenders == []
