@@ -79,7 +79,14 @@ def round_reset(round: AdmissionRound) -> None:
     ApplicationStatusChange.objects.filter(application__round=round).delete()
     ApplicationChoice.objects.filter(application__round=round).delete()
     Application.objects.filter(round=round).delete()
-    AdmissionRound.objects.filter(pk=round.pk).update(tracking_counter=0, status=RoundStatus.OPEN)
+    now = timezone.now()
+    AdmissionRound.objects.filter(pk=round.pk).update(
+        tracking_counter=0,
+        status=RoundStatus.OPEN,
+        opens_at=now - dt.timedelta(days=30),
+        closes_at=now + dt.timedelta(days=30),
+        offer_response_deadline=now + dt.timedelta(days=45),
+    )
 
 
 def sample_points_in_polygons(polygons, counts, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
