@@ -202,3 +202,19 @@ def test_exports_and_explanation_pdf(client, staff, parent, admission_round, mak
     pdf = client.get(f"/tuyen-sinh/ho-so/{app.uuid}/giai-thich.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert b"DejaVuSans" in pdf.content  # the Vietnamese-capable font is embedded
+
+
+def test_pdf_falls_back_clearly_without_the_vietnamese_font(settings, parent, admission_round,
+                                                             make_input, caplog):  # fmt: skip
+    from admissions import exports
+    from admissions.models import AllocationRun, Placement
+
+    settings.ADMISSIONS_PDF_FONT = "/nonexistent/DejaVuSans.ttf"
+    app, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    run = AllocationRun.objects.create(round=admission_round, mechanism="da", seed=1)
+    placement = Placement.objects.create(
+        run=run, application=app, lottery=0.5, explanation_vi="Giải thích", explanation_en="Why"
+    )
+    pdf = exports.explanation_pdf(application=app, placement=placement, language="vi")
+    assert pdf.startswith(b"%PDF") and b"Helvetica" in pdf
+    assert "diacritics will be missing" in caplog.text
