@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from gis import selectors as gis_selectors
@@ -273,6 +274,7 @@ def explanation_pdf(request, uuid):
 
 
 @login_required
+@xframe_options_sameorigin
 def evidence_download(request, uuid):
     """Private evidence: only the applicant and reviewing staff, never a public URL."""
     evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)

@@ -76,7 +76,11 @@ def test_apply_with_evidence_then_only_owner_and_staff_can_read_it(
     client.force_login(clerk)
     assert client.get(url).status_code == 404  # staff without the review permission
     client.force_login(staff)
-    assert client.get(url).status_code == 200
+    staff_read = client.get(url)
+    assert staff_read.status_code == 200
+    assert staff_read["X-Frame-Options"] == "SAMEORIGIN"  # shown inline on the staff page
+    staff_page = client.get(f"/tuyen-sinh/hoi-dong/ho-so/{app.uuid}/").content.decode()
+    assert f'<iframe src="{url}"' in staff_page
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
 
