@@ -243,6 +243,9 @@ def render_explanation(
                 ordinal=ordinal(expl.assigned_rank or 0, lang), school=name(expl.school_id)
             )
         )
+    elif not expl.choices and (expl.placed_by_final_pass or expl.unplaced_reason is not None):
+        # Nearest-first: the list is every school within the legal distance, and it was empty.
+        sentences.append(text["none_in_range"].format(max_m=f"{expl.max_distance_m:.0f}"))
     elif not expl.choices:
         sentences.append(text["no_choices"])
     else:

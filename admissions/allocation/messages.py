@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "unplaced": "Not placed at any of your choices.",
         "no_choices": "You did not rank any school.",
+        "none_in_range": "No school lies within {max_m} m of your home.",
         "no_free_seat": "No school has a free seat at the moment.",
         "none_within": "There is no school within {max_m} m and all schools are full.",
         "full_group_distance": (
@@ -49,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "unplaced": "Con chưa được xếp vào trường nào trong các nguyện vọng.",
         "no_choices": "Con chưa đăng ký nguyện vọng nào.",
+        "none_in_range": "Không có trường nào trong phạm vi {max_m} m tính từ nơi ở của con.",
         "no_free_seat": "Hiện không còn trường nào còn chỗ.",
         "none_within": (
             "Không có trường nào trong phạm vi {max_m} m và tất cả các trường đều đã đủ chỉ tiêu."

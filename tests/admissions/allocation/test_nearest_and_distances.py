@@ -148,3 +148,17 @@ def test_final_pass_explanation_in_both_languages():
     assert "trường gần nhất còn chỗ: Trường Xa, cách 8980 m" in vi
     unplaced = render_explanation(explain(result, "c2"), "vi")
     assert unplaced.endswith("Hiện không còn trường nào còn chỗ.")
+
+
+def test_explanation_says_no_school_in_range_rather_than_no_choice():
+    from admissions.allocation.explain import explain, render_explanation
+
+    # c1 lives 50 km from the only school, which c0 fills: nothing within 2 km, all full.
+    result = solve_nearest(line_source([1], [0, 50_000], [0]))
+    expl = explain(result, "c1")
+    assert expl.choices == [] or list(expl.choices) == []
+    vi = render_explanation(expl, "vi")
+    en = render_explanation(expl, "en")
+    assert vi.startswith("Không có trường nào trong phạm vi 2000 m tính từ nơi ở của con.")
+    assert "chưa đăng ký nguyện vọng" not in vi
+    assert en.startswith("No school lies within 2000 m of your home.")
