@@ -30,8 +30,8 @@ pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
 [[ -n "$(pg_major)" ]] || apt_install postgresql
 PG_MAJOR=$(pg_major)
 [[ -n "$PG_MAJOR" ]] || die "PostgreSQL did not install"
-apt_install "postgresql-${PG_MAJOR}-postgis-3" gdal-bin libgdal-dev libgeos-dev libproj-dev gettext
-if ((WITH_BROWSER)); then apt_install chromium fonts-dejavu-core; fi
+apt_install "postgresql-${PG_MAJOR}-postgis-3" gdal-bin libgdal-dev libgeos-dev libproj-dev gettext fonts-dejavu-core
+if ((WITH_BROWSER)); then apt_install chromium; fi
 
 # --- Python ----------------------------------------------------------------------------------
 find_python() {

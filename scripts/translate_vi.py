@@ -119,6 +119,12 @@ VI = {
     "Log out": "Đăng xuất",
     "Language": "Ngôn ngữ",
     "Grade-1 admissions": "Tuyển sinh lớp 1",
+    "Too many failed log-ins": "Đăng nhập sai quá nhiều lần",
+    "For your safety this account is locked on this device for a while after several wrong "
+    "passwords. Try again later, or reset your password.": "Để bảo vệ tài khoản, sau nhiều lần "
+    "nhập sai mật khẩu, tài khoản tạm thời bị khóa trên thiết bị này. Vui lòng thử lại sau hoặc "
+    "đặt lại mật khẩu.",
+    "Reset my password": "Đặt lại mật khẩu",
     "The point lies outside the area this portal covers (Ho Chi Minh City).": "Điểm này nằm ngoài khu vực cổng thông tin phục vụ (TP. Hồ Chí Minh).",
     "The position lies outside Ho Chi Minh City.": "Vị trí nằm ngoài TP. Hồ Chí Minh.",
 }

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Defaults are closed: DEBUG off, explicit hosts."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -241,3 +242,15 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     }
 )
 ADMISSIONS_TICKET_DECISION_DAYS = env_int("ADMISSIONS_TICKET_DECISION_DAYS", 7)
+
+# Brute-force protection for every password login (parents, staff, admin): django-axes locks a
+# username from one IP address after repeated failures, and the lock expires by itself.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_VERBOSE = False
