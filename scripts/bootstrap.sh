@@ -30,7 +30,8 @@ pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
 [[ -n "$(pg_major)" ]] || apt_install postgresql
 PG_MAJOR=$(pg_major)
 [[ -n "$PG_MAJOR" ]] || die "PostgreSQL did not install"
-apt_install "postgresql-${PG_MAJOR}-postgis-3" gdal-bin libgdal-dev libgeos-dev libproj-dev gettext fonts-dejavu-core
+apt_install "postgresql-${PG_MAJOR}-postgis-3" gdal-bin libgdal-dev libgeos-dev libproj-dev gettext fonts-dejavu-core \
+  redis-server
 if ((WITH_BROWSER)); then apt_install chromium; fi
 
 # --- Python ----------------------------------------------------------------------------------
@@ -64,6 +65,19 @@ if [[ ! -f $STAMP ]] || ! sha256sum -c --status "$STAMP" 2>/dev/null; then
   log "syncing .venv with uv.lock"
   UV_PROJECT_ENVIRONMENT=.venv UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --frozen --python .venv/bin/python --quiet
   sha256sum uv.lock > "$STAMP"
+fi
+
+# --- Redis (Celery broker for background allocation runs) --------------------------------------
+# A private Redis on a socket in .run/ (no TCP port), used by the tests of the Celery path and by
+# `CELERY_BROKER_URL=redis+socket://$PWD/.run/redis.sock`; `make run` runs tasks in-process.
+mkdir -p "$ROOT/.run"
+if ! redis-cli -s "$ROOT/.run/redis.sock" ping >/dev/null 2>&1; then
+  log "starting Redis on $ROOT/.run/redis.sock"
+  redis-server --port 0 --unixsocket "$ROOT/.run/redis.sock" --unixsocketperm 700 --daemonize yes \
+    --save "" --appendonly no --dir "$ROOT/.run" --logfile "$ROOT/.run/redis.log" \
+    --pidfile "$ROOT/.run/redis.pid" >/dev/null
+  for _ in $(seq 50); do redis-cli -s "$ROOT/.run/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -s "$ROOT/.run/redis.sock" ping >/dev/null || die "Redis did not start (see .run/redis.log)"
 fi
 
 # --- database --------------------------------------------------------------------------------
