@@ -40,6 +40,10 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.REJECTED, S.UNDER_REVIEW): frozenset({T}),
     (S.WAITLISTED, S.OFFERED): frozenset({Y}),
     (S.WAITLISTED, S.WITHDRAWN): frozenset({P}),
+    # A vacancy chain moves a child up to a better-ranked school: same status, new offer
+    # (recorded in the history like any other move; see services/vacancies.py).
+    (S.OFFERED, S.OFFERED): frozenset({Y}),
+    (S.ACCEPTED, S.ACCEPTED): frozenset({Y}),
     (S.OFFERED, S.ACCEPTED): frozenset({P}),
     (S.OFFERED, S.DECLINED): frozenset({P}),
     (S.OFFERED, S.EXPIRED): frozenset({Y}),

@@ -20,7 +20,7 @@ from ..constants import OfferStatus, RunStatus
 from ..models import NO_CATEGORY_RANK, Application, Offer, Placement
 from ..selectors import applications_in_catchments, round_seats
 from .applications import application_transition
-from .offers import waitlist_fill_seat
+from .vacancies import round_lock, waitlist_fill_seat
 
 
 def _priorities(application: Application) -> list[tuple[int, tuple[float, float, float]]]:
@@ -48,6 +48,7 @@ def _priorities(application: Application) -> list[tuple[int, tuple[float, float,
 @transaction.atomic
 def appeal_replace(*, application: Application, actor) -> Offer | None:
     """Offer the best ranked school the corrected priority would have won; None if none."""
+    round_lock(round_id=application.round_id)  # same lock order as the vacancy chains
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in (S.WAITLISTED, S.OFFERED, S.ACCEPTED):
         return None

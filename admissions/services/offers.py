@@ -1,4 +1,5 @@
-"""Offers after publication: accept / decline, reminders, expiry, waiting-list moves.
+"""Offers after publication: accept / decline, reminders, expiry; freed seats follow the
+vacancy chain of `vacancies.py`.
 
 Silence is never acceptance: an offer only expires after its deadline AND after at least
 two reminders were sent (also a database constraint)."""
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from portal.core.exceptions import Conflict, NotFound
 
-from ..constants import MIN_REMINDERS_BEFORE_EXPIRY, ApplicationStatus, OfferStatus, RunStatus
-from ..models import Application, Notification, Offer, Placement
+from ..constants import MIN_REMINDERS_BEFORE_EXPIRY, ApplicationStatus, OfferStatus
+from ..models import Notification, Offer
 from ..notifications import sms_backend
 from .applications import application_transition
+from .vacancies import round_lock, waitlist_fill_seat
 
 REMINDER_INTERVAL = dt.timedelta(hours=24)
 
@@ -45,6 +47,10 @@ def offer_accept(*, offer: Offer, actor) -> Offer:
 
 @transaction.atomic
 def offer_decline(*, offer: Offer, actor) -> Offer:
+    """Decline; the freed seat moves down the vacancy chain in the same transaction."""
+    round_id = Offer.objects.filter(pk=offer.pk).values_list("application__round_id", flat=True)
+    if round_id:
+        round_lock(round_id=round_id[0])  # lock order: round → offer → application
     offer = _lock_offer(offer)
     if offer.application.applicant_id != actor.pk:
         raise NotFound(_("No such offer."))
@@ -57,46 +63,6 @@ def offer_decline(*, offer: Offer, actor) -> Offer:
     offer.responded_at = timezone.now()
     offer.save(update_fields=["status", "responded_at", "updated_at"])
     waitlist_fill_seat(school_id=offer.school_id, round_id=offer.application.round_id)
-    return offer
-
-
-def _priority_at(placement: Placement, school_id: int) -> tuple | None:
-    for entry in placement.explanation.get("choices", []):
-        if entry["school"] == str(school_id):
-            return (entry["group"], entry["category_rank"], entry["distance_m"], entry["lottery"])
-    return None
-
-
-@transaction.atomic
-def waitlist_fill_seat(*, school_id: int, round_id: int) -> Offer | None:
-    """A seat was freed: offer it to the waiting-list child who ranked the school and has the
-    best priority there in the engine's order (group, category, distance, lottery)."""
-    placements = Placement.objects.filter(
-        run__round_id=round_id,
-        run__status=RunStatus.PUBLISHED,
-        application__status=ApplicationStatus.WAITLISTED,
-    ).select_related("application", "run")
-    best = None
-    for placement in placements:
-        key = _priority_at(placement, school_id)
-        if key is not None and (
-            best is None or (key, placement.application.tracking_code) < best[0]
-        ):
-            best = ((key, placement.application.tracking_code), placement)
-    if best is None:
-        return None
-    placement = best[1]
-    application = Application.objects.select_for_update().get(pk=placement.application_id)
-    offer = Offer.objects.create(
-        application=application,
-        run=placement.run,
-        school_id=school_id,
-        deadline=max(
-            application.round.offer_response_deadline, timezone.now() + dt.timedelta(days=3)
-        ),
-        from_waitlist=True,
-    )
-    application_transition(application=application, to=ApplicationStatus.OFFERED, actor=None)
     return offer
 
 
@@ -148,8 +114,9 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
         status=OfferStatus.PENDING,
         deadline__lt=now,
         reminders_sent__gte=MIN_REMINDERS_BEFORE_EXPIRY,
-    ):
+    ).select_related("application"):
         with transaction.atomic():
+            round_lock(round_id=offer.application.round_id)
             locked = _lock_offer(offer)
             if locked.status != OfferStatus.PENDING:
                 continue

@@ -362,6 +362,8 @@ VI = {
     "Re-placed on an extra seat at %(school)s.": "Đã xếp lại vào một chỗ bổ sung tại %(school)s.",
     "The corrected priority does not win a better seat.": "Với thông tin đã sửa, trẻ không đạt chỗ học tốt hơn.",
     "Seat added above capacity after an upheld appeal.": "Chỗ học bổ sung ngoài chỉ tiêu sau khi khiếu nại được chấp nhận.",
+    "A seat became free: your child moves up to choice %(rank)s, %(school)s.": "Có chỗ học trống: con được chuyển lên nguyện vọng %(rank)s, %(school)s.",
+    "Your acceptance carries over to the new school.": "Xác nhận nhập học của gia đình được chuyển sang trường mới.",
 }  # fmt: skip
 
 
