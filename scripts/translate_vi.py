@@ -125,6 +125,10 @@ VI = {
     "nhập sai mật khẩu, tài khoản tạm thời bị khóa trên thiết bị này. Vui lòng thử lại sau hoặc "
     "đặt lại mật khẩu.",
     "Reset my password": "Đặt lại mật khẩu",
+    "Grade-1 admission": "Tuyển sinh lớp 1",
+    "Committee": "Hội đồng tuyển sinh",
+    "Log in": "Đăng nhập",
+    "Sign up": "Đăng ký",
     "The point lies outside the area this portal covers (Ho Chi Minh City).": "Điểm này nằm ngoài khu vực cổng thông tin phục vụ (TP. Hồ Chí Minh).",
     "The position lies outside Ho Chi Minh City.": "Vị trí nằm ngoài TP. Hồ Chí Minh.",
 }
@@ -137,16 +141,17 @@ def main(path: str) -> int:
         if entry.obsolete:
             continue
         text = VI.get(entry.msgid)
+        fuzzy = "fuzzy" in entry.flags  # msgmerge's guess from a similar msgid: never trusted
         if entry.msgid_plural:
-            if text and not entry.msgstr_plural.get(0):
+            if text and (fuzzy or not entry.msgstr_plural.get(0)):
                 entry.msgstr_plural = {0: text}
-            elif not entry.msgstr_plural.get(0):
+            elif fuzzy or not entry.msgstr_plural.get(0):
                 missing.append(entry.msgid)
-        elif text and not entry.msgstr:
+        elif text and (fuzzy or not entry.msgstr):
             entry.msgstr = text
-        elif not entry.msgstr:
+        elif fuzzy or not entry.msgstr:
             missing.append(entry.msgid)
-        if "fuzzy" in entry.flags and entry.msgstr:
+        if fuzzy and text:
             entry.flags.remove("fuzzy")
     catalog.save(path)
     for msgid in missing:
