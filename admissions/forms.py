@@ -13,12 +13,15 @@ MAX = settings.ADMISSIONS_MAX_CHOICES
 class ApplicationForm(forms.Form):
     child_full_name = forms.CharField(label=_("Child's full name"), max_length=200)
     child_dob = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
-    child_gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    child_gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False
+    )
     child_personal_id = forms.CharField(
         label=_("Child's personal ID number (12 digits)"),
         max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     late_entry_reason = forms.ChoiceField(
@@ -26,23 +29,37 @@ class ApplicationForm(forms.Form):
         choices=[("", "—"), *LateEntryReason.choices],
         required=False,
     )
-    guardian_full_name = forms.CharField(label=_("Parent or guardian's full name"), max_length=200)
+    late_entry_evidence = forms.FileField(
+        label=_("Late-entry evidence (PDF or photo): required with a late-entry reason"),
+        required=False,
+    )
+    guardian_full_name = forms.CharField(
+        label=_("Parent or guardian's full name"), max_length=200, required=False
+    )
     guardian_personal_id = forms.CharField(
         label=_("Parent or guardian's citizen ID (12 digits)"),
         max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     guardian_phone = forms.CharField(
-        label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
     )
     guardian_relationship = forms.ChoiceField(
-        label=_("Relationship to the child"), choices=Relationship.choices
+        label=_("Relationship to the child"),
+        choices=[("", "—"), *Relationship.choices],
+        required=False,
     )
-    address_text = forms.CharField(label=_("Current address"), max_length=500)
+    address_text = forms.CharField(label=_("Current address"), max_length=500, required=False)
     ward_code = forms.ChoiceField(label=_("Ward / commune (as you know it)"), required=False)
     lat = forms.FloatField(widget=forms.HiddenInput, required=False)
     lon = forms.FloatField(widget=forms.HiddenInput, required=False)
-    residence_type = forms.ChoiceField(label=_("Residence type"), choices=ResidenceType.choices)
+    residence_type = forms.ChoiceField(
+        label=_("Residence type"), choices=[("", "—"), *ResidenceType.choices], required=False
+    )
     residence_evidence = forms.FileField(
         label=_("Residence evidence (PDF or photo)"), required=False
     )
@@ -86,6 +103,7 @@ class ApplicationForm(forms.Form):
         return [self[n] for n in ("child_full_name", "child_dob", "child_gender")] + [
             self["child_personal_id"],
             self["late_entry_reason"],
+            self["late_entry_evidence"],
         ]
 
     def guardian_fields(self):

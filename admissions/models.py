@@ -154,25 +154,29 @@ class Application(TimeStampedModel):
     )
     # Child
     child_full_name = models.CharField(_("child's full name"), max_length=200)
-    child_dob = models.DateField(_("date of birth"))
-    child_gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    child_personal_id = models.CharField(_("child's personal ID"), max_length=12)
+    child_dob = models.DateField(_("date of birth"), null=True, blank=True)
+    child_gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    child_personal_id = models.CharField(_("child's personal ID"), max_length=12, blank=True)
     late_entry_reason = models.CharField(
         _("late-entry reason"), max_length=30, choices=LateEntryReason.choices, blank=True
     )
     # Guardian
-    guardian_full_name = models.CharField(_("guardian's full name"), max_length=200)
-    guardian_personal_id = models.CharField(_("guardian's citizen ID"), max_length=12)
-    guardian_phone = models.CharField(_("guardian's mobile phone"), max_length=10)
+    guardian_full_name = models.CharField(_("guardian's full name"), max_length=200, blank=True)
+    guardian_personal_id = models.CharField(_("guardian's citizen ID"), max_length=12, blank=True)
+    guardian_phone = models.CharField(_("guardian's mobile phone"), max_length=10, blank=True)
     guardian_relationship = models.CharField(
-        _("relationship to the child"), max_length=20, choices=Relationship.choices
+        _("relationship to the child"), max_length=20, choices=Relationship.choices, blank=True
     )
     # Residence
-    address_text = models.CharField(_("address"), max_length=500)
-    residence_point = models.PointField(_("residence"), geography=True, srid=4326)
+    address_text = models.CharField(_("address"), max_length=500, blank=True)
+    residence_point = models.PointField(
+        _("residence"), geography=True, srid=4326, null=True, blank=True
+    )
     ward = models.ForeignKey(
         "geo.AdminUnit",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("ward (from the map pin)"),
     )
@@ -186,7 +190,7 @@ class Application(TimeStampedModel):
     )
     ward_mismatch = models.BooleanField(_("typed ward disagrees with the pin"), default=False)
     residence_type = models.CharField(
-        _("residence type"), max_length=20, choices=ResidenceType.choices
+        _("residence type"), max_length=20, choices=ResidenceType.choices, blank=True
     )
     priority_category = models.ForeignKey(
         PriorityCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -211,8 +215,20 @@ class Application(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "child_personal_id"],
-                condition=~Q(status=ApplicationStatus.WITHDRAWN),
+                condition=~Q(status=ApplicationStatus.WITHDRAWN) & ~Q(child_personal_id=""),
                 name="one_active_application_per_child_per_round",
+            ),
+            # Drafts may be partial (saved from a phone, finished later); from submission on,
+            # the identity, birth date and residence pin must be there.
+            models.CheckConstraint(
+                condition=Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+                | (
+                    Q(child_dob__isnull=False)
+                    & ~Q(child_personal_id="")
+                    & Q(residence_point__isnull=False)
+                    & Q(ward__isnull=False)
+                ),
+                name="application_complete_unless_draft",
             ),
             models.CheckConstraint(
                 condition=Q(status=ApplicationStatus.DRAFT)

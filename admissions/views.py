@@ -57,24 +57,30 @@ def home(request):
 
 def _form_input(form: ApplicationForm) -> services.ApplicationInput:
     d = form.cleaned_data
+    text = {
+        name: d.get(name) or ""
+        for name in (
+            "child_gender",
+            "child_personal_id",
+            "late_entry_reason",
+            "guardian_full_name",
+            "guardian_personal_id",
+            "guardian_phone",
+            "guardian_relationship",
+            "address_text",
+            "ward_code",
+            "residence_type",
+            "priority_category",
+        )
+    }
     return services.ApplicationInput(
         child_full_name=d["child_full_name"],
-        child_dob=d["child_dob"],
-        child_gender=d["child_gender"],
-        child_personal_id=d["child_personal_id"],
-        late_entry_reason=d.get("late_entry_reason") or "",
-        guardian_full_name=d["guardian_full_name"],
-        guardian_personal_id=d["guardian_personal_id"],
-        guardian_phone=d["guardian_phone"],
-        guardian_relationship=d["guardian_relationship"],
-        address_text=d["address_text"],
-        ward_code=d.get("ward_code") or "",
+        child_dob=d.get("child_dob"),
         lat=d.get("lat"),
         lon=d.get("lon"),
-        residence_type=d["residence_type"],
-        priority_category=d.get("priority_category") or "",
         choices=form.choices_list(),
         consent=d.get("consent", False),
+        **text,
     )
 
 
@@ -108,9 +114,10 @@ def _initial(application: Application) -> dict:
             "residence_type",
         )
     }
+    point = application.residence_point
     initial.update(
-        lat=application.residence_point.y,
-        lon=application.residence_point.x,
+        lat=point.y if point else None,
+        lon=point.x if point else None,
         ward_code=application.ward_typed.code if application.ward_typed else "",
         priority_category=application.priority_category.code
         if application.priority_category
@@ -143,14 +150,17 @@ def application_form(request, uuid=None):
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
+        created_now = False
+        # 1. Save what was typed (a draft may be partial) and the uploads; this is kept even
+        #    when submission finds problems, so nothing typed on a phone is lost.
         try:
             with transaction.atomic():
                 data = _form_input(form)
                 if application is None:
-                    application, created = services.application_create(
+                    application, created_now = services.application_create(
                         round=round, applicant=request.user, data=data
                     )
-                    if not created:
+                    if not created_now:
                         messages.info(
                             request,
                             _("This child already has application %(code)s.")
@@ -164,33 +174,48 @@ def application_form(request, uuid=None):
                 for field, kind in (
                     ("residence_evidence", "residence"),
                     ("priority_evidence", "priority"),
+                    ("late_entry_evidence", "late_entry"),
                 ):
                     upload = form.cleaned_data.get(field)
                     if upload:
                         services.evidence_add(
                             application=application, kind=kind, upload=upload, actor=request.user
                         )
-                if submit:
-                    services.application_submit(
-                        application=application,
-                        actor=request.user,
-                        consent=form.cleaned_data.get("consent", False),
-                    )
         except DomainError as exc:
-            if uuid is None:
+            if created_now or uuid is None:
                 application = None
             _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                (
-                    _("Application %(code)s was submitted.")
-                    if submit
-                    else _("Draft %(code)s was saved. Submit it before the window closes.")
+            return _apply_page(request, form, round, application)
+        # 2. Submission: the full check on what was saved, each problem on its field.
+        if submit:
+            try:
+                services.application_submit(
+                    application=application,
+                    actor=request.user,
+                    consent=form.cleaned_data.get("consent", False),
                 )
-                % {"code": application.tracking_code},
+            except DomainError as exc:
+                _apply_errors(form, exc)
+                messages.info(
+                    request,
+                    _("Draft %(code)s was saved but not submitted: correct the fields marked.")
+                    % {"code": application.tracking_code},
+                )
+                return _apply_page(request, form, round, application)
+        messages.success(
+            request,
+            (
+                _("Application %(code)s was submitted.")
+                if submit
+                else _("Draft %(code)s was saved. Submit it before the window closes.")
             )
-            return redirect("admissions:status", uuid=application.uuid)
+            % {"code": application.tracking_code},
+        )
+        return redirect("admissions:status", uuid=application.uuid)
+    return _apply_page(request, form, round, application)
+
+
+def _apply_page(request, form, round, application):
     return render(
         request,
         "admissions/apply.html",

@@ -6,29 +6,53 @@ from ..models import Application, ApplicationStatusChange, Offer
 
 
 class ApplicationInputSerializer(serializers.Serializer):
+    """A draft may be partial: only `child_full_name` is required to save it. Everything is
+    checked on submission (`submit: true` here, or the submit endpoint)."""
+
     school_year = serializers.IntegerField(required=False, help_text="Defaults to the open round.")
     child_full_name = serializers.CharField(max_length=200)
-    child_dob = serializers.DateField()
-    child_gender = serializers.ChoiceField(choices=Gender.choices)
-    child_personal_id = serializers.CharField(max_length=20)
+    child_dob = serializers.DateField(required=False, allow_null=True, default=None)
+    child_gender = serializers.ChoiceField(
+        choices=Gender.choices, required=False, allow_blank=True, default=""
+    )
+    child_personal_id = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
     late_entry_reason = serializers.ChoiceField(
         choices=LateEntryReason.choices, required=False, allow_blank=True, default=""
     )
-    guardian_full_name = serializers.CharField(max_length=200)
-    guardian_personal_id = serializers.CharField(max_length=20)
-    guardian_phone = serializers.CharField(max_length=20)
-    guardian_relationship = serializers.ChoiceField(choices=Relationship.choices)
-    address_text = serializers.CharField(max_length=500)
+    guardian_full_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    guardian_personal_id = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+    guardian_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+    guardian_relationship = serializers.ChoiceField(
+        choices=Relationship.choices, required=False, allow_blank=True, default=""
+    )
+    address_text = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
     ward_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
-    lat = serializers.FloatField(help_text="WGS 84 latitude of the residence pin")
-    lon = serializers.FloatField(help_text="WGS 84 longitude of the residence pin")
-    residence_type = serializers.ChoiceField(choices=ResidenceType.choices)
+    lat = serializers.FloatField(
+        required=False, allow_null=True, default=None, help_text="WGS 84 latitude of the pin"
+    )
+    lon = serializers.FloatField(
+        required=False, allow_null=True, default=None, help_text="WGS 84 longitude of the pin"
+    )
+    residence_type = serializers.ChoiceField(
+        choices=ResidenceType.choices, required=False, allow_blank=True, default=""
+    )
     priority_category = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default=""
     )
     choices = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
-        min_length=1,
+        required=False,
+        default=list,
         max_length=settings.ADMISSIONS_MAX_CHOICES,
         help_text="School ids, best first",
     )
@@ -62,8 +86,8 @@ class OfferOutputSerializer(serializers.ModelSerializer):
 
 class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
     school_year = serializers.IntegerField(source="round.school_year")
-    ward_code = serializers.CharField(source="ward.code")
-    ward_name = serializers.CharField(source="ward.name")
+    ward_code = serializers.CharField(source="ward.code", allow_null=True)
+    ward_name = serializers.CharField(source="ward.name", allow_null=True)
     lat = serializers.SerializerMethodField()
     lon = serializers.SerializerMethodField()
     choices = ApplicationChoiceOutputSerializer(source="ranked_choices", many=True)
@@ -79,6 +103,7 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
             "child_full_name",
             "child_dob",
             "child_gender",
+            "late_entry_reason",
             "ward_code",
             "ward_name",
             "ward_mismatch",
@@ -90,11 +115,11 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
             "history",
         ]
 
-    def get_lat(self, obj) -> float:
-        return obj.residence_point.y
+    def get_lat(self, obj) -> float | None:
+        return obj.residence_point.y if obj.residence_point else None
 
-    def get_lon(self, obj) -> float:
-        return obj.residence_point.x
+    def get_lon(self, obj) -> float | None:
+        return obj.residence_point.x if obj.residence_point else None
 
 
 class ApplicationListOutputSerializer(serializers.ModelSerializer):

@@ -128,16 +128,24 @@ class ApplicationSubmitApi(APIView):
         request=ApplicationSubmitInputSerializer,
         responses={200: ApplicationDetailOutputSerializer, 400: PROBLEM, 409: PROBLEM},
         summary="Submit (or resubmit after a correction request) with consent",
+        description=(
+            "Runs the full check on the saved form (a draft may be partial): personal IDs, "
+            "birth-year rule, pin inside Ho Chi Minh City, choices, consent, late-entry "
+            "evidence. Every problem is listed in `invalid_params`, one entry per field."
+        ),
     )
     def post(self, request, uuid):
         application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
         serializer = ApplicationSubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_submit(
-            application=application,
-            actor=request.user,
-            consent=serializer.validated_data["consent"],
-        )
+        try:
+            services.application_submit(
+                application=application,
+                actor=request.user,
+                consent=serializer.validated_data["consent"],
+            )
+        except ApplicationInvalid as exc:
+            raise _as_validation_error(exc) from exc  # every problem in `invalid_params`
         return Response(_detail(application))
 
 

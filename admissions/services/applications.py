@@ -21,6 +21,7 @@ from ..constants import (
     EDITABLE_STATUSES,
     Actor,
     ApplicationStatus,
+    EvidenceKind,
     Gender,
     LateEntryReason,
     Relationship,
@@ -42,18 +43,21 @@ from .notify import application_notify_status
 
 @dataclass
 class ApplicationInput:
+    """What a parent typed. Only the child's name is needed for a draft; the rest is checked
+    on submission."""
+
     child_full_name: str
-    child_dob: dt.date
-    child_gender: str
-    child_personal_id: str
-    guardian_full_name: str
-    guardian_personal_id: str
-    guardian_phone: str
-    guardian_relationship: str
-    address_text: str
-    lat: float
-    lon: float
-    residence_type: str
+    child_dob: dt.date | None = None
+    child_gender: str = ""
+    child_personal_id: str = ""
+    guardian_full_name: str = ""
+    guardian_personal_id: str = ""
+    guardian_phone: str = ""
+    guardian_relationship: str = ""
+    address_text: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    residence_type: str = ""
     choices: list[int] = field(default_factory=list)
     late_entry_reason: str = ""
     ward_code: str = ""
@@ -73,30 +77,49 @@ ADULT_AGE = 18
 
 
 def application_validate(
-    *, round: AdmissionRound, data: ApplicationInput, for_submit: bool
+    *,
+    round: AdmissionRound,
+    data: ApplicationInput,
+    for_submit: bool,
+    partial: bool = False,
+    evidence_kinds: frozenset[str] | set[str] = frozenset(),
 ) -> CleanedApplication:
-    """Check every field; raise ApplicationInvalid with one or more messages per field."""
+    """Check every field; raise ApplicationInvalid with one or more messages per field.
+
+    `partial` (a draft being saved): only the child's name is required and only problems that
+    would make a value impossible to store are raised (unknown school, ward or category, a
+    value too long, more than five choices…); everything else waits for submission.
+    `for_submit` adds consent and the late-entry evidence (`evidence_kinds` = kinds uploaded)."""
     errors: dict[str, list[str]] = {}
 
-    def err(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
+    def err(name: str, message: str, *, storage: bool = False) -> None:
+        if storage or not partial:
+            errors.setdefault(name, []).append(message)
 
-    for name in ("child_full_name", "guardian_full_name", "address_text"):
+    required = _("This field is required.")
+    if not (data.child_full_name or "").strip():
+        err("child_full_name", required, storage=True)
+    for name in ("guardian_full_name", "address_text"):
         if not (getattr(data, name) or "").strip():
-            err(name, _("This field is required."))
+            err(name, required)
     if data.child_gender not in Gender.values:
-        err("child_gender", _("Choose a gender."))
+        err("child_gender", _("Choose a gender."), storage=bool(data.child_gender))
     if data.guardian_relationship not in Relationship.values:
-        err("guardian_relationship", _("Choose the relationship to the child."))
+        err(
+            "guardian_relationship",
+            _("Choose the relationship to the child."),
+            storage=bool(data.guardian_relationship),
+        )
     if data.residence_type not in ResidenceType.values:
-        err("residence_type", _("Choose the residence type."))
+        err("residence_type", _("Choose the residence type."), storage=bool(data.residence_type))
     if data.late_entry_reason and data.late_entry_reason not in LateEntryReason.values:
-        err("late_entry_reason", _("Choose a reason from the list."))
+        err("late_entry_reason", _("Choose a reason from the list."), storage=True)
 
     # Age rule (Circular 28/2020 Art. 33): born in Y−6; up to 3 years later with a legal reason.
     born = data.child_dob.year if data.child_dob else None
+    late = False
     if born is None:
-        err("child_dob", _("This field is required."))
+        err("child_dob", required)
     elif born > round.birth_year:
         err(
             "child_dob",
@@ -115,17 +138,29 @@ def application_validate(
             )
             % {"year": round.birth_year - MAX_LATE_YEARS},
         )
-    elif born < round.birth_year and not data.late_entry_reason:
-        err(
-            "late_entry_reason",
-            _("A child born in %(born)s enters late: choose the legal reason.") % {"born": born},
-        )
+    elif born < round.birth_year:
+        late = True
+        if not data.late_entry_reason:
+            err(
+                "late_entry_reason",
+                _("A child born in %(born)s enters late: choose the legal reason.")
+                % {"born": born},
+            )
+        elif for_submit and EvidenceKind.LATE_ENTRY not in evidence_kinds:
+            err(
+                "late_entry_evidence",
+                _("Upload a document proving the late-entry reason (PDF or photo)."),
+            )
     child_id = (data.child_personal_id or "").strip()
+    guardian_id = (data.guardian_personal_id or "").strip()
+    too_long = _("At most 12 digits.")
+    for name, value in (("child_personal_id", child_id), ("guardian_personal_id", guardian_id)):
+        if len(value) > 12:
+            err(name, too_long, storage=True)
     for problem in id_problems(
         child_id, birth_year=born, female=data.child_gender == Gender.FEMALE
     ):
         err("child_personal_id", problem)
-    guardian_id = (data.guardian_personal_id or "").strip()
     problems = id_problems(guardian_id)
     for problem in problems:
         err("guardian_personal_id", problem)
@@ -135,9 +170,15 @@ def application_validate(
             err("guardian_personal_id", _("The guardian must be an adult (18 or older)."))
     if guardian_id and guardian_id == child_id:
         err("guardian_personal_id", _("The guardian's ID must differ from the child's."))
-    phone = normalize_vn_mobile(data.guardian_phone or "")
+    raw_phone = (data.guardian_phone or "").strip()
+    phone = normalize_vn_mobile(raw_phone) if raw_phone else ""
     if not phone:
-        err("guardian_phone", _("This is not a Vietnamese mobile number (e.g. 0912345678)."))
+        err(
+            "guardian_phone",
+            _("This is not a Vietnamese mobile number (e.g. 0912345678)."),
+            storage=len(raw_phone) > 10,
+        )
+        phone = raw_phone
 
     # Residence pin: inside the covered area; the ward is computed from it.
     ward = ward_typed = None
@@ -153,21 +194,25 @@ def application_validate(
     if data.ward_code:
         ward_typed = gis_selectors.admin_unit_list().filter(code=data.ward_code).first()
         if ward_typed is None:
-            err("ward_code", _("Unknown ward or commune."))
+            err("ward_code", _("Unknown ward or commune."), storage=True)
 
     category = None
     if data.priority_category:
         category = PriorityCategory.objects.filter(round=round, code=data.priority_category).first()
         if category is None:
-            err("priority_category", _("Unknown priority category."))
+            err("priority_category", _("Unknown priority category."), storage=True)
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
     if not choices:
         err("choices", _("Rank at least one school."))
     elif len(choices) > settings.ADMISSIONS_MAX_CHOICES:
-        err("choices", _("Rank at most %(n)s schools.") % {"n": settings.ADMISSIONS_MAX_CHOICES})
+        err(
+            "choices",
+            _("Rank at most %(n)s schools.") % {"n": settings.ADMISSIONS_MAX_CHOICES},
+            storage=True,
+        )
     elif len(set(choices)) != len(choices):
-        err("choices", _("Each school may appear only once."))
+        err("choices", _("Each school may appear only once."), storage=True)
     else:
         known = set(
             RoundSchool.objects.filter(round=round, school_id__in=choices).values_list(
@@ -175,7 +220,9 @@ def application_validate(
             )
         )
         if set(choices) - known:
-            err("choices", _("A chosen school takes no grade-1 pupils in this round."))
+            err(
+                "choices", _("A chosen school takes no grade-1 pupils in this round."), storage=True
+            )
     if for_submit and not data.consent:
         err("consent", _("Consent to the processing of personal data is required to submit."))
     if errors:
@@ -184,23 +231,50 @@ def application_validate(
         values={
             "child_full_name": data.child_full_name.strip(),
             "child_dob": data.child_dob,
-            "child_gender": data.child_gender,
+            "child_gender": data.child_gender or "",
             "child_personal_id": child_id,
-            "late_entry_reason": data.late_entry_reason if born != round.birth_year else "",
-            "guardian_full_name": data.guardian_full_name.strip(),
+            "late_entry_reason": (data.late_entry_reason or "") if late or born is None else "",
+            "guardian_full_name": (data.guardian_full_name or "").strip(),
             "guardian_personal_id": guardian_id,
             "guardian_phone": phone,
-            "guardian_relationship": data.guardian_relationship,
-            "address_text": data.address_text.strip(),
+            "guardian_relationship": data.guardian_relationship or "",
+            "address_text": (data.address_text or "").strip(),
             "residence_point": point,
             "ward": ward,
             "ward_typed": ward_typed,
             "ward_mismatch": bool(ward_typed and ward and ward_typed.pk != ward.pk),
-            "residence_type": data.residence_type,
+            "residence_type": data.residence_type or "",
             "priority_category": category,
             "is_synthetic": data.is_synthetic,
         },
         choices=choices,
+    )
+
+
+def application_input_from(application: Application, *, consent: bool = False) -> ApplicationInput:
+    """The stored form as input again (submission re-checks what was saved)."""
+    point = application.residence_point
+    return ApplicationInput(
+        child_full_name=application.child_full_name,
+        child_dob=application.child_dob,
+        child_gender=application.child_gender,
+        child_personal_id=application.child_personal_id,
+        late_entry_reason=application.late_entry_reason,
+        guardian_full_name=application.guardian_full_name,
+        guardian_personal_id=application.guardian_personal_id,
+        guardian_phone=application.guardian_phone,
+        guardian_relationship=application.guardian_relationship,
+        address_text=application.address_text,
+        lat=point.y if point else None,
+        lon=point.x if point else None,
+        ward_code=application.ward_typed.code if application.ward_typed else "",
+        residence_type=application.residence_type,
+        priority_category=(
+            application.priority_category.code if application.priority_category else ""
+        ),
+        choices=[c.school_id for c in application.choices.order_by("rank")],
+        consent=consent,
+        is_synthetic=application.is_synthetic,
     )
 
 
@@ -244,7 +318,7 @@ def application_create(
     when it fires, the existing application is returned to its own applicant (idempotent
     double submit) and anyone else gets a conflict."""
     _require_window(round)
-    cleaned = application_validate(round=round, data=data, for_submit=submit)
+    cleaned = application_validate(round=round, data=data, for_submit=submit, partial=not submit)
     try:
         with transaction.atomic():
             application = Application(
@@ -296,7 +370,12 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
         raise TransitionNotAllowed(_("This application can no longer be edited."))
     if application.status == ApplicationStatus.DRAFT:
         _require_window(application.round)
-    cleaned = application_validate(round=application.round, data=data, for_submit=False)
+    cleaned = application_validate(
+        round=application.round,
+        data=data,
+        for_submit=False,
+        partial=application.status == ApplicationStatus.DRAFT,
+    )
     for key, value in cleaned.values.items():
         setattr(application, key, value)
     try:
@@ -321,11 +400,14 @@ def application_submit(*, application: Application, actor, consent: bool) -> App
         target = ApplicationStatus.RESUBMITTED
     else:
         return application  # already submitted: idempotent
-    if not consent:
-        raise InvalidInput(
-            _("Consent to the processing of personal data is required to submit."),
-            field="consent",
-        )
+    # The full check runs on what was saved (a draft may be partial): every problem at once,
+    # each on its field.
+    application_validate(
+        round=application.round,
+        data=application_input_from(application, consent=consent),
+        for_submit=True,
+        evidence_kinds=set(application.evidence.values_list("kind", flat=True)),
+    )
     _record_consent(application, actor)
     application.save(update_fields=["consent_version", "consented_at", "consented_by"])
     return application_transition(application=application, to=target, actor=actor)

@@ -107,8 +107,9 @@ def test_evidence_size_limit(parent_client, make_input, settings):
 def test_form_errors_are_shown_on_their_fields(parent_client, make_input):
     response = parent_client.post(
         "/tuyen-sinh/nop-ho-so/",
-        form_data(make_input(child_personal_id="000320123456"), lat=21.03, lon=105.85, save="1"),
-    )
+        form_data(make_input(child_personal_id="000320123456"), lat=21.03, lon=105.85,
+                  submit="1"),
+    )  # fmt: skip
     form = response.context["form"]
     assert form.errors["child_personal_id"]
     assert any("Hồ Chí Minh" in str(e) for e in form.non_field_errors())

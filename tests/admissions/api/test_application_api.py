@@ -87,7 +87,9 @@ def test_another_account_cannot_apply_for_the_same_child(client, other_parent, m
     ],
 )
 def test_validation_errors_name_the_field(client, make_input, overrides, field, fragment):
-    errors = problem(client.post(URL, payload(make_input(), **overrides), format="json"))
+    # Full validation runs on submission (a draft may be partial).
+    body = payload(make_input(), submit=True, **overrides)
+    errors = problem(client.post(URL, body, format="json"))
     assert field in errors, errors
     assert any(fragment in reason for reason in errors[field]), errors
     assert Application.objects.count() == 0
@@ -98,21 +100,25 @@ def test_birth_year_rules(client, make_input):
 
     young = make_input(child_dob=dt.date(2021, 1, 5),
                        child_personal_id=personal_id(year=2021, female=True, serial=1))  # fmt: skip
-    errors = problem(client.post(URL, payload(young), format="json"))
+    errors = problem(client.post(URL, payload(young, submit=True), format="json"))
     assert "early entry" in errors["child_dob"][0]
 
     late = make_input(child_dob=dt.date(2018, 6, 1),
                       child_personal_id=personal_id(year=2018, female=True, serial=2))  # fmt: skip
-    errors = problem(client.post(URL, payload(late), format="json"))
+    errors = problem(client.post(URL, payload(late, submit=True), format="json"))
     assert "late_entry_reason" in errors
 
-    ok = client.post(URL, payload(late, late_entry_reason="returned_from_abroad"), format="json")
-    assert ok.status_code == 201
+    # With a reason, submission still needs the evidence (uploaded to a draft first).
+    reason = {"late_entry_reason": "returned_from_abroad"}
+    errors = problem(client.post(URL, payload(late, submit=True, **reason), format="json"))
+    assert list(errors) == ["late_entry_evidence"]
+    ok = client.post(URL, payload(late, **reason), format="json")
+    assert ok.status_code == 201 and ok.json()["status"] == "draft"
 
     too_old = make_input(child_dob=dt.date(2016, 6, 1),
                          child_personal_id=personal_id(year=2016, female=True, serial=3),
                          late_entry_reason="disability")  # fmt: skip
-    errors = problem(client.post(URL, payload(too_old), format="json"))
+    errors = problem(client.post(URL, payload(too_old, submit=True), format="json"))
     assert "more than three years" in errors["child_dob"][0]
 
 
@@ -194,7 +200,8 @@ def test_two_simultaneous_submits_create_exactly_one_application(admission_round
 def test_messages_are_vietnamese_by_default(parent, make_input):
     api = APIClient()
     api.force_authenticate(parent)
-    errors = problem(api.post(URL, payload(make_input(lat=21.0285, lon=105.8542)), format="json"))
+    body = payload(make_input(lat=21.0285, lon=105.8542), submit=True)
+    errors = problem(api.post(URL, body, format="json"))
     assert errors["location"] == [
         "Điểm đánh dấu nằm ngoài Thành phố Hồ Chí Minh, địa bàn của cổng thông tin này."
     ]
