@@ -6,7 +6,7 @@ category rank, distance, then the run's lottery number; tracking code as the las
 among the children who
 
 * still take part: waiting list, open offer, or accepted offer not yet enrolled
-  (``waitlisted`` / ``offered`` / ``accepted``; see ADR 0007 for why accepted-not-enrolled
+  (``waitlisted`` / ``offered`` / ``accepted``; see ADR 0008 for why accepted-not-enrolled
   children may still move up),
 * ranked S strictly *above* their current position (no live offer = below every choice; an
   offer at a school outside their ranked list, e.g. from the nearest-first second round, also
