@@ -3,6 +3,11 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+
+
 @pytest.fixture
 def parent(django_user_model):
     return django_user_model.objects.create_user("parent1", "me@example.vn", "right-pass-123")

@@ -15,6 +15,12 @@ class Command(BaseCommand):
         # The demo portal draws schools with unknown positions at marked demo positions.
         call_command("place_demo_schools", stdout=self.stdout)
         # A small synthetic grade-1 round on the real map, so the committee pages have data.
-        call_command("generate_demo_round", school_year=2026, children=3000, seed=2026,
-                     if_missing=True, stdout=self.stdout)
+        call_command(
+            "generate_demo_round",
+            school_year=2026,
+            children=3000,
+            seed=2026,
+            if_missing=True,
+            stdout=self.stdout,
+        )
         call_command("ensure_demo_admin", stdout=self.stdout)
