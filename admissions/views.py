@@ -260,9 +260,7 @@ def application_status(request, uuid):
 def application_withdraw(request, uuid):
     application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
     try:
-        services.application_transition(
-            application=application, to=ApplicationStatus.WITHDRAWN, actor=request.user
-        )
+        services.application_withdraw(application=application, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("admissions:status", uuid=uuid)

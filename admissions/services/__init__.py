@@ -20,6 +20,7 @@ from .applications import (
     round_window_open,
 )
 from .offers import (
+    application_withdraw,
     offer_accept,
     offer_decline,
     offers_expire,
@@ -41,6 +42,7 @@ __all__ = [
     "application_transition",
     "application_update",
     "application_validate",
+    "application_withdraw",
     "evidence_add",
     "offer_accept",
     "offer_decline",

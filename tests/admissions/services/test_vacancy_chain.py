@@ -240,3 +240,25 @@ def test_two_simultaneous_declines_at_one_school(django_user_model):
     assert errors == []
     assert [sc.live_school(n) for n in ("w1", "w2", "w3")] == ["A", "A", None]
     assert Offer.objects.filter(school=sc.schools["A"], status="pending").count() == 2
+
+
+def test_withdrawing_an_accepted_application_frees_its_seat_into_the_chain(family):
+    from admissions.services import application_withdraw
+
+    sc = Scenario()
+    sc.school("A", seats=1)
+    sc.child("leaver", ranked=["A"], priority={"A": (1, 99, 10.0, 0.1)}, status=S.ACCEPTED,
+             offer_at="A", offer_status=OfferStatus.ACCEPTED, applicant=family)  # fmt: skip
+    sc.child("next", ranked=["A"], priority={"A": (1, 99, 400.0, 0.4)})
+    sc.child("later", ranked=["A"], priority={"A": (2, 99, 90.0, 0.2)})
+
+    application_withdraw(application=sc.apps["leaver"], actor=family)
+
+    leaver = Application.objects.get(pk=sc.apps["leaver"].pk)
+    assert leaver.status == S.WITHDRAWN
+    assert list(Offer.objects.filter(application=leaver).values_list("status", flat=True)) == [
+        "withdrawn"
+    ]
+    assert sc.live_school("next") == "A"  # group 1 beats group 2 although farther
+    assert sc.live_school("later") is None
+    assert Application.objects.get(pk=sc.apps["next"].pk).status == S.OFFERED
