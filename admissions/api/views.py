@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 from portal.core.exceptions import NotFound
 
 from .. import selectors, services
-from ..constants import ApplicationStatus
 from ..exceptions import ApplicationInvalid
 from ..models import AdmissionRound, Application, Offer
 from .serializers import (
@@ -159,9 +158,7 @@ class ApplicationWithdrawApi(APIView):
     )
     def post(self, request, uuid):
         application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
-        services.application_transition(
-            application=application, to=ApplicationStatus.WITHDRAWN, actor=request.user
-        )
+        application = services.application_withdraw(application=application, actor=request.user)
         return Response(_detail(application))
 
 
