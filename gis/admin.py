@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
 from .constants import LocationSource
@@ -37,7 +38,10 @@ class PositionKnownFilter(admin.SimpleListFilter):
     parameter_name = "position"
 
     def lookups(self, request, model_admin):
-        return [("missing", _("Not placed yet")), ("known", _("Placed"))]
+        return [
+            ("missing", pgettext_lazy("school position", "Not placed yet")),
+            ("known", pgettext_lazy("school position", "Placed")),
+        ]
 
     def queryset(self, request, queryset):
         unplaced = Q(location__isnull=True) | Q(location_source=LocationSource.DEMO_PLACED)

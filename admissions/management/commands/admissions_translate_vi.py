@@ -8,6 +8,12 @@ from django.core.management.base import BaseCommand
 
 VI = {
     "Grade-1 admissions": "Tuyển sinh lớp 1",
+    "seed": "hạt giống bốc thăm",
+    "Placed within the top 3 choices": "Trúng trong 3 nguyện vọng đầu",
+    "Not placed": "Chưa xếp được",
+    "Mean distance (m)": "Khoảng cách trung bình (m)",
+    "Median distance (m)": "Khoảng cách trung vị (m)",
+    "95th percentile distance (m)": "Khoảng cách phân vị 95 (m)",
     "Open for applications": "Đang nhận hồ sơ",
     "Closed": "Đã đóng",
     "Allocated": "Đã phân tuyến",
