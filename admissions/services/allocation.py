@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,16 +92,10 @@ def _capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> 
             application__round=round, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
         )
         .values_list("school_id")
-        .annotate(n=models_count())
+        .annotate(n=Count("pk"))
         .values_list("school_id", "n")
     )
     return {s: max(0, n - taken.get(s, 0)) for s, n in seats.items()}
-
-
-def models_count():
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 def allocation_run_execute(
