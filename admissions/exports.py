@@ -6,6 +6,7 @@ import csv
 import io
 import logging
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 
@@ -26,22 +27,37 @@ COLUMNS = [
 ]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text typed by families (a child's name) must never run as a formula when the committee
+    opens the export in a spreadsheet (CSV/formula injection): such cells get a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def placement_rows(*, run: AllocationRun, school_id: int | None = None):
     placements = Placement.objects.filter(run=run).select_related("application", "school")
     if school_id is not None:
         placements = placements.filter(school_id=school_id)
     for p in placements.order_by("school__name", "choice_rank", "distance_m"):
-        yield [
-            p.application.tracking_code,
-            p.application.child_full_name,
-            "yes" if p.application.is_synthetic else "no",
-            p.school.code if p.school else "",
-            p.school.name if p.school else "",
-            p.choice_rank or "",
-            round(p.distance_m, 1) if p.distance_m is not None else "",
-            "yes" if p.in_catchment else "no",
-            round(p.lottery, 6),
-        ]
+        yield [spreadsheet_safe(cell) for cell in _placement_cells(p)]
+
+
+def _placement_cells(p: Placement) -> list:
+    return [
+        p.application.tracking_code,
+        p.application.child_full_name,
+        "yes" if p.application.is_synthetic else "no",
+        p.school.code if p.school else "",
+        p.school.name if p.school else "",
+        p.choice_rank or "",
+        round(p.distance_m, 1) if p.distance_m is not None else "",
+        "yes" if p.in_catchment else "no",
+        round(p.lottery, 6),
+    ]
 
 
 def placements_csv(*, run: AllocationRun, school_id: int | None = None) -> bytes:
@@ -106,15 +122,16 @@ def explanation_pdf(*, application: Application, placement: Placement, language:
     lines = [
         Paragraph(heading, title),
         Spacer(1, 8),
-        Paragraph(f"{application.tracking_code} — {application.child_full_name}", style),
-        Paragraph(("Trường: " if vi else "School: ") + school, style),
+        Paragraph(escape(f"{application.tracking_code} — {application.child_full_name}"), style),
+        Paragraph(escape(("Trường: " if vi else "School: ") + school), style),
         Paragraph(
             f"Seed: {placement.run.seed} · input SHA-256 {placement.run.input_sha256[:16]}… · "
             f"result SHA-256 {placement.run.result_sha256[:16]}…",
             style,
         ),
         Spacer(1, 8),
-        Paragraph(placement.explanation_vi if vi else placement.explanation_en, style),
+        # Paragraph parses markup: names such as "Tiểu học & THCS …" must be escaped.
+        Paragraph(escape(placement.explanation_vi if vi else placement.explanation_en), style),
     ]
     if font == FALLBACK_FONT:
         lines.append(Paragraph("(Vietnamese font unavailable: diacritics may be missing.)", style))
