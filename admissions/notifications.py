@@ -25,10 +25,17 @@ def register_sms_backend(name: str):
     return decorator
 
 
+def mask_phone(number: str) -> str:
+    """0912345678 → 091*****78: logs never hold a family's full number."""
+    return number[:3] + "*" * max(0, len(number) - 5) + number[-2:] if len(number) > 5 else "***"
+
+
 @register_sms_backend("console")
 class ConsoleSmsBackend:
+    """Development only (production refuses it): logs the message with the number masked."""
+
     def send(self, *, to: str, body: str) -> str:
-        logger.info("SMS to %s: %s", to, body)
+        logger.info("SMS to %s: %s", mask_phone(to), body)
         return "console"
 
 
