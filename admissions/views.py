@@ -368,8 +368,14 @@ staff_required = permission_required("admissions.review_application", raise_exce
 runner_required = permission_required("admissions.run_allocation", raise_exception=True)
 
 
+def _int_param(request, name: str) -> int | None:
+    """A numeric query parameter; anything else (typed or tampered with) counts as absent."""
+    value = request.GET.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _staff_round(request) -> AdmissionRound:
-    year = request.GET.get("round")
+    year = _int_param(request, "round")
     found = (
         AdmissionRound.objects.filter(school_year=year).first()
         if year
@@ -385,14 +391,10 @@ def _staff_round(request) -> AdmissionRound:
 def staff_queue(request):
     round = _staff_round(request)
     status = request.GET.get("status", "")
-    school = request.GET.get("school") or None
-    ward = request.GET.get("ward") or None
+    school = _int_param(request, "school")
+    ward = _int_param(request, "ward")
     search = request.GET.get("q", "").strip()
-    filters = {
-        "school_id": int(school) if school else None,
-        "ward_id": int(ward) if ward else None,
-        "search": search,
-    }
+    filters = {"school_id": school, "ward_id": ward, "search": search}
     apps = selectors.application_list_for_round(round=round, status=status or None, **filters)
     counts = selectors.application_status_counts(round=round, **filters)
     if request.method == "POST":

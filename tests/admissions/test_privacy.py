@@ -70,3 +70,13 @@ def test_public_pages_and_apis_carry_no_application_data(client, application):
         assert "Lê Bảo Ngọc" not in body, url
         assert application.child_personal_id not in body, url
         assert application.tracking_code not in body, url
+
+
+def test_committee_pages_ignore_malformed_numbers(client, staff, admission_round):
+    client.force_login(staff)
+    assert client.get("/tuyen-sinh/hoi-dong/", {"round": "abc"}).status_code == 200
+    response = client.get("/tuyen-sinh/hoi-dong/", {"school": "1;DROP", "ward": "x"})
+    assert response.status_code == 200
+    school = admission_round.schools.first().school_id
+    page = client.get("/tuyen-sinh/hoi-dong/", {"school": str(school)}).content.decode()
+    assert f'<option value="{school}" selected>' in page
