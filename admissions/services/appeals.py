@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from admissions.allocation.distances import geodesic_m
 
@@ -47,8 +48,21 @@ def _priorities(application: Application) -> list[tuple[int, tuple[float, float,
 
 @transaction.atomic
 def appeal_replace(*, application: Application, actor) -> Offer | None:
-    """Offer the best ranked school the corrected priority would have won; None if none."""
-    round_lock(round_id=application.round_id)  # same lock order as the vacancy chains
+    """Offer the best ranked school the corrected priority would have won; None if none.
+
+    Like a vacancy-chain move (`vacancies._move`), the new offer keeps the state of the old
+    one: an accepted seat stays accepted (the family ranked the new school higher), an open
+    offer stays open. The move always goes through `application_transition` (system actor,
+    with a note), so it is in the history and the family is notified after commit.
+    Lock order: round → offer → application, as everywhere else."""
+    round_lock(round_id=application.round_id)
+    current = (
+        Offer.objects.select_for_update()
+        .filter(
+            application_id=application.pk, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
+        )
+        .first()
+    )
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in (S.WAITLISTED, S.OFFERED, S.ACCEPTED):
         return None
@@ -62,11 +76,6 @@ def appeal_replace(*, application: Application, actor) -> Offer | None:
         return None
     cutoffs = placement.run.statistics.get("cutoffs", {})
     seats = round_seats(round=application.round)
-    current = (
-        Offer.objects.select_for_update()
-        .filter(application=application, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])
-        .first()
-    )
     ranks = {c.school_id: c.rank for c in application.ranked_choices}
     limit = ranks.get(current.school_id, 99) if current else 99
     for school_id, priority in _priorities(application):
@@ -82,19 +91,41 @@ def appeal_replace(*, application: Application, actor) -> Offer | None:
             )
         if not wins:
             continue
-        if current is not None:
-            current.status = OfferStatus.WITHDRAWN
-            current.save(update_fields=["status", "updated_at"])
-        offer = Offer.objects.create(
-            application=application,
-            run=placement.run,
-            school_id=school_id,
-            deadline=max(application.round.offer_response_deadline, timezone.now()),
-            supernumerary=True,
+        return _replace(
+            application=application, current=current, school_id=school_id, run=placement.run
         )
-        if application.status == S.WAITLISTED:
-            application_transition(application=application, to=S.OFFERED, actor=None)
-        if current is not None:
-            waitlist_fill_seat(school_id=current.school_id, round_id=application.round_id)
-        return offer
     return None
+
+
+def _replace(*, application: Application, current: Offer | None, school_id: int, run) -> Offer:
+    now = timezone.now()
+    accepted = current is not None and current.status == OfferStatus.ACCEPTED
+    if current is not None:
+        current.status = OfferStatus.WITHDRAWN
+        current.save(update_fields=["status", "updated_at"])
+    offer = Offer.objects.create(
+        application=application,
+        run=run,
+        school_id=school_id,
+        status=OfferStatus.ACCEPTED if accepted else OfferStatus.PENDING,
+        responded_at=now if accepted else None,
+        deadline=max(
+            application.round.offer_response_deadline,
+            current.deadline if current is not None else now,
+            now,
+        ),
+        supernumerary=True,
+    )
+    rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
+    with translation.override("vi"):
+        note = _("Appeal upheld: your child is re-placed at choice %(rank)s, %(school)s.") % {
+            "rank": rank,
+            "school": offer.school.name,
+        }
+        if accepted:
+            note += " " + _("Your acceptance carries over to the new school.")
+    to = S.OFFERED if application.status == S.WAITLISTED else application.status
+    application_transition(application=application, to=to, actor=None, note=note)
+    if current is not None:
+        waitlist_fill_seat(school_id=current.school_id, round_id=application.round_id)
+    return offer

@@ -7,12 +7,13 @@ two reminders were sent (also a database constraint)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.exceptions import Conflict, NotFound
+from portal.core.exceptions import Conflict, DomainError, NotFound
 
 from ..constants import MIN_REMINDERS_BEFORE_EXPIRY, ApplicationStatus, OfferStatus
 from ..models import Notification, Offer
@@ -21,6 +22,8 @@ from .applications import application_transition
 from .vacancies import round_lock, waitlist_fill_seat
 
 REMINDER_INTERVAL = dt.timedelta(hours=24)
+
+logger = logging.getLogger(__name__)
 
 
 def _lock_offer(offer: Offer) -> Offer:
@@ -128,7 +131,8 @@ def offers_send_reminders(*, now: dt.datetime | None = None) -> int:
 
 def offers_expire(*, now: dt.datetime | None = None) -> int:
     """Expire open offers past their deadline that had at least two reminders; each freed
-    seat moves to the waiting list."""
+    seat moves to the waiting list. One offer that cannot expire (a rule refuses it) is
+    logged and skipped: it never stalls expiry for the rest of the city."""
     now = now or timezone.now()
     expired = 0
     for offer in Offer.objects.filter(
@@ -136,16 +140,20 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
         deadline__lt=now,
         reminders_sent__gte=MIN_REMINDERS_BEFORE_EXPIRY,
     ).select_related("application"):
-        with transaction.atomic():
-            round_lock(round_id=offer.application.round_id)
-            locked = _lock_offer(offer)
-            if locked.status != OfferStatus.PENDING:
-                continue
-            locked.status = OfferStatus.EXPIRED
-            locked.save(update_fields=["status", "updated_at"])
-            application_transition(
-                application=locked.application, to=ApplicationStatus.EXPIRED, actor=None
-            )
-            waitlist_fill_seat(school_id=locked.school_id, round_id=locked.application.round_id)
+        try:
+            with transaction.atomic():
+                round_lock(round_id=offer.application.round_id)
+                locked = _lock_offer(offer)
+                if locked.status != OfferStatus.PENDING:
+                    continue
+                locked.status = OfferStatus.EXPIRED
+                locked.save(update_fields=["status", "updated_at"])
+                application_transition(
+                    application=locked.application, to=ApplicationStatus.EXPIRED, actor=None
+                )
+                waitlist_fill_seat(school_id=locked.school_id, round_id=locked.application.round_id)
+        except DomainError:
+            logger.exception("offer %s could not expire; skipped", offer.pk)
+            continue
         expired += 1
     return expired

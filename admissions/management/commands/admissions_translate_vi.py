@@ -370,6 +370,7 @@ VI = {
     "Seat added above capacity after an upheld appeal.": "Chỗ học bổ sung ngoài chỉ tiêu sau khi khiếu nại được chấp nhận.",
     "A seat became free: your child moves up to choice %(rank)s, %(school)s.": "Có chỗ học trống: con được chuyển lên nguyện vọng %(rank)s, %(school)s.",
     "Your acceptance carries over to the new school.": "Xác nhận nhập học của gia đình được chuyển sang trường mới.",
+    "Appeal upheld: your child is re-placed at choice %(rank)s, %(school)s.": "Khiếu nại được chấp nhận: con được xếp lại vào nguyện vọng %(rank)s, %(school)s.",
     "Upload a document proving the late-entry reason (PDF or photo).": "Tải lên giấy tờ chứng minh lý do vào học muộn (PDF hoặc ảnh).",
     "At most 12 digits.": "Tối đa 12 chữ số.",
     "Late-entry evidence (PDF or photo): required with a late-entry reason": "Minh chứng vào học muộn (PDF hoặc ảnh): bắt buộc khi có lý do vào học muộn",
