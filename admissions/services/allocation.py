@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 
@@ -82,6 +83,19 @@ def _load_children(round: AdmissionRound, stage: str):
         )
         choice_rows = cursor.fetchall()
     return rows, choice_rows
+
+
+def _input_fingerprint(rows, choice_rows) -> str:
+    """SHA-256 of exactly what a run reads: the children (id, code, pin, category) and their
+    ranked choices. Publication compares it with the database to refuse a stale run."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr((int(row[0]), row[1], round(float(row[2]), 9), round(float(row[3]), 9),
+                            int(row[4]))).encode())  # fmt: skip
+    digest.update(b"|choices|")
+    for application_id, school_id in choice_rows:
+        digest.update(f"{int(application_id)}:{int(school_id)};".encode())
+    return digest.hexdigest()
 
 
 def _capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
@@ -247,6 +261,7 @@ def allocation_run_execute(
                     {"rank": r, "label_vi": vi, "label_en": en} for r, vi, en in categories
                 ],
                 "distance": "WGS 84 geodesic, straight line",
+                "input_fingerprint": _input_fingerprint(rows, choice_rows),
             }
             run.input_sha256 = result.input_sha256
             run.result_sha256 = result.result_sha256
@@ -290,10 +305,48 @@ def allocation_run_review(*, run: AllocationRun, actor) -> AllocationRun:
     return run
 
 
+def _refuse_stale(run: AllocationRun, round: AdmissionRound) -> None:
+    """Under the round lock: the run's input must still be what is in the database, and a
+    second-stage run must still fit in the free seats of every school."""
+    rows, choice_rows = _load_children(round, run.stage)
+    stored = (run.policy or {}).get("input_fingerprint")
+    if stored is not None:
+        changed = stored != _input_fingerprint(rows, choice_rows)
+    else:  # a run computed before fingerprints were stored: compare the children at least
+        changed = {r[0] for r in rows} != set(
+            Placement.objects.filter(run=run).values_list("application_id", flat=True)
+        )
+    if changed:
+        raise Conflict(
+            _("The applications changed since this run was computed; run again."),
+            field="run",
+        )
+    if run.stage == RunStage.MAIN:
+        return
+    seats = {rs.school_id: rs.seats for rs in round_school_list(round=round)}
+    free = _capacity_left(round, seats, run.stage)
+    wanted = (
+        Placement.objects.filter(run=run, school__isnull=False)
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+    )
+    if any(n > free.get(school_id, 0) for school_id, n in wanted):
+        raise Conflict(
+            _("Seats were taken since this run was computed; run again."),
+            field="run",
+        )
+
+
 @transaction.atomic
 def allocation_run_publish(*, run: AllocationRun, actor) -> AllocationRun:
     """Publish a reviewed run whose check passed: offers for placed children (verified →
-    offered), the others go to the waiting list. A failing check blocks publication."""
+    offered), the others go to the waiting list. A failing check blocks publication, and so
+    does a stale run (applications or free seats changed since it was computed).
+
+    Lock order: round → run → applications (the round lock serialises publication with
+    verification, vacancy chains, appeals and expiry)."""
+    round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
     run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
     if run.check_passed is not True:
         raise CheckFailed(
@@ -302,15 +355,15 @@ def allocation_run_publish(*, run: AllocationRun, actor) -> AllocationRun:
         )
     if run.status != RunStatus.REVIEWED:
         raise RunNotReady(_("Review the run before publishing it."), field="status")
-    round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
+    _refuse_stale(run, round)
     from_status = (
         ApplicationStatus.VERIFIED if run.stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
     )
     placements = Placement.objects.filter(run=run).select_related("application")
     for placement in placements:
         application = placement.application
-        if application.status != from_status:
-            continue  # withdrawn meanwhile
+        if application.status != from_status:  # pragma: no cover - refused above
+            continue
         if placement.school_id:
             Offer.objects.create(
                 application=application,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.phone import normalize_vn_mobile
@@ -26,10 +26,13 @@ from ..constants import (
     LateEntryReason,
     Relationship,
     ResidenceType,
+    RunStage,
+    RunStatus,
 )
 from ..exceptions import ApplicationInvalid, DuplicateApplication, WindowClosed
 from ..models import (
     AdmissionRound,
+    AllocationRun,
     Application,
     ApplicationChoice,
     ApplicationStatusChange,
@@ -432,7 +435,14 @@ def application_transition(
 
     Locks the row, checks the transition table for the actor's role (parent / staff /
     system when `actor` is None), writes the append-only history row and notifies the
-    family after commit."""
+    family after commit.
+
+    Verification takes the round lock first (lock order round → application, as publication
+    does): a file verified after the main run was published would otherwise wait for an
+    allocation that never comes, so it moves on at once to the waiting list (system move
+    verified → waitlisted) and takes part in the vacancy chains and the second round."""
+    if str(to) == ApplicationStatus.VERIFIED:
+        AdmissionRound.objects.select_for_update().filter(pk=application.round_id).first()
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
     allowed = workflow.allowed_actors(from_status, to) & actor_roles(locked, actor)
@@ -466,7 +476,21 @@ def application_transition(
     transaction.on_commit(lambda: application_notify_status(application_id=pk, status=to))
     application.status = to
     application.last_note = locked.last_note
+    if str(to) == ApplicationStatus.VERIFIED and _main_run_published(locked.round_id):
+        with translation.override("vi"):
+            late = _(
+                "Verified after the allocation was published: the child joins the waiting list."
+            )
+        return application_transition(
+            application=application, to=ApplicationStatus.WAITLISTED, actor=None, note=late
+        )
     return locked
+
+
+def _main_run_published(round_id: int) -> bool:
+    return AllocationRun.objects.filter(
+        round_id=round_id, stage=RunStage.MAIN, status=RunStatus.PUBLISHED
+    ).exists()
 
 
 def application_bulk_verify(*, application_ids: list[int], actor) -> int:

@@ -269,3 +269,96 @@ def test_allocate_command(demo):
     run = AllocationRun.objects.get()
     assert run.seed == 42 and run.mechanism == "da" and run.status == RunStatus.DRY_RUN
     assert f"{run.statistics['placed']}/{demo.children} placed" in out.getvalue()
+
+
+def _reviewed(round_, *, seed, stage="main", mechanism="da"):
+    run = allocation_run_create(round=round_, mechanism=mechanism, seed=seed, stage=stage)
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=None)
+    return AllocationRun.objects.get(pk=run.pk)
+
+
+def test_publish_refuses_a_run_whose_applications_changed(demo, django_user_model):
+    from admissions.models import ApplicationChoice
+    from admissions.services import application_withdraw
+
+    round_ = round_close(round=demo.round)
+    run = _reviewed(round_, seed=13)
+    # A family withdraws after the run was computed: the run is stale.
+    family = django_user_model.objects.create_user("giadinh-rut")
+    leaving = Application.objects.filter(round=round_, status=ApplicationStatus.VERIFIED).first()
+    Application.objects.filter(pk=leaving.pk).update(applicant=family)
+    leaving.refresh_from_db()
+    application_withdraw(application=leaving, actor=family)
+    with pytest.raises(Conflict, match="run again"):
+        allocation_run_publish(run=run, actor=None)
+    assert not Offer.objects.exists()
+    assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.REVIEWED
+
+    # Same children, but a ranked list changed: also stale.
+    fresh = _reviewed(round_, seed=13)
+    choice = ApplicationChoice.objects.filter(
+        application__round=round_, application__status=ApplicationStatus.VERIFIED
+    ).first()
+    other = (
+        RoundSchool.objects.filter(round=round_)
+        .exclude(
+            school_id__in=ApplicationChoice.objects.filter(
+                application=choice.application_id
+            ).values("school_id")
+        )
+        .first()
+    )
+    ApplicationChoice.objects.filter(pk=choice.pk).update(school_id=other.school_id)
+    with pytest.raises(Conflict):
+        allocation_run_publish(run=fresh, actor=None)
+
+    # A run computed on the current data publishes.
+    allocation_run_publish(run=_reviewed(round_, seed=13), actor=None)
+    assert Offer.objects.exists()
+
+
+def test_second_stage_publish_rechecks_the_free_seats(demo):
+    round_ = round_close(round=demo.round)
+    allocation_run_publish(run=_reviewed(round_, seed=5), actor=None)
+    RoundSchool.objects.filter(round=round_).update(seats_override=20)
+    second = _reviewed(round_, seed=5, stage="second", mechanism="nearest")
+    assert second.statistics["placed"] > 0
+    # The seats shrink again before publication (e.g. a class closed).
+    RoundSchool.objects.filter(round=round_).update(seats_override=5)
+    with pytest.raises(Conflict, match="Seats"):
+        allocation_run_publish(run=second, actor=None)
+    assert not Offer.objects.filter(run=second).exists()
+
+
+def test_a_file_verified_after_publication_joins_the_waiting_list(demo, staff):
+    from admissions.constants import ApplicationStatus as S
+    from admissions.services import application_transition
+
+    late = Application.objects.filter(round=demo.round, status=S.VERIFIED).first()
+    Application.objects.filter(pk=late.pk).update(status=S.UNDER_REVIEW)
+    round_ = round_close(round=demo.round)
+    allocation_run_publish(run=_reviewed(round_, seed=9), actor=None)
+
+    late.refresh_from_db()
+    application_transition(application=late, to=S.VERIFIED, actor=staff)
+
+    late.refresh_from_db()
+    assert late.status == S.WAITLISTED
+    moves = list(late.history.order_by("pk").values_list("from_status", "to_status", "actor"))
+    assert moves[-2:] == [(S.UNDER_REVIEW, S.VERIFIED, staff.pk), (S.VERIFIED, S.WAITLISTED, None)]
+    assert late.last_note
+    # … and so the second round sees it.
+    second = _reviewed(round_, seed=9, stage="second", mechanism="nearest")
+    assert Placement.objects.filter(run=second, application=late).exists()
+
+
+def test_verification_before_publication_stays_verified(demo, staff):
+    from admissions.constants import ApplicationStatus as S
+    from admissions.services import application_transition
+
+    late = Application.objects.filter(round=demo.round, status=S.VERIFIED).first()
+    Application.objects.filter(pk=late.pk).update(status=S.UNDER_REVIEW)
+    late.refresh_from_db()
+    application_transition(application=late, to=S.VERIFIED, actor=staff)
+    assert Application.objects.get(pk=late.pk).status == S.VERIFIED
