@@ -30,11 +30,22 @@ def _lock_offer(offer: Offer) -> Offer:
     return Offer.objects.select_for_update().select_related("application").get(pk=offer.pk)
 
 
+def _lock_round_of(offer: Offer) -> None:
+    round_id = Offer.objects.filter(pk=offer.pk).values_list("application__round_id", flat=True)
+    if round_id:
+        round_lock(round_id=round_id[0])
+
+
 @transaction.atomic
 def offer_accept(*, offer: Offer, actor) -> Offer:
+    """Accept an open offer. Idempotent: accepting an offer this family already accepted
+    (a double click, a retried request) returns it unchanged."""
+    _lock_round_of(offer)  # lock order: round → offer → application
     offer = _lock_offer(offer)
     if offer.application.applicant_id != actor.pk:
         raise NotFound(_("No such offer."))
+    if offer.status == OfferStatus.ACCEPTED:
+        return offer
     if offer.status != OfferStatus.PENDING:
         raise Conflict(_("This offer is no longer open."), field="offer")
     if timezone.now() > offer.deadline and offer.reminders_sent >= MIN_REMINDERS_BEFORE_EXPIRY:
@@ -51,9 +62,7 @@ def offer_accept(*, offer: Offer, actor) -> Offer:
 @transaction.atomic
 def offer_decline(*, offer: Offer, actor) -> Offer:
     """Decline; the freed seat moves down the vacancy chain in the same transaction."""
-    round_id = Offer.objects.filter(pk=offer.pk).values_list("application__round_id", flat=True)
-    if round_id:
-        round_lock(round_id=round_id[0])  # lock order: round → offer → application
+    _lock_round_of(offer)  # lock order: round → offer → application
     offer = _lock_offer(offer)
     if offer.application.applicant_id != actor.pk:
         raise NotFound(_("No such offer."))

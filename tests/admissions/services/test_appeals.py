@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from admissions.constants import ApplicationStatus as S
 from admissions.constants import OfferStatus
 from admissions.models import Application, ApplicationStatusChange, Offer, Ticket
 from admissions.services import offer_accept, offers_expire, ticket_decide, ticket_open
+from admissions.services.appeals import appeal_replace
+from portal.core.exceptions import Conflict, NotFound
 
 from .scenario import Scenario
 
@@ -114,3 +119,51 @@ def test_expiry_continues_past_a_bad_offer(db):
     assert sc.live("good") is None
     assert Application.objects.get(pk=sc.apps["bad"].pk).status == S.ACCEPTED
     assert sc.live("bad").status == OfferStatus.PENDING  # rolled back, left for a human
+
+
+def _lock_order(queries) -> list[str]:
+    """Tables in the order their rows are first locked (FROM clause of each FOR UPDATE)."""
+    order: list[str] = []
+    for q in queries:
+        sql = q["sql"]
+        if "FOR UPDATE" not in sql:
+            continue
+        table = re.search(r'FROM "(\w+)"', sql).group(1)
+        if table not in order:
+            order.append(table)
+    return order
+
+
+ROUND, OFFER, APP = "admissions_admissionround", "admissions_offer", "admissions_application"
+
+
+def test_offer_accept_and_appeal_replace_lock_round_then_offer_then_application(family, staff):
+    sc = _appeal_scenario(family)
+    with CaptureQueriesContext(connection) as accept:
+        offer_accept(offer=sc.live("app"), actor=family)
+    assert _lock_order(accept.captured_queries)[:2] == [ROUND, OFFER]
+
+    app = Application.objects.get(pk=sc.apps["app"].pk)
+    with CaptureQueriesContext(connection) as appeal:
+        appeal_replace(application=app, actor=staff)
+    assert _lock_order(appeal.captured_queries)[:3] == [ROUND, OFFER, APP]
+
+
+def test_accepting_an_accepted_offer_again_returns_it(family, other_parent):
+    sc = _appeal_scenario(family)
+    offer = sc.live("app")
+    first = offer_accept(offer=offer, actor=family)
+    again = offer_accept(offer=offer, actor=family)  # a double click: no 409
+    assert again.pk == first.pk and again.status == OfferStatus.ACCEPTED
+    assert again.responded_at == first.responded_at
+    assert (
+        ApplicationStatusChange.objects.filter(
+            application=sc.apps["app"], to_status=S.ACCEPTED
+        ).count()
+        == 1
+    )
+    with pytest.raises(NotFound):
+        offer_accept(offer=offer, actor=other_parent)  # still only the family's own offer
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.WITHDRAWN)
+    with pytest.raises(Conflict):  # any other closed offer is still refused
+        offer_accept(offer=offer, actor=family)
