@@ -126,8 +126,17 @@ def allocation_run_execute(
         if progress:
             progress(percent, message)
 
-    AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
-    run.status = RunStatus.RUNNING
+    # Only a queued (or failed, retried) run is computed: a conditional update, so a run that
+    # is running, reviewed or published (its placements are the published result) is never
+    # recomputed behind the committee's back, and two workers never compute the same run.
+    started_rows = AllocationRun.objects.filter(
+        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.FAILED]
+    ).update(status=RunStatus.RUNNING, error="")
+    if not started_rows:
+        raise Conflict(
+            _("Only a queued or failed run can be computed; create a new run."), field="status"
+        )
+    run.status, run.error = RunStatus.RUNNING, ""
     try:
         round = run.round
         step(5, "loading applications")

@@ -362,3 +362,31 @@ def test_verification_before_publication_stays_verified(demo, staff):
     late.refresh_from_db()
     application_transition(application=late, to=S.VERIFIED, actor=staff)
     assert Application.objects.get(pk=late.pk).status == S.VERIFIED
+
+
+def test_a_published_run_is_never_executed_again(demo):
+    round_ = round_close(round=demo.round)
+    run = _reviewed(round_, seed=21)
+    allocation_run_publish(run=run, actor=None)
+    before = sorted(Placement.objects.filter(run=run).values_list("application_id", "school_id"))
+    sha = AllocationRun.objects.get(pk=run.pk).result_sha256
+
+    for status in (RunStatus.PUBLISHED, RunStatus.REVIEWED, RunStatus.DRY_RUN, RunStatus.RUNNING):
+        AllocationRun.objects.filter(pk=run.pk).update(status=status)
+        with pytest.raises(Conflict):
+            allocation_run_execute(run=AllocationRun.objects.get(pk=run.pk))
+        assert AllocationRun.objects.get(pk=run.pk).status == status
+    AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED)
+
+    after = sorted(Placement.objects.filter(run=run).values_list("application_id", "school_id"))
+    assert after == before
+    assert AllocationRun.objects.get(pk=run.pk).result_sha256 == sha
+
+
+def test_a_failed_run_can_be_retried(demo):
+    round_ = round_close(round=demo.round)
+    run = allocation_run_create(round=round_, mechanism="da", seed=22)
+    AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="boom")
+    allocation_run_execute(run=AllocationRun.objects.get(pk=run.pk))
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRY_RUN and run.error == ""

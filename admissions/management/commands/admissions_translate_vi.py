@@ -370,6 +370,7 @@ VI = {
     "Seat added above capacity after an upheld appeal.": "Chỗ học bổ sung ngoài chỉ tiêu sau khi khiếu nại được chấp nhận.",
     "A seat became free: your child moves up to choice %(rank)s, %(school)s.": "Có chỗ học trống: con được chuyển lên nguyện vọng %(rank)s, %(school)s.",
     "Your acceptance carries over to the new school.": "Xác nhận nhập học của gia đình được chuyển sang trường mới.",
+    "Only a queued or failed run can be computed; create a new run.": "Chỉ lần chạy đang chờ hoặc bị lỗi mới được tính; hãy tạo lần chạy mới.",
     "The applications changed since this run was computed; run again.": "Hồ sơ đã thay đổi kể từ khi lần chạy này được tính; hãy chạy lại.",
     "Seats were taken since this run was computed; run again.": "Chỉ tiêu đã bị sử dụng kể từ khi lần chạy này được tính; hãy chạy lại.",
     "Verified after the allocation was published: the child joins the waiting list.": "Hồ sơ được xác minh sau khi đã công bố kết quả phân tuyến: trẻ được đưa vào danh sách chờ.",
