@@ -526,6 +526,9 @@ def sniff_content_type(head: bytes) -> str | None:
 
 @transaction.atomic
 def evidence_add(*, application: Application, kind: str, upload, actor) -> Evidence:
+    # Lock the row before checking: a concurrent submission cannot slip in between the
+    # status check and the upload.
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise NotFound(_("No such application."))
     if application.status not in EDITABLE_STATUSES:

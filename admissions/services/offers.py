@@ -126,16 +126,24 @@ def offers_send_reminders(*, now: dt.datetime | None = None) -> int:
                 "deadline": timezone.localtime(locked.deadline).strftime("%d/%m/%Y %H:%M"),
             }
             if not app.is_synthetic:
-                name = sms_backend().send(to=app.guardian_phone, body=body)
-                Notification.objects.create(
-                    application=app,
-                    channel="sms",
-                    recipient=app.guardian_phone,
-                    body=body,
-                    backend=name,
+                # The counter commits first; the SMS leaves after commit, never while the
+                # offer row is locked (and never for a reminder that was rolled back).
+                transaction.on_commit(
+                    lambda app=app, body=body: _send_reminder(application=app, body=body)
                 )
             sent += 1
     return sent
+
+
+def _send_reminder(*, application, body: str) -> None:
+    name = sms_backend().send(to=application.guardian_phone, body=body)
+    Notification.objects.create(
+        application=application,
+        channel="sms",
+        recipient=application.guardian_phone,
+        body=body,
+        backend=name,
+    )
 
 
 def offers_expire(*, now: dt.datetime | None = None) -> int:

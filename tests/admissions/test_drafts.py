@@ -228,3 +228,21 @@ def test_late_entry_evidence_through_the_form_is_sniffed_private_and_shown_to_st
     served = client.get(url)
     assert served.status_code == 200 and b"".join(served.streaming_content) == PDF
     assert served["Cache-Control"] == "private, no-store"
+
+
+def test_evidence_add_locks_the_application_before_checking_it(admission_round, parent,
+                                                                make_input):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    stale = Application.objects.get(pk=app.pk)
+    # Submitted meanwhile (another tab): the stale object still says "draft".
+    application_submit(application=app, actor=parent, consent=True)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Exception) as exc:
+        evidence_add(application=stale, kind="residence", actor=parent,
+                     upload=SimpleUploadedFile("ho-khau.pdf", PDF))  # fmt: skip
+    assert "editable" in str(exc.value) or exc.typename == "TransitionNotAllowed"
+    first = next(q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"])
+    assert "FOR UPDATE" in first and '"admissions_application"' in first
+    assert not Evidence.objects.filter(application=app).exists()

@@ -167,3 +167,32 @@ def test_accepting_an_accepted_offer_again_returns_it(family, other_parent):
     Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.WITHDRAWN)
     with pytest.raises(Conflict):  # any other closed offer is still refused
         offer_accept(offer=offer, actor=family)
+
+
+def test_reminder_sms_leaves_only_after_the_counter_is_committed(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from admissions.models import Notification
+    from admissions.services import offers, offers_send_reminders
+
+    sent = []
+
+    class Backend:
+        def send(self, *, to, body):
+            sent.append((to, body))
+            return "fake"
+
+    monkeypatch.setattr(offers, "sms_backend", Backend)
+    sc = Scenario()
+    sc.school("A", seats=1)
+    sc.child("a", ranked=["A"], priority={"A": (1, 99, 10.0, 0.1)}, status=S.OFFERED,
+             offer_at="A")  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert offers_send_reminders() == 1
+        assert sent == [] and not Notification.objects.exists()  # nothing inside the lock
+    assert sc.live("a").reminders_sent == 1
+    for callback in callbacks:
+        callback()
+    assert len(sent) == 1 and "Trường A" in sent[0][1]
+    assert Notification.objects.filter(application=sc.apps["a"], channel="sms").count() == 1
