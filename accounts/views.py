@@ -25,7 +25,7 @@ def signup(request):
                 email=data["email"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, _(exc.message))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
             messages.success(request, _("Your account was created."))

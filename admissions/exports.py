@@ -9,6 +9,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import AllocationRun, Application, Placement
 
@@ -116,24 +118,47 @@ def explanation_pdf(*, application: Application, placement: Placement, language:
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=19)
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, title=application.tracking_code)
-    vi = language.startswith("vi")
-    school = placement.school.name if placement.school else ("—")
-    heading = "Giải thích kết quả tuyển sinh lớp 1" if vi else "Explanation of the grade-1 result"
-    lines = [
-        Paragraph(heading, title),
-        Spacer(1, 8),
-        Paragraph(escape(f"{application.tracking_code} — {application.child_full_name}"), style),
-        Paragraph(escape(("Trường: " if vi else "School: ") + school), style),
-        Paragraph(
-            f"Seed: {placement.run.seed} · input SHA-256 {placement.run.input_sha256[:16]}… · "
-            f"result SHA-256 {placement.run.result_sha256[:16]}…",
-            style,
-        ),
-        Spacer(1, 8),
-        # Paragraph parses markup: names such as "Tiểu học & THCS …" must be escaped.
-        Paragraph(escape(placement.explanation_vi if vi else placement.explanation_en), style),
-    ]
-    if font == FALLBACK_FONT:
-        lines.append(Paragraph("(Vietnamese font unavailable: diacritics may be missing.)", style))
+    with translation.override("vi" if language.startswith("vi") else "en"):
+        school = placement.school.name if placement.school else "—"
+        run = placement.run
+        lines = [
+            Paragraph(escape(gettext("Explanation of the grade-1 result")), title),
+            Spacer(1, 8),
+            Paragraph(
+                escape(f"{application.tracking_code} — {application.child_full_name}"), style
+            ),
+            Paragraph(escape(gettext("School: %(school)s") % {"school": school}), style),
+            Paragraph(
+                escape(
+                    gettext(
+                        "Lottery seed %(seed)s · input SHA-256 %(input)s… · result SHA-256 "
+                        "%(result)s…"
+                    )
+                    % {
+                        "seed": run.seed,
+                        "input": run.input_sha256[:16],
+                        "result": run.result_sha256[:16],
+                    }
+                ),
+                style,
+            ),
+            Spacer(1, 8),
+            # Paragraph parses markup: names such as "Tiểu học & THCS …" must be escaped.
+            Paragraph(
+                escape(
+                    placement.explanation_vi
+                    if language.startswith("vi")
+                    else placement.explanation_en
+                ),
+                style,
+            ),
+        ]
+        if font == FALLBACK_FONT:
+            lines.append(
+                Paragraph(
+                    escape(gettext("(Vietnamese font unavailable: diacritics may be missing.)")),
+                    style,
+                )
+            )
     doc.build(lines)
     return out.getvalue()

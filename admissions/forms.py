@@ -133,7 +133,14 @@ class StaffDecisionForm(forms.Form):
 
 class RunForm(forms.Form):
     mechanism = forms.ChoiceField(label=_("Mechanism"), choices=Mechanism.choices)
-    seed = forms.IntegerField(label=_("Lottery seed"), min_value=0)
+    seed = forms.IntegerField(
+        label=_("Lottery seed"),
+        min_value=0,
+        help_text=_(
+            "The round's seed, fixed when the window closed. Another seed gives a simulation "
+            "that can be compared but never published."
+        ),
+    )
     stage = forms.ChoiceField(
         label=_("Stage"),
         choices=[("main", _("Main round")), ("second", _("Second round"))],

@@ -47,6 +47,15 @@ class AdmissionRound(TimeStampedModel):
     offer_response_deadline = models.DateTimeField(_("offer response deadline"))
     class_size_norm = models.PositiveSmallIntegerField(_("class-size norm"), default=35)
     max_distance_m = models.PositiveIntegerField(_("legal maximum distance (m)"), default=4000)
+    lottery_seed = models.BigIntegerField(
+        _("lottery seed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Fixed when the application window closes, before any result is visible. Only a run "
+            "with this seed can be published; other seeds are simulations."
+        ),
+    )
     is_demo = models.BooleanField(
         _("demo round"), default=False, help_text=_("Synthetic children; not real people.")
     )

@@ -463,7 +463,7 @@ def staff_application(request, uuid):
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
-    form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.school_year})
+    form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.lottery_seed})
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
             services.round_close(round=round)

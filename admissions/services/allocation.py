@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
 
@@ -38,25 +39,38 @@ def _progress(run: AllocationRun, percent: int, message: str) -> None:
 
 
 @transaction.atomic
-def round_close(*, round: AdmissionRound) -> AdmissionRound:
+def round_close(*, round: AdmissionRound, lottery_seed: int | None = None) -> AdmissionRound:
+    """Close the window and fix the round's lottery seed (drawn here unless the committee
+    supplies one, e.g. from a public draw), before any allocation result exists: publication
+    accepts only a run with this seed, so nobody can shop for a favourable lottery."""
     locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
     if locked.status != RoundStatus.OPEN:
         raise Conflict(_("The round is not open."), field="status")
+    locked.lottery_seed = lottery_seed if lottery_seed is not None else secrets.randbelow(2**62)
     locked.status = RoundStatus.CLOSED
     locked.closes_at = min(locked.closes_at, timezone.now())
     if locked.closes_at <= locked.opens_at:
         locked.opens_at = locked.closes_at - timezone.timedelta(seconds=1)
-    locked.save(update_fields=["status", "closes_at", "opens_at", "updated_at"])
+    locked.save(update_fields=["status", "lottery_seed", "closes_at", "opens_at", "updated_at"])
     return locked
 
 
 def allocation_run_create(
-    *, round: AdmissionRound, mechanism: str, seed: int, actor=None, stage: str = RunStage.MAIN
+    *,
+    round: AdmissionRound,
+    mechanism: str,
+    seed: int | None = None,
+    actor=None,
+    stage: str = RunStage.MAIN,
 ) -> AllocationRun:
+    """A queued run. `seed` defaults to the round's lottery seed; any other seed makes the run a
+    simulation that can be reviewed and compared but never published."""
     if round.status == RoundStatus.OPEN:
         raise Conflict(_("Close the application window before allocating."), field="round")
     if stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
         raise Conflict(_("The main round is already published."), field="round")
+    if seed is None:
+        seed = round.lottery_seed
     return AllocationRun.objects.create(
         round=round, mechanism=mechanism, seed=seed, stage=stage, created_by=actor
     )
@@ -364,6 +378,14 @@ def allocation_run_publish(*, run: AllocationRun, actor) -> AllocationRun:
         )
     if run.status != RunStatus.REVIEWED:
         raise RunNotReady(_("Review the run before publishing it."), field="status")
+    if run.seed != round.lottery_seed:
+        raise Conflict(
+            _(
+                "Only a run with the round's lottery seed (fixed when the window closed) can be "
+                "published; this run is a simulation."
+            ),
+            field="seed",
+        )
     _refuse_stale(run, round)
     from_status = (
         ApplicationStatus.VERIFIED if run.stage == RunStage.MAIN else ApplicationStatus.WAITLISTED

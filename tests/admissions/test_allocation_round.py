@@ -53,7 +53,7 @@ def test_runs_need_a_closed_window(demo):
 
 def test_allocation_end_to_end(demo, django_user_model):
     committee = django_user_model.objects.create_user("hoidong", is_staff=True)
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=42)
     run = allocation_run_create(round=round_, mechanism="da", seed=42, actor=committee)
     allocation_run_execute(run=run)
     run.refresh_from_db()
@@ -149,7 +149,7 @@ def test_allocation_end_to_end(demo, django_user_model):
 
 
 def test_a_failing_check_blocks_publication(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=1)
     run = allocation_run_create(round=round_, mechanism="da", seed=1)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
@@ -162,7 +162,7 @@ def test_a_failing_check_blocks_publication(demo):
 
 
 def test_offers_expire_only_after_two_reminders(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=3)
     run = allocation_run_create(round=round_, mechanism="da", seed=3)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
@@ -186,7 +186,7 @@ def test_offers_expire_only_after_two_reminders(demo):
 
 
 def test_second_round_places_children_still_unplaced(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=5)
     run = allocation_run_create(round=round_, mechanism="da", seed=5)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
@@ -222,7 +222,7 @@ def test_upheld_appeal_replaces_only_the_appellant_on_an_extra_seat(demo, django
     committee = django_user_model.objects.create_user("hoidong2", is_staff=True)
     committee.user_permissions.add(Permission.objects.get(codename="review_application"))
     committee = django_user_model.objects.get(pk=committee.pk)
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=11)
     run = allocation_run_create(round=round_, mechanism="da", seed=11)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
@@ -282,7 +282,7 @@ def test_publish_refuses_a_run_whose_applications_changed(demo, django_user_mode
     from admissions.models import ApplicationChoice
     from admissions.services import application_withdraw
 
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=13)
     run = _reviewed(round_, seed=13)
     # A family withdraws after the run was computed: the run is stale.
     family = django_user_model.objects.create_user("giadinh-rut")
@@ -290,7 +290,7 @@ def test_publish_refuses_a_run_whose_applications_changed(demo, django_user_mode
     Application.objects.filter(pk=leaving.pk).update(applicant=family)
     leaving.refresh_from_db()
     application_withdraw(application=leaving, actor=family)
-    with pytest.raises(Conflict, match="run again"):
+    with pytest.raises(Conflict, match="hãy chạy lại"):  # "run again"
         allocation_run_publish(run=run, actor=None)
     assert not Offer.objects.exists()
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.REVIEWED
@@ -319,14 +319,14 @@ def test_publish_refuses_a_run_whose_applications_changed(demo, django_user_mode
 
 
 def test_second_stage_publish_rechecks_the_free_seats(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=5)
     allocation_run_publish(run=_reviewed(round_, seed=5), actor=None)
     RoundSchool.objects.filter(round=round_).update(seats_override=20)
     second = _reviewed(round_, seed=5, stage="second", mechanism="nearest")
     assert second.statistics["placed"] > 0
     # The seats shrink again before publication (e.g. a class closed).
     RoundSchool.objects.filter(round=round_).update(seats_override=5)
-    with pytest.raises(Conflict, match="Seats"):
+    with pytest.raises(Conflict, match="Chỉ tiêu đã bị sử dụng"):  # "Seats were taken"
         allocation_run_publish(run=second, actor=None)
     assert not Offer.objects.filter(run=second).exists()
 
@@ -337,7 +337,7 @@ def test_a_file_verified_after_publication_joins_the_waiting_list(demo, staff):
 
     late = Application.objects.filter(round=demo.round, status=S.VERIFIED).first()
     Application.objects.filter(pk=late.pk).update(status=S.UNDER_REVIEW)
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=9)
     allocation_run_publish(run=_reviewed(round_, seed=9), actor=None)
 
     late.refresh_from_db()
@@ -365,7 +365,7 @@ def test_verification_before_publication_stays_verified(demo, staff):
 
 
 def test_a_published_run_is_never_executed_again(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=21)
     run = _reviewed(round_, seed=21)
     allocation_run_publish(run=run, actor=None)
     before = sorted(Placement.objects.filter(run=run).values_list("application_id", "school_id"))
@@ -384,9 +384,29 @@ def test_a_published_run_is_never_executed_again(demo):
 
 
 def test_a_failed_run_can_be_retried(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(round=demo.round, lottery_seed=22)
     run = allocation_run_create(round=round_, mechanism="da", seed=22)
     AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="boom")
     allocation_run_execute(run=AllocationRun.objects.get(pk=run.pk))
     run.refresh_from_db()
     assert run.status == RunStatus.DRY_RUN and run.error == ""
+
+
+def test_the_lottery_seed_is_fixed_at_close_and_only_that_seed_can_be_published(demo):
+    round_ = round_close(round=demo.round)
+    assert round_.lottery_seed is not None  # drawn before any result exists
+    official = allocation_run_create(round=round_, mechanism="da")
+    assert official.seed == round_.lottery_seed
+
+    simulation = allocation_run_create(round=round_, mechanism="da", seed=round_.lottery_seed + 1)
+    allocation_run_execute(run=simulation)
+    allocation_run_review(run=simulation, actor=None)
+    with pytest.raises(Conflict) as refused:
+        allocation_run_publish(run=simulation, actor=None)
+    assert refused.value.field == "seed"
+    assert not Offer.objects.filter(application__round=round_).exists()
+
+    allocation_run_execute(run=official)
+    allocation_run_review(run=official, actor=None)
+    allocation_run_publish(run=official, actor=None)
+    assert Offer.objects.filter(application__round=round_).exists()

@@ -183,7 +183,7 @@ def test_exports_and_explanation_pdf(client, staff, parent, admission_round, mak
     app, _ = application_create(round=admission_round, applicant=parent, data=make_input(),
                                 submit=True)  # fmt: skip
     application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round)
+    round_ = round_close(round=admission_round, lottery_seed=9)
     run = allocation_run_create(round=round_, mechanism="da", seed=9)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=staff)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from admissions.demo import round_ensure
-from admissions.models import Application, Offer, RoundSchool
+from admissions.models import AdmissionRound, Application, Offer, RoundSchool
 from gis.models import School
 
 pytestmark = pytest.mark.usefixtures("hcmc_data")
@@ -95,7 +95,10 @@ def test_parent_applies_committee_allocates_parent_accepts(
     staff.goto(f"{url}/tuyen-sinh/hoi-dong/dot/?round=2026")
     staff.click("#close-round")
     staff.wait_for_selector("#run-allocation")
-    staff.fill("#id_seed", "42")
+    # Closing fixed the round's lottery seed; the form proposes it (the only publishable one).
+    round_seed = AdmissionRound.objects.get(school_year=2026).lottery_seed
+    assert round_seed is not None
+    assert staff.input_value("#id_seed") == str(round_seed)
     staff.click("#run-allocation")
     staff.wait_for_selector("#check-verdict")
     assert staff.locator("#check-verdict").get_attribute("data-passed") == "1"
@@ -116,7 +119,7 @@ def test_parent_applies_committee_allocates_parent_accepts(
     explanation = page.locator("#explanation-text").inner_text()
     assert explanation.startswith(f"Con được xếp vào nguyện vọng 1: {offer.school.name}.")
     assert "Diện ưu tiên của con: không thuộc diện ưu tiên." in explanation
-    assert "hạt giống công khai 42" in explanation
+    assert f"hạt giống công khai {round_seed}" in explanation
     history = page.locator("#history li").evaluate_all("els => els.map(e => e.dataset.to)")
     assert history == ["accepted", "offered", "verified", "submitted", "draft"]
     with page.expect_download() as download:

@@ -8,6 +8,22 @@ from django.core.management.base import BaseCommand
 
 VI = {
     "Grade-1 admissions": "Tuyển sinh lớp 1",
+    "Explanation of the grade-1 result": "Giải thích kết quả tuyển sinh lớp 1",
+    "School: %(school)s": "Trường: %(school)s",
+    "Lottery seed %(seed)s · input SHA-256 %(input)s… · result SHA-256 %(result)s…":
+        "Hạt giống bốc thăm %(seed)s · SHA-256 dữ liệu vào %(input)s… · SHA-256 kết quả %(result)s…",
+    "(Vietnamese font unavailable: diacritics may be missing.)":
+        "(Không có phông chữ tiếng Việt: có thể thiếu dấu.)",
+    "Not a Vietnamese mobile number.": "Không phải số di động Việt Nam.",
+    "An account with this e-mail address exists.": "Đã có tài khoản dùng địa chỉ thư điện tử này.",
+    "An account with this mobile number exists.": "Đã có tài khoản dùng số di động này.",
+    "lottery seed": "hạt giống bốc thăm",
+    "Fixed when the application window closes, before any result is visible. Only a run with this seed can be published; other seeds are simulations.":
+        "Được cố định khi đóng thời hạn nhận hồ sơ, trước khi có bất kỳ kết quả nào. Chỉ lần chạy dùng hạt giống này mới được công bố; hạt giống khác chỉ là mô phỏng.",
+    "The round's seed, fixed when the window closed. Another seed gives a simulation that can be compared but never published.":
+        "Hạt giống của đợt, cố định khi đóng thời hạn. Hạt giống khác cho một lần chạy mô phỏng để so sánh, không bao giờ được công bố.",
+    "Only a run with the round's lottery seed (fixed when the window closed) can be published; this run is a simulation.":
+        "Chỉ lần chạy dùng hạt giống bốc thăm của đợt (cố định khi đóng thời hạn) mới được công bố; lần chạy này là mô phỏng.",
     "seed": "hạt giống bốc thăm",
     "Placed within the top 3 choices": "Trúng trong 3 nguyện vọng đầu",
     "Not placed": "Chưa xếp được",

@@ -12,7 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--round", type=int, required=True, help="School year, e.g. 2026")
         parser.add_argument("--mechanism", choices=["da", "nearest"], default="da")
-        parser.add_argument("--seed", type=int, required=True)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            help="Lottery seed. Default: the round's seed, fixed when the window closed. With "
+            "--close it becomes the round's seed; otherwise a different seed is a simulation "
+            "that can never be published.",
+        )
         parser.add_argument("--stage", choices=["main", "second"], default="main")
         parser.add_argument(
             "--close", action="store_true", help="Close the application window first if open."
@@ -24,7 +30,7 @@ class Command(BaseCommand):
         except AdmissionRound.DoesNotExist as exc:
             raise CommandError(f"no admission round for school year {options['round']}") from exc
         if options["close"] and round.status == "open":
-            round = round_close(round=round)
+            round = round_close(round=round, lottery_seed=options["seed"])
         try:
             run = allocation_run_create(
                 round=round,
@@ -44,6 +50,11 @@ class Command(BaseCommand):
         bar.close()
         stats = run.statistics
         verdict = "PASSED" if run.check_passed else f"FAILED ({len(run.violations)} violations)"
+        if run.seed != round.lottery_seed:
+            self.stdout.write(
+                f"SIMULATION: seed {run.seed} is not the round's lottery seed "
+                f"{round.lottery_seed}; this run can be compared but never published"
+            )
         self.stdout.write(
             f"run {run.uuid}: {stats['placed']}/{stats['children']} placed, "
             f"{stats['placed_first_choice']} at 1st choice, median distance "
