@@ -1,8 +1,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from ..constants import Gender, LateEntryReason, Relationship, ResidenceType
-from ..models import Application, ApplicationStatusChange, Offer
+from ..constants import EvidenceKind, Gender, LateEntryReason, Relationship, ResidenceType
+from ..models import Application, ApplicationStatusChange, Evidence, Offer
 
 
 class ApplicationInputSerializer(serializers.Serializer):
@@ -128,3 +128,17 @@ class ApplicationListOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
         fields = ["uuid", "tracking_code", "status", "school_year", "child_full_name"]
+
+
+class EvidenceAddInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    file = serializers.FileField(
+        help_text="PDF, JPEG, PNG or WebP; checked by content, size-limited"
+    )
+
+
+class EvidenceOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["uuid", "kind", "original_name", "content_type", "size", "sha256", "created_at"]
+        read_only_fields = fields

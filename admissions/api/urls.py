@@ -21,6 +21,11 @@ urlpatterns = [
         name="application-withdraw",
     ),
     path(
+        "applications/<uuid:uuid>/evidence/",
+        views.ApplicationEvidenceAddApi.as_view(),
+        name="application-evidence",
+    ),
+    path(
         "offers/<uuid:uuid>/accept/",
         views.OfferAnswerApi.as_view(answer="accept"),
         name="offer-accept",

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +18,8 @@ from .serializers import (
     ApplicationInputSerializer,
     ApplicationListOutputSerializer,
     ApplicationSubmitInputSerializer,
+    EvidenceAddInputSerializer,
+    EvidenceOutputSerializer,
     OfferOutputSerializer,
 )
 
@@ -174,3 +177,28 @@ class OfferAnswerApi(APIView):
         else:
             offer = services.offer_decline(offer=offer, actor=request.user)
         return Response(OfferOutputSerializer(offer).data)
+
+
+class ApplicationEvidenceAddApi(APIView):
+    """Upload a piece of evidence (residence, priority category, late entry) to one's own
+    application while it is editable. Files are private: never served from a public URL."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceAddInputSerializer},
+        responses={201: EvidenceOutputSerializer, 400: PROBLEM, 404: PROBLEM, 409: PROBLEM},
+        summary="Add evidence to an application",
+    )
+    def post(self, request, uuid):
+        application = get_object_or_404(Application, uuid=uuid, applicant=request.user)
+        data = EvidenceAddInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = services.evidence_add(
+            application=application,
+            kind=data.validated_data["kind"],
+            upload=data.validated_data["file"],
+            actor=request.user,
+        )
+        return Response(EvidenceOutputSerializer(evidence).data, status=status.HTTP_201_CREATED)
