@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from admissions.allocation.checker import check, count_envy_and_waste
-from admissions.allocation.distances import SchoolLocator, pair_distances
+from admissions.allocation.distances import pair_distances
 from admissions.allocation.engine import solve_da
 from admissions.allocation.explain import Explainer, render_explanation
 from admissions.allocation.lottery import lottery_single
@@ -37,20 +37,6 @@ class SchoolArrays:
     capacity: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-
-
-def nearest_lists(
-    children: ChildArrays, schools: SchoolArrays, *, max_distance_m: float, k: int = 20
-):
-    """Nearest-first lists: every school within the legal maximum distance, nearest first
-    (KD-tree candidates, exact geodesic distances). Returns (choice_ptr, choice_school)."""
-    locator = SchoolLocator(schools.lon, schools.lat)
-    found = locator.nearest(children.lon, children.lat, k=k, max_distance_m=max_distance_m)
-    valid = found.school >= 0
-    counts = valid.sum(axis=1)
-    ptr = np.zeros(len(children.ids) + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    return ptr, found.school[valid].astype(np.int64)
 
 
 def build_instance(

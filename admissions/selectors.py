@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from .constants import ApplicationStatus, RunStatus
+from .constants import RunStatus
 from .models import (
     AdmissionRound,
     AllocationRun,
@@ -15,10 +15,6 @@ from .models import (
     PriorityCategory,
     RoundSchool,
 )
-
-
-def round_get(*, school_year: int) -> AdmissionRound:
-    return AdmissionRound.objects.get(school_year=school_year)
 
 
 def round_current() -> AdmissionRound | None:
@@ -47,11 +43,6 @@ def application_list_for_parent(*, user) -> QuerySet[Application]:
         .select_related("round", "ward")
         .order_by("-created_at")
     )
-
-
-def application_get_for_parent(*, user, uuid) -> Application:
-    related = ("round", "ward", "ward_typed", "priority_category")
-    return Application.objects.select_related(*related).get(uuid=uuid, applicant=user)
 
 
 def application_list_for_round(
@@ -145,9 +136,3 @@ def previous_round_cutoffs(*, round: AdmissionRound) -> dict[int, float]:
         return {}
     cutoffs = run.statistics.get("cutoff_distance_m", {})
     return {int(k): float(v) for k, v in cutoffs.items()}
-
-
-def applications_verified_for_allocation(*, round: AdmissionRound) -> QuerySet[Application]:
-    return Application.objects.filter(round=round, status=ApplicationStatus.VERIFIED).order_by(
-        "tracking_code"
-    )

@@ -30,10 +30,6 @@ def make_point(*, lon: float, lat: float) -> Point:
     return Point(x=lon, y=lat, srid=WGS84)
 
 
-def point_lon_lat(point) -> tuple[float, float]:
-    return float(point.x), float(point.y)
-
-
 def as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
     """Coerce a (Multi)Polygon or a collection holding polygons to a MultiPolygon in WGS 84."""
     if geom.srid is None:

@@ -12,12 +12,8 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet
 
-from .constants import BASE_LEVELS, AdminLevel, LocationSource, SchoolLevel
-from .models import AdminUnit, AdminVintage, Catchment, School
-
-
-def vintage_get(*, code: str | None = None) -> AdminVintage:
-    return AdminVintage.objects.get(code=code or settings.CURRENT_ADMIN_VINTAGE)
+from .constants import BASE_LEVELS, LocationSource, SchoolLevel
+from .models import AdminUnit, Catchment, School
 
 
 def admin_unit_list(*, vintage_code: str | None = None, levels=BASE_LEVELS) -> QuerySet[AdminUnit]:
@@ -153,12 +149,6 @@ def school_points(*, school_ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.
         lons.append(location.x)
         lats.append(location.y)
     return np.array(ids, dtype=np.int64), np.array(lons), np.array(lats)
-
-
-def province_list(*, vintage_code: str | None = None) -> QuerySet[AdminUnit]:
-    return AdminUnit.objects.filter(
-        vintage__code=vintage_code or settings.CURRENT_ADMIN_VINTAGE, level=AdminLevel.PROVINCE
-    )
 
 
 def catchment_list_current_geojson(*, school_year: int, tolerance_deg: float = 0.0001):

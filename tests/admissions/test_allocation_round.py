@@ -6,7 +6,6 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from django.utils import timezone
 
 from admissions.allocation.distances import geodesic_m
 from admissions.constants import ApplicationStatus, OfferStatus, RoundStatus, RunStatus
@@ -182,7 +181,6 @@ def test_offers_expire_only_after_two_reminders(demo):
     assert expired + moved_up >= pending
     assert Offer.objects.filter(status=OfferStatus.EXPIRED, reminders_sent__lt=2).count() == 0
     assert Application.objects.filter(status=ApplicationStatus.EXPIRED).count() == expired
-    assert timezone.now() < after_deadline
 
 
 def test_second_round_places_children_still_unplaced(demo):
