@@ -19,8 +19,8 @@ from gis import selectors as gis_selectors
 from gis.geometry import make_point
 from portal.core.exceptions import DomainError
 
-from . import exports, selectors, services
-from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, ApplicationStatus, OfferStatus
+from . import exports, selectors, services, workflow
+from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, Actor, ApplicationStatus, OfferStatus
 from .exceptions import ApplicationInvalid
 from .forms import MAX, ApplicationForm, RunForm, StaffDecisionForm
 from .models import (
@@ -249,8 +249,9 @@ def application_status(request, uuid):
             "evidence": application.evidence.all(),
             "tickets": application.tickets.prefetch_related("decisions"),
             "ticket_kinds": Ticket.Kind.choices,
-            "can_withdraw": application.status
-            not in {"withdrawn", "rejected", "declined", "expired", "enrolled"},
+            "can_withdraw": workflow.can_transition(
+                application.status, ApplicationStatus.WITHDRAWN, Actor.PARENT
+            ),
         },
     )
 
