@@ -7,8 +7,9 @@ import logging
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from notifications.channels import send_email, sms_backend
+
 from ..models import Application, Notification
-from ..notifications import send_email, sms_backend
 
 logger = logging.getLogger(__name__)
 

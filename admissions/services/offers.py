@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.channels import sms_backend
 from portal.core.exceptions import Conflict, DomainError, NotFound
 
 from ..constants import MIN_REMINDERS_BEFORE_EXPIRY, ApplicationStatus, OfferStatus
 from ..models import Notification, Offer
-from ..notifications import sms_backend
 from .applications import application_transition
 from .vacancies import round_lock, waitlist_fill_seat
 

@@ -3,6 +3,7 @@ evidence, private evidence files, the committee queue, exports and the explanati
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -223,3 +224,19 @@ def test_pdf_falls_back_clearly_without_the_vietnamese_font(settings, parent, ad
     pdf = exports.explanation_pdf(application=app, placement=placement, language="vi")
     assert pdf.startswith(b"%PDF") and b"Helvetica" in pdf
     assert "diacritics will be missing" in caplog.text
+
+
+def test_committee_pin_map_coordinates_are_never_localised(
+    client, staff, parent, admission_round, make_input
+):
+    """Vietnamese writes 10,7725; a script reading that gets 10 and puts the home 80 km away."""
+    app = application_create(round=admission_round, applicant=parent, data=make_input(),
+                             submit=True)[0]  # fmt: skip
+    client.force_login(staff)
+    for language in ("vi", "en"):
+        page = client.get(f"/tuyen-sinh/hoi-dong/ho-so/{app.uuid}/",
+                          HTTP_ACCEPT_LANGUAGE=language).content.decode()  # fmt: skip
+        lat = re.search(r'data-lat="([^"]*)"', page).group(1)
+        lon = re.search(r'data-lon="([^"]*)"', page).group(1)
+        assert float(lat) == pytest.approx(app.residence_point.y)
+        assert float(lon) == pytest.approx(app.residence_point.x)

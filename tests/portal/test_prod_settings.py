@@ -6,7 +6,7 @@ import sys
 
 from django.conf import settings
 
-from admissions.notifications import mask_phone
+from notifications.channels import mask_phone
 
 LOAD = "import django; django.setup(); print('loaded')"
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from admissions import workflow
 from admissions.constants import Actor, ApplicationStatus
 from admissions.models import Application, ApplicationStatusChange
-from admissions.notifications import LocmemSmsBackend
 from admissions.services import application_create, application_transition
+from notifications.channels import LocmemSmsBackend
 from portal.core.exceptions import InvalidInput, TransitionNotAllowed
 
 S = ApplicationStatus
