@@ -44,8 +44,9 @@ test: setup-browser lint
 	$(MAKE) --no-print-directory schema-check
 	$(PY) -m pytest -p no:cacheprovider
 
-bench: setup
+bench: data
 	$(PY) bench/allocation.py
+	$(PY) bench/roads.py
 
 stop-db:
 	runuser -u postgres -- /usr/lib/postgresql/$$(ls /usr/lib/postgresql | sort -V | tail -n1)/bin/pg_ctl -D $(CURDIR)/.pgdata stop || true

@@ -25,6 +25,7 @@ class SchoolLevel(models.TextChoices):
 
 
 class LocationSource(models.TextChoices):
+    STAFF = "staff", _("Corrected by staff")
     SURVEYED = "surveyed", _("Surveyed")
     OSM = "osm", _("OpenStreetMap")
     GEOCODED = "geocoded", _("Geocoded from the address")
@@ -35,4 +36,29 @@ class LocationSource(models.TextChoices):
 class CatchmentSource(models.TextChoices):
     DRAWN = "drawn", _("Drawn by staff")
     VORONOI = "voronoi", _("Generated draft (Voronoi)")
+    ROAD = "road", _("Generated draft (nearest school by road)")
     IMPORTED = "imported", _("Imported")
+
+
+# Positions an import never overwrites: a person checked them.
+PROTECTED_LOCATION_SOURCES = (LocationSource.STAFF, LocationSource.SURVEYED)
+# Positions any real position replaces.
+PLACEHOLDER_LOCATION_SOURCES = (LocationSource.UNKNOWN, LocationSource.DEMO_PLACED)
+
+
+ROAD_NETWORK_NAME = "hcmc"
+
+
+class DistanceMetric(models.TextChoices):
+    STRAIGHT = "straight", _("Straight line")
+    WALKING = "walking", _("Walking distance")
+    DRIVING = "driving", _("Driving distance")
+
+
+class RoadFallbackReason(models.TextChoices):
+    """Why a home has no road distance and the straight line is used instead."""
+
+    OUTSIDE_COVERAGE = "outside_coverage", _("outside the road network's area")
+    OFF_NETWORK = "off_network", _("too far from any road of the network")
+    UNREACHABLE = "unreachable", _("no school reachable by road within the distance limit")
+    NO_NETWORK = "no_network", _("no road network is loaded")

@@ -23,9 +23,13 @@ from django.db import transaction
 from .constants import LocationSource, SchoolLevel
 from .importers.admin_units import AdminUnitColumns, import_admin_units
 from .importers.base import ImportSummary
+from .importers.errors import ImportFileError
 from .importers.mapping import import_admin_mapping
+from .importers.osm_schools import import_osm_schools
+from .importers.roads import road_network_load
 from .importers.schools import SchoolColumns, import_schools
 from .models import DatasetLoad, School
+from .osm_extract import file_sha256
 from .services import vintage_ensure
 
 SOURCE_2025 = (
@@ -34,13 +38,31 @@ SOURCE_2025 = (
 )
 SOURCE_2019 = "CityScope CSL_HCMC (City Science Lab @ HCMC); census population GSO 2009/2019"
 SOURCE_OSM = "© OpenStreetMap contributors, ODbL 1.0 (HOT export)"
+# The HOT export's newest objects are of 2025 (SOURCES.md, S5); its day is not stated, so its
+# positions are dated on the first day of that year (older than anything of 2025 it may hold).
+HOT_EXPORT_LABEL = "OpenStreetMap 2025 (HOT export)"
+HOT_EXPORT_DATE = dt.date(2025, 1, 1)
+# The 2018 extract was cut from Geofabrik's vietnam-180101.osm.pbf (SOURCES.md, S7).
+EXTRACT_DATE = dt.date(2018, 1, 1)
+SOURCE_ROADS = "© OpenStreetMap contributors, ODbL 1.0 (extract of 2018-01-01)"
 NHA_BE_COMMUNES = ("27655", "27658")
 DATASET_NAME = "hcmc"
-RECIPE_VERSION = "1"  # bump when the recipe below changes what it loads
+RECIPE_VERSION = "2"  # bump when the recipe below changes what it loads
 
 
 def fixtures_dir() -> Path:
     return Path(settings.DATA_FIXTURES_DIR)
+
+
+def osm_extract_path() -> Path:
+    """The OpenStreetMap extract (roads, schools as areas), beside the repository by default."""
+    path = Path(settings.OSM_EXTRACT_PATH)
+    if not path.is_file():
+        raise ImportFileError(
+            f"{path}: the OpenStreetMap extract is missing (set OSM_EXTRACT_PATH, see "
+            "fixtures/README.md)"
+        )
+    return path
 
 
 def fixtures_fingerprint() -> str:
@@ -49,6 +71,7 @@ def fixtures_fingerprint() -> str:
         if path.is_file():
             digest.update(path.relative_to(fixtures_dir()).as_posix().encode())
             digest.update(path.read_bytes())
+    digest.update(file_sha256(osm_extract_path()).encode())
     return digest.hexdigest()
 
 
@@ -171,6 +194,8 @@ def load_hcmc_data(*, log: Callable[[str], None] = lambda _: None) -> dict[str, 
                 code_prefix="OSM-",
                 location_source=LocationSource.OSM,
                 data_source=SOURCE_OSM,
+                location_label=HOT_EXPORT_LABEL,
+                location_observed_on=HOT_EXPORT_DATE,
             ),
         )
         run(
@@ -188,6 +213,15 @@ def load_hcmc_data(*, log: Callable[[str], None] = lambda _: None) -> dict[str, 
                 data_source=SOURCE_OSM + " (names only, via TuyensinhTanPhu)",
                 strict=True,
             ),
+        )
+        extract = osm_extract_path()
+        run(
+            "OSM 2018 schools (points and grounds)",
+            import_osm_schools(path=extract, vintage=v2025, data_date=EXTRACT_DATE),
+        )
+        run(
+            "road network",
+            road_network_load(path=extract, source=SOURCE_ROADS, data_date=EXTRACT_DATE),
         )
         DatasetLoad.objects.update_or_create(
             name=DATASET_NAME, defaults={"fingerprint": fixtures_fingerprint()}

@@ -136,6 +136,17 @@ class School(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     source = models.CharField(_("data source"), max_length=200, blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
+    source_name = models.CharField(
+        _("name in the source"),
+        max_length=255,
+        blank=True,
+        help_text=_("The name exactly as the source spells it, before cleaning."),
+    )
+    grounds = models.MultiPolygonField(_("school grounds"), srid=4326, null=True, blank=True)
+    location_label = models.CharField(
+        _("position from"), max_length=100, blank=True, help_text=_('e.g. "OpenStreetMap 2018"')
+    )
+    location_observed_on = models.DateField(_("position dated"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -159,6 +170,79 @@ class School(TimeStampedModel):
         if self.grade1_classes is None:
             return None
         return self.grade1_classes * self.class_size_norm
+
+
+class SchoolPosition(models.Model):
+    """Every position a source gave for a school, kept with its source and date. The school's
+    own ``location`` is the winner: staff corrections, else the newest trusted source."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="positions")
+    source = models.CharField(max_length=20, choices=LocationSource.choices)
+    label = models.CharField(max_length=100)
+    source_ref = models.CharField(
+        max_length=40, blank=True, help_text=_('The object in the source, e.g. "way/1234".')
+    )
+    source_name = models.CharField(max_length=255, blank=True)
+    observed_on = models.DateField(null=True, blank=True)
+    location = models.PointField(geography=True, srid=4326)
+    grounds = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-observed_on", "-recorded_at"]
+        verbose_name = _("school position")
+        verbose_name_plural = _("school positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "source", "source_ref", "observed_on"],
+                name="school_position_once_per_source_object_and_date",
+            )
+        ]
+        indexes = [models.Index(fields=["source_ref"])]
+
+    def __str__(self):
+        return f"{self.school} · {self.label}"
+
+
+class RoadNetwork(models.Model):
+    """The road network loaded from an OpenStreetMap extract (one current network)."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    source = models.CharField(max_length=200)
+    data_date = models.DateField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    n_vertices = models.PositiveIntegerField(default=0)
+    n_edges = models.PositiveIntegerField(default=0)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("road network")
+
+    def __str__(self):
+        return f"{self.name} ({self.source})"
+
+
+class RoadEdge(models.Model):
+    """One stretch of road between two junctions, in pgRouting's layout: ``source``/``target``
+    vertex numbers, and per travel mode a ``cost`` (source→target) and ``reverse_cost``
+    (target→source) in metres, -1 where the mode may not go (pedestrians: both ways of every
+    road but motorways; vehicles: one-way rules)."""
+
+    network = models.ForeignKey(RoadNetwork, on_delete=models.CASCADE, related_name="edges")
+    source = models.IntegerField()
+    target = models.IntegerField()
+    length_m = models.FloatField()
+    cost_walk = models.FloatField()
+    reverse_cost_walk = models.FloatField()
+    cost_drive = models.FloatField()
+    reverse_cost_drive = models.FloatField()
+    osm_way_id = models.BigIntegerField()
+    highway = models.CharField(max_length=32)
+    geom = models.LineStringField(srid=4326)
+
+    class Meta:
+        verbose_name = _("road edge")
+        indexes = [models.Index(fields=["network", "source"]), models.Index(fields=["target"])]
 
 
 class Catchment(models.Model):

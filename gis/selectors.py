@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
+from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet
 
-from .constants import BASE_LEVELS, LocationSource, SchoolLevel
-from .models import AdminUnit, Catchment, School
+from .constants import BASE_LEVELS, ROAD_NETWORK_NAME, LocationSource, SchoolLevel
+from .geometry import HCMC_METRIC_SRID
+from .models import AdminUnit, Catchment, RoadNetwork, School
+from .osm_extract import RoadEdges
+from .routing import RoadRouter, geodesic_m
 
 
 def admin_unit_list(*, vintage_code: str | None = None, levels=BASE_LEVELS) -> QuerySet[AdminUnit]:
@@ -159,3 +165,115 @@ def catchment_list_current_geojson(*, school_year: int, tolerance_deg: float = 0
         )
         .defer("geom")
     )
+
+
+# --- roads --------------------------------------------------------------------------------------
+
+_ROUTERS: dict[tuple[str, str], RoadRouter] = {}
+_ROUTERS_LOCK = threading.Lock()
+
+
+def road_network_current(*, name: str = ROAD_NETWORK_NAME) -> RoadNetwork | None:
+    return RoadNetwork.objects.filter(name=name, n_edges__gt=0).first()
+
+
+def road_edges_export(*, network: RoadNetwork) -> RoadEdges:
+    """The network's edges as arrays (metric coordinates), in one query."""
+    sql = """
+        SELECT source, target, length_m, cost_walk >= 0, cost_drive >= 0,
+               reverse_cost_drive >= 0, osm_way_id, highway,
+               ST_AsBinary(ST_Transform(geom, %(srid)s))
+        FROM geo_roadedge WHERE network_id = %(network)s ORDER BY id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"srid": HCMC_METRIC_SRID, "network": network.pk})
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+    lines = shapely.from_wkb([bytes(g) for g in columns[8]])
+    coords = shapely.get_coordinates(lines)
+    counts = shapely.get_num_coordinates(lines)
+    return RoadEdges(
+        source=np.array(columns[0], np.int64),
+        target=np.array(columns[1], np.int64),
+        length_m=np.array(columns[2], np.float64),
+        walk=np.array(columns[3], bool),
+        forward=np.array(columns[4], bool),
+        backward=np.array(columns[5], bool),
+        way_id=np.array(columns[6], np.int64),
+        highway=np.array(columns[7], dtype="U32"),
+        coord_ptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        x=coords[:, 0].copy(),
+        y=coords[:, 1].copy(),
+        n_vertices=network.n_vertices,
+    )
+
+
+def road_router(*, mode: str, network: RoadNetwork | None = None) -> RoadRouter | None:
+    """The current network's router for a travel mode, built once per process and network
+    version (its fingerprint); None when no network is loaded."""
+    network = network or road_network_current()
+    if network is None:
+        return None
+    key = (network.fingerprint, mode)
+    with _ROUTERS_LOCK:
+        router = _ROUTERS.get(key)
+        if router is None:
+            for stale in [k for k in _ROUTERS if k[0] != network.fingerprint]:
+                del _ROUTERS[stale]
+            router = RoadRouter(
+                road_edges_export(network=network), mode, max_snap_m=settings.ROAD_MAX_SNAP_M
+            )
+            _ROUTERS[key] = router
+    return router
+
+
+@dataclass(frozen=True)
+class NearbySchoolByRoad:
+    school: School
+    distance_m: float  # straight line (geodesic)
+    road_distance_m: float | None  # None: not reachable by road within the limit
+
+
+@dataclass(frozen=True)
+class NearestByRoad:
+    metric: str
+    results: list[NearbySchoolByRoad]
+    fallback_reason: str  # "" when every distance is by road
+
+
+def school_nearest_by_road(
+    *, point, k: int, metric: str, level: str | None = SchoolLevel.PRIMARY
+) -> NearestByRoad:
+    """The k schools nearest to a point by road (walking or driving), each with its straight
+    distance too. A road is never shorter than the straight line, so the candidates are every
+    located school within the distance limit in a straight line. A point that cannot be routed
+    falls back to the k nearest in a straight line, with the reason."""
+    router = road_router(mode=metric)
+    if router is None:
+        return _straight_fallback(point=point, k=k, level=level, metric=metric, reason="no_network")
+    limit = float(settings.ROAD_MAX_DISTANCE_M)
+    schools = School.objects.filter(location__isnull=False).filter(
+        location__dwithin=(point, D(m=limit))
+    )
+    if level:
+        schools = schools.filter(level=level)
+    schools = list(schools.select_related("admin_unit"))
+    lon = np.array([s.location.x for s in schools])
+    lat = np.array([s.location.y for s in schools])
+    road, reason = router.from_point(point.x, point.y, lon, lat, max_distance_m=limit)
+    if reason or not schools:
+        return _straight_fallback(
+            point=point, k=k, level=level, metric=metric, reason=reason or "unreachable"
+        )
+    straight = geodesic_m(point.x, point.y, lon, lat)
+    order = [i for i in np.argsort(road, kind="stable")[:k] if np.isfinite(road[i])]
+    results = [
+        NearbySchoolByRoad(schools[i], float(straight[i]), round(float(road[i]), 1)) for i in order
+    ]
+    return NearestByRoad(metric=metric, results=results, fallback_reason="")
+
+
+def _straight_fallback(*, point, k, level, metric, reason) -> NearestByRoad:
+    nearest = school_nearest(point=point, k=k, level=level)
+    results = [NearbySchoolByRoad(n.school, n.distance_m, None) for n in nearest]
+    return NearestByRoad(metric=metric, results=results, fallback_reason=reason)

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
+from django.utils import timezone
 
 from portal.core.exceptions import InvalidInput, OutsideCoveredArea
 
 from .constants import BASE_LEVELS, CatchmentSource, LocationSource
 from .geometry import as_multipolygon, from_shapely, make_point
-from .models import AdminVintage, Catchment, School
+from .models import AdminVintage, Catchment, School, SchoolPosition
 from .selectors import covered_area_contains
 
 
@@ -65,9 +66,27 @@ def school_set_location(
     if not covered_area_contains(point=point):
         raise OutsideCoveredArea("The position lies outside Ho Chi Minh City.", field="location")
     school = School.objects.select_for_update().get(pk=school.pk)
+    today = timezone.localdate()
     school.location = point
     school.location_source = source
-    school.save(update_fields=["location", "location_source", "updated_at"])
+    school.location_label = str(LocationSource(source).label)
+    school.location_observed_on = today
+    school.save(
+        update_fields=[
+            "location",
+            "location_source",
+            "location_label",
+            "location_observed_on",
+            "updated_at",
+        ]
+    )
+    SchoolPosition.objects.update_or_create(
+        school=school,
+        source=source,
+        source_ref="",
+        observed_on=today,
+        defaults={"label": school.location_label, "location": point},
+    )
     school_refresh_admin_units(school_ids=[school.pk])
     school.refresh_from_db()
     return school

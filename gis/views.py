@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gis import selectors
+from gis.constants import DistanceMetric
 from gis.models import AdminVintage
 
 
@@ -14,6 +15,7 @@ def public_map(request):
         "school_year": selectors.catchment_latest_school_year(),
         "unplaced_count": selectors.school_list_unplaced().filter(location__isnull=True).count(),
         "max_k": settings.NEAREST_SCHOOLS_MAX_K,
+        "metrics": DistanceMetric.choices,
         "map_strings": map_strings(),
     }
     return render(request, "gis/map.html", context)
@@ -43,4 +45,9 @@ def map_strings() -> dict[str, str]:
         "address": _("Address"),
         "population": _("Population"),
         "yourPoint": _("Chosen point"),
+        "straightLine": _("straight line"),
+        "walking": _("on foot"),
+        "driving": _("by road (vehicle)"),
+        "fallback": _("No distance by road for this point (%(reason)s): schools are ranked by "
+                      "the straight line."),
     }

@@ -30,7 +30,7 @@ pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
 [[ -n "$(pg_major)" ]] || apt_install postgresql
 PG_MAJOR=$(pg_major)
 [[ -n "$PG_MAJOR" ]] || die "PostgreSQL did not install"
-apt_install "postgresql-${PG_MAJOR}-postgis-3" gdal-bin libgdal-dev libgeos-dev libproj-dev gettext fonts-dejavu-core \
+apt_install "postgresql-${PG_MAJOR}-postgis-3" "postgresql-${PG_MAJOR}-pgrouting" gdal-bin libgdal-dev libgeos-dev libproj-dev gettext fonts-dejavu-core \
   redis-server
 if ((WITH_BROWSER)); then apt_install chromium; fi
 
@@ -115,6 +115,8 @@ if [[ -z $(psql_pg -d postgres -c "SELECT 1 FROM pg_database WHERE datname='port
   log "creating database 'portal'"
   psql_pg -d postgres -c "CREATE DATABASE portal"
 fi
-psql_pg -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis"
-psql_pg -d portal -c "CREATE EXTENSION IF NOT EXISTS postgis"
-log "PostGIS $(psql_pg -d portal -c 'SELECT postgis_lib_version()') ready (socket $SOCKDIR, port $PGPORT)"
+for db in template1 portal; do
+  psql_pg -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis"
+  psql_pg -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pgrouting"  # road distances (gis)
+done
+log "PostGIS $(psql_pg -d portal -c 'SELECT postgis_lib_version()'), pgRouting $(psql_pg -d portal -c 'SELECT pgr_version()') ready (socket $SOCKDIR, port $PGPORT)"

@@ -3,7 +3,7 @@ from django.contrib.gis.geos import Polygon
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from gis.constants import SchoolLevel
+from gis.constants import DistanceMetric, RoadFallbackReason, SchoolLevel
 from gis.models import School
 
 
@@ -74,6 +74,11 @@ class NearestSchoolsInputSerializer(serializers.Serializer):
     level = serializers.ChoiceField(
         choices=[*SchoolLevel.choices, ("all", "All levels")], default=SchoolLevel.PRIMARY
     )
+    metric = serializers.ChoiceField(
+        choices=DistanceMetric.choices,
+        default=DistanceMetric.STRAIGHT,
+        help_text="Rank by the straight line, or by the road network on foot or by vehicle",
+    )
 
 
 class NearbySchoolOutputSerializer(serializers.Serializer):
@@ -86,6 +91,12 @@ class NearbySchoolOutputSerializer(serializers.Serializer):
     lon = serializers.FloatField(source="school.location.x")
     lat = serializers.FloatField(source="school.location.y")
     distance_m = serializers.FloatField(help_text="Geodesic distance on the WGS 84 ellipsoid")
+    road_distance_m = serializers.FloatField(
+        allow_null=True,
+        default=None,
+        help_text="Distance by road in the chosen metric (walking or driving); null for the "
+        "straight metric or when the point falls back to the straight line",
+    )
 
 
 class CatchmentBriefOutputSerializer(serializers.Serializer):
@@ -95,9 +106,20 @@ class CatchmentBriefOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class RoadFallbackOutputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RoadFallbackReason.choices)
+    detail = serializers.CharField()
+
+
 class NearestSchoolsOutputSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lon = serializers.FloatField()
+    metric = serializers.ChoiceField(choices=DistanceMetric.choices)
+    fallback = RoadFallbackOutputSerializer(
+        allow_null=True,
+        help_text="Set when a road metric was asked for but the point cannot be routed: the "
+        "results are then ranked by the straight line",
+    )
     ward = AdminUnitBriefOutputSerializer(allow_null=True)
     catchment = CatchmentBriefOutputSerializer(allow_null=True)
     results = NearbySchoolOutputSerializer(many=True)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gis import selectors
+from gis.constants import DistanceMetric, RoadFallbackReason
 from gis.geometry import make_point
 from gis.models import AdminVintage
 from portal.api.pagination import GeoJsonPages
@@ -61,7 +62,8 @@ class SchoolNearestApi(PublicReadApi):
     @extend_schema(
         parameters=[NearestSchoolsInputSerializer],
         responses={200: NearestSchoolsOutputSerializer, 400: PROBLEM, 422: PROBLEM},
-        summary="The k nearest schools to a point, with geodesic distances in metres",
+        summary="The k nearest schools to a point: geodesic distances in metres and, with "
+        "metric=walking|driving, distances by road",
     )
     def get(self, request):
         params = _parse(NearestSchoolsInputSerializer, request)
@@ -79,10 +81,25 @@ class SchoolNearestApi(PublicReadApi):
             if school_year
             else None
         )
-        nearest = selectors.school_nearest(point=point, k=params["k"], level=level)
+        metric = params["metric"]
+        fallback = None
+        if metric == DistanceMetric.STRAIGHT:
+            nearest = selectors.school_nearest(point=point, k=params["k"], level=level)
+        else:
+            by_road = selectors.school_nearest_by_road(
+                point=point, k=params["k"], metric=metric, level=level
+            )
+            nearest = by_road.results
+            if by_road.fallback_reason:
+                fallback = {
+                    "reason": by_road.fallback_reason,
+                    "detail": RoadFallbackReason(by_road.fallback_reason).label,
+                }
         body = {
             "lat": params["lat"],
             "lon": params["lon"],
+            "metric": metric,
+            "fallback": fallback,
             "ward": ward,
             "catchment": catchment,
             "results": nearest,

@@ -3,6 +3,7 @@ from the point afterwards, never read from the file (a reported ward is kept sep
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from django.db import transaction
 
 from gis.constants import LocationSource, SchoolLevel
 from gis.geometry import make_point
-from gis.models import AdminUnit, AdminVintage, School
+from gis.models import AdminUnit, AdminVintage, School, SchoolPosition
+from gis.positions import position_wins
+from gis.school_names import clean_school_name, level_from_name
 from gis.services import school_refresh_admin_units
 
 from .base import DryRunRollback, ImportSummary, progress, require_columns, text
@@ -78,6 +81,8 @@ def import_schools(
     only_wards: tuple[str, ...] = (),
     dry_run: bool = False,
     strict: bool = False,
+    location_label: str = "",
+    location_observed_on: dt.date | None = None,
 ) -> ImportSummary:
     source = Path(path).name
     frame = _read(path, crs=crs, without_geometry=without_geometry)
@@ -122,6 +127,7 @@ def import_schools(
                 data_source=data_source,
                 summary=summary,
                 source=source,
+                dated=(location_label, location_observed_on),
             )
             school_refresh_admin_units(school_ids=touched)
             if dry_run:
@@ -153,13 +159,16 @@ def _parse_rows(
 ) -> list[dict]:
     rows, seen = [], {}
     for row, record in frame.iterrows():
-        name = text(record[columns.name])
+        source_name = text(record[columns.name])
+        name = clean_school_name(source_name)
         if not name:
             summary.rejected.append((row, f"{columns.name} is empty"))
             continue
         school_level = parse_school_level(
             level or (text(record[columns.level]) if columns.level else "")
         )
+        if school_level == SchoolLevel.OTHER and not level:
+            school_level = SchoolLevel(level_from_name(source_name))
         if only_levels and school_level not in only_levels:
             continue
         ward_code = text(record[columns.reported_ward]) if columns.reported_ward else ""
@@ -169,7 +178,7 @@ def _parse_rows(
         code = (
             f"{code_prefix}{raw_code}"
             if raw_code
-            else generated_code(prefix=code_prefix, ward_code=ward_code, name=name)
+            else generated_code(prefix=code_prefix, ward_code=ward_code, name=source_name)
         )
         if code in seen:
             summary.rejected.append((row, f"code {code} repeats row {seen[code]}"))
@@ -198,6 +207,7 @@ def _parse_rows(
                 "row": row,
                 "code": code,
                 "name": name,
+                "source_name": source_name,
                 "level": school_level,
                 "location": location,
                 "name_en": text(record[columns.name_en]) if columns.name_en else "",
@@ -213,35 +223,67 @@ def _parse_rows(
     return rows
 
 
-def _upsert(rows, *, location_source, data_source, summary, source) -> list[int]:
+def _upsert(rows, *, location_source, data_source, summary, source, dated) -> list[int]:
+    label, observed_on = dated
     codes = [r["code"] for r in rows]
     existing = {s.code: s for s in School.objects.select_for_update().filter(code__in=codes)}
     touched = []
     for item in progress(rows, total=len(rows), desc=f"import {source}"):
         item.pop("row")
         values = {k: v for k, v in item.items() if k != "code"}
-        values["location_source"] = (
-            location_source if values["location"] is not None else LocationSource.UNKNOWN
-        )
+        located = values["location"] is not None
+        values["location_source"] = location_source if located else LocationSource.UNKNOWN
+        values["location_label"] = label if located else ""
+        values["location_observed_on"] = observed_on if located else None
         values["source"] = data_source
         school = existing.get(item["code"])
+        if school is not None and located and school.location is not None:
+            if not position_wins(
+                current_source=school.location_source,
+                current_date=school.location_observed_on,
+                new_source=location_source,
+                new_date=observed_on,
+            ):  # a staff correction or a newer position stays
+                for key in ("location", "location_source", "location_label"):
+                    values[key] = getattr(school, key)
+                values["location_observed_on"] = school.location_observed_on
         if school is None:
             school = School.objects.create(code=item["code"], **values)
             summary.created += 1
         elif _differs(school, values):
             if values["location"] is None and school.location is not None:
                 # A file without a position never erases one that staff placed.
-                values.pop("location")
-                values["location_source"] = school.location_source
+                for key in ("location", "location_source", "location_label"):
+                    values[key] = getattr(school, key)
+                values["location_observed_on"] = school.location_observed_on
             for key, value in values.items():
                 setattr(school, key, value)
             school.save()
             summary.updated += 1
         else:
             summary.unchanged += 1
+            _record_position(school, item, location_source, label, observed_on)
             continue
+        _record_position(school, item, location_source, label, observed_on)
         touched.append(school.pk)
     return touched
+
+
+def _record_position(school: School, item: dict, source: str, label: str, observed_on) -> None:
+    """Keep the file's position with its source and date, whether or not the school shows it."""
+    if item["location"] is None:
+        return
+    SchoolPosition.objects.get_or_create(
+        school=school,
+        source=source,
+        source_ref=item["source_ref"][:40],
+        observed_on=observed_on,
+        defaults={
+            "label": label or source,
+            "location": item["location"],
+            "source_name": item["source_name"],
+        },
+    )
 
 
 def _differs(school: School, values: dict) -> bool:

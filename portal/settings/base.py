@@ -114,6 +114,17 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DATA_FIXTURES_DIR = BASE_DIR / "fixtures"
+# The OpenStreetMap extract for the road network and the schools mapped as areas (see
+# ../shared/data/SOURCES.md, S7): the shared data set lives beside the repository.
+OSM_EXTRACT_PATH = Path(
+    env_str("OSM_EXTRACT_PATH", str(BASE_DIR.parent / "shared" / "data" / "roads" / "hcm_2018.osm.pbf"))
+)
+# Road distances: shortest-path trees stop at this many metres; a home farther than
+# ROAD_MAX_SNAP_M from any usable road falls back to the straight line (with its reason).
+# Parsed extracts are cached here by content hash, so reloading the data stays fast.
+DATA_CACHE_DIR = Path(env_str("DATA_CACHE_DIR", str(BASE_DIR / ".cache" / "data")))
+ROAD_MAX_DISTANCE_M = env_int("ROAD_MAX_DISTANCE_M", 10_000)
+ROAD_MAX_SNAP_M = env_int("ROAD_MAX_SNAP_M", 500)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -94,12 +94,19 @@
     wardLayer.eachLayer((l) => { if (l.feature.properties.code === code) map.fitBounds(l.getBounds()); });
   }
 
+  // The chosen metric's distance first, the straight line next to it.
+  function distances(r, metric) {
+    const straight = `<span class="distance straight">${fmtKm(r.distance_m)} ${esc(T.straightLine)}</span>`;
+    if (r.road_distance_m == null) return straight;
+    return `<span class="distance road">${fmtKm(r.road_distance_m)} ${esc(T[metric])}</span> · ${straight}`;
+  }
+
   async function findNearest(lat, lon) {
     const out = $("nearest-results");
     out.textContent = T.searching;
     pickLayer.clearLayers();
     const k = $("k").value || "5";
-    const params = new URLSearchParams({lat, lon, k});
+    const params = new URLSearchParams({lat, lon, k, metric: $("metric").value});
     if (!$("level").value) params.set("level", "all");
     try {
       const data = await getJSON("/api/v1/schools/nearest/?" + params);
@@ -107,12 +114,13 @@
       const items = data.results.map((r) => {
         L.polyline([[data.lat, data.lon], [r.lat, r.lon]], {color: "#0b6bcb", weight: 1, opacity: 0.6}).addTo(pickLayer);
         const demo = r.location_source === "demo_placed" ? ` <span class="badge demo">${esc(T.demo_placed)}</span>` : "";
-        return `<li data-code="${esc(r.code)}" data-distance-m="${r.distance_m}"><strong>${esc(r.name)}</strong>${demo} — <span class="distance">${fmtKm(r.distance_m)}</span></li>`;
+        return `<li data-code="${esc(r.code)}" data-distance-m="${r.distance_m}" data-road-distance-m="${r.road_distance_m ?? ""}"><strong>${esc(r.name)}</strong>${demo} — ${distances(r, data.metric)}</li>`;
       }).join("");
+      const fallback = data.fallback ? `<p class="note" id="result-fallback">${esc(T.fallback.replace("%(reason)s", data.fallback.detail))}</p>` : "";
       const catchment = data.catchment ? esc(data.catchment.school_name) : esc(T.noCatchment);
       out.innerHTML = `<p><strong>${esc(T.ward)}:</strong> <span id="result-ward">${esc(data.ward.name)}</span><br>` +
         `<strong>${esc(T.catchmentOf)}:</strong> <span id="result-catchment">${catchment}</span></p>` +
-        `<h3 style="font-size:.95rem;margin:.3rem 0">${esc(T.nearest)}</h3><ol class="nearest-list">${items}</ol>`;
+        `${fallback}<h3 style="font-size:.95rem;margin:.3rem 0">${esc(T.nearest)}</h3><ol class="nearest-list">${items}</ol>`;
       if (window.matchMedia("(max-width: 52rem)").matches) out.scrollIntoView({behavior: "smooth", block: "start"});
     } catch (err) {
       out.innerHTML = `<p class="errorlist">${esc(err.status === 422 ? T.outside : T.error + ": " + err.message)}</p>`;
