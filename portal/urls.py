@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("gis.api.urls")),
     path("", include("admissions.api.urls")),
+    path("", include("eservices.api.urls")),
 ]
 
 urlpatterns = [
