@@ -57,10 +57,13 @@ class ProcedureVersion(models.Model):
     summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     legal_basis = models.TextField(_("legal basis"))
-    steps = models.JSONField(_("steps"), default=list, help_text='[{"vi": "…", "en": "…"}]')
+    steps = models.JSONField(
+        _("steps"), default=list, blank=True, help_text='[{"vi": "…", "en": "…"}]'
+    )
     required_documents = models.JSONField(
         _("required documents"),
         default=list,
+        blank=True,
         help_text='[{"code": "hoc_ba", "vi": "…", "en": "…", "required": true}]',
     )
     form_schema = models.JSONField(_("form (JSON Schema)"), default=dict)
