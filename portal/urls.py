@@ -17,5 +17,6 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("dich-vu-cong/", include("eservices.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path("", include("gis.urls")),
 ]

@@ -268,3 +268,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "ServiceLevelEnum": "eservices.constants.ServiceLevel",
     }
 )
+
+# --- Surveys and the KPI dashboard (issue #10) ---
+INSTALLED_APPS += ["surveys.apps.SurveysConfig"]
+# Answers accepted per survey from one client address within the window (a school's or a
+# family's network shares one address, so the limit is generous).
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 30)
+SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
