@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -29,8 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.synthetic import HCMC_BOX  # noqa: E402
-from gis.importers.roads import cached_road_edges, extract_fingerprint  # noqa: E402
-from gis.osm_extract import read_schools  # noqa: E402
+from gis.importers.extract_cache import cached_road_edges, cached_schools  # noqa: E402
 from gis.routing import RoadRouter  # noqa: E402
 from gis.school_names import level_from_tags_and_name  # noqa: E402
 
@@ -56,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
 
     path = settings.OSM_EXTRACT_PATH
     start = time.perf_counter()
-    edges = cached_road_edges(path, extract_fingerprint(path))
+    edges = cached_road_edges(path)
     schools = [
         s
-        for s in read_schools(path).schools
+        for s in cached_schools(path).schools
         if level_from_tags_and_name(s.tags, s.name) == "primary"
     ]
     print(

@@ -29,6 +29,7 @@ from .importers.osm_schools import import_osm_schools
 from .importers.roads import road_network_load
 from .importers.schools import SchoolColumns, import_schools
 from .models import DatasetLoad, School
+from .names import clean_school_name
 from .osm_extract import file_sha256
 from .services import vintage_ensure
 
@@ -47,7 +48,7 @@ EXTRACT_DATE = dt.date(2018, 1, 1)
 SOURCE_ROADS = "© OpenStreetMap contributors, ODbL 1.0 (extract of 2018-01-01)"
 NHA_BE_COMMUNES = ("27655", "27658")
 DATASET_NAME = "hcmc"
-RECIPE_VERSION = "2"  # bump when the recipe below changes what it loads
+RECIPE_VERSION = "3"  # bump when the recipe below changes what it loads
 
 
 def fixtures_dir() -> Path:
@@ -275,12 +276,12 @@ def _districts_2019(src: Path, tmp: Path) -> Path:
 
 def _nha_be_school_names(src: Path, tmp: Path) -> Path:
     """Names of the Nhà Bè / Hiệp Phước schools that OSM has without a position, minus any
-    school already imported with one (same name)."""
+    school already imported with one (same name once cleaned)."""
     table = pd.read_csv(
         src / "south_hcmc_school_names_osm_by_ward2025.csv", dtype=str, keep_default_na=False
     )
     located = set(School.objects.filter(location__isnull=False).values_list("name", flat=True))
-    table = table[~table["Tên trường"].isin(located)]
+    table = table[~table["Tên trường"].map(clean_school_name).isin(located)]
     out = tmp / "nha_be_school_names.csv"
     table.to_csv(out, index=False)
     return out

@@ -138,9 +138,9 @@ class School(TimeStampedModel):
     source_ref = models.CharField(max_length=100, blank=True)
     source_name = models.CharField(
         _("name in the source"),
-        max_length=255,
+        max_length=500,
         blank=True,
-        help_text=_("The name exactly as the source spells it, before cleaning."),
+        help_text=_("The name exactly as the source wrote it; the displayed name is cleaned."),
     )
     grounds = models.MultiPolygonField(_("school grounds"), srid=4326, null=True, blank=True)
     location_label = models.CharField(

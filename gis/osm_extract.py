@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,15 @@ METRIC_CRS = "EPSG:32648"
 
 # Walking: every road and path a person may use, footways and alleys included; motorways never.
 NOT_WALKABLE = frozenset(
-    {"motorway", "motorway_link", "proposed", "construction", "raceway", "bus_guideway", "abandoned"}
+    {
+        "motorway",
+        "motorway_link",
+        "proposed",
+        "construction",
+        "raceway",
+        "bus_guideway",
+        "abandoned",
+    }
 )
 DRIVABLE = frozenset(
     {
@@ -282,7 +291,7 @@ def _split_at_junctions(ways) -> RoadEdges:
         x, y = all_x[way_start[w] : way_start[w + 1]], all_y[way_start[w] : way_start[w + 1]]
         inner = np.flatnonzero(is_shared[way_start[w] + 1 : way_start[w + 1] - 1]) + 1
         cuts = [0, *inner.tolist(), len(refs) - 1]
-        for start, end in zip(cuts[:-1], cuts[1:], strict=True):
+        for start, end in itertools.pairwise(cuts):
             if refs[start] == refs[end] and end - start < 2:
                 continue
             px, py = x[start : end + 1], y[start : end + 1]

@@ -98,7 +98,7 @@ class RoadRouter:
         self._build_segments()
         self.coverage = self._coverage()
 
-    # --- construction ---------------------------------------------------------------------------
+    # --- construction ---
 
     def _arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         e = self.edges
@@ -152,7 +152,7 @@ class RoadRouter:
         shapely.prepare(hull)
         return hull
 
-    # --- snapping ---------------------------------------------------------------------------------
+    # --- snapping ---
 
     def project(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.transformer.transform(
@@ -216,7 +216,7 @@ class RoadRouter:
         rows = np.arange(cand.shape[0])
         return d[rows, j], cand[rows, j], u[rows, j] * np.sqrt(length2[rows, j])
 
-    # --- the two ends of a snap ---------------------------------------------------------------------
+    # --- the two ends of a snap ---
 
     def _ends(self, snaps: Snaps, *, leaving: bool):
         """(vertex_a, cost_a, vertex_b, cost_b): the cost of getting from the snap point to the
@@ -244,8 +244,14 @@ class RoadRouter:
 
     def _trees(self, graph: csr_matrix, anchors, limit: float) -> np.ndarray:
         """Shortest-path trees from virtual vertices tied to the network by ``anchors``
-        (vertex_a, cost_a, vertex_b, cost_b per tree): one row of vertex distances per tree.
-        The virtual vertices are appended as extra CSR rows (nothing leads into them)."""
+        (vertex_a, cost_a, vertex_b, cost_b per tree): one row of vertex distances per tree."""
+        extended, virtual = self._extended(graph, anchors)
+        dist = dijkstra(extended, directed=True, indices=virtual, limit=limit)
+        return np.atleast_2d(dist)[:, : self.n_vertices]
+
+    def _extended(self, graph: csr_matrix, anchors) -> tuple[csr_matrix, np.ndarray]:
+        """The graph with one virtual vertex per anchor appended as extra CSR rows (nothing
+        leads into them, so no path passes through one)."""
         va, ca, vb, cb = anchors
         m = va.size
         cost_a = np.where(va == vb, np.minimum(ca, cb), ca)  # both ends one vertex: one arc
@@ -257,12 +263,9 @@ class RoadRouter:
         indptr = np.concatenate([graph.indptr, graph.indptr[-1] + np.cumsum(finite.sum(axis=1))])
         indices = np.concatenate([graph.indices, vertices[finite]])
         data = np.concatenate([graph.data, np.maximum(costs[finite], _MIN_WEIGHT)])
-        extended = csr_matrix((data, indices, indptr), shape=(n, n))
-        virtual = self.n_vertices + np.arange(m)
-        dist = dijkstra(extended, directed=True, indices=virtual, limit=limit)
-        return np.atleast_2d(dist)[:, : self.n_vertices]
+        return csr_matrix((data, indices, indptr), shape=(n, n)), self.n_vertices + np.arange(m)
 
-    # --- queries ----------------------------------------------------------------------------------
+    # --- queries ---
 
     def from_point(
         self, lon: float, lat: float, dest_lon, dest_lat, *, max_distance_m: float
@@ -326,6 +329,37 @@ class RoadRouter:
         chosen = np.where(np.isfinite(best), np.take_along_axis(cand, order, axis=1), -1)
         reason[(reason == "") & ~np.isfinite(best[:, 0])] = UNREACHABLE
         return RoadNeighbours(chosen.astype(np.int64), best, reason)
+
+    def nearest_school_per_vertex(
+        self, school_lon, school_lat, *, max_distance_m: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every vertex of the mode's network: (x, y, school) — its metric position and the
+        school nearest by road for a trip from there (-1 = none within the limit). One
+        multi-source Dijkstra on the reversed graph."""
+        schools = self.snap(school_lon, school_lat)
+        extended, virtual = self._extended(self.graph_reversed, self._ends(schools, leaving=False))
+        _, _, sources = dijkstra(
+            extended,
+            directed=True,
+            indices=virtual,
+            limit=max_distance_m,
+            min_only=True,
+            return_predecessors=True,
+        )
+        reached_from = sources[: self.n_vertices]
+        school = np.where(reached_from >= 0, reached_from - self.n_vertices, -1)
+        x, y = self._vertex_positions()
+        used = np.zeros(self.n_vertices, bool)
+        used[self.edges.source[self.usable]] = True
+        used[self.edges.target[self.usable]] = True
+        return x[used], y[used], school[used]
+
+    def _vertex_positions(self) -> tuple[np.ndarray, np.ndarray]:
+        e = self.edges
+        x, y = np.zeros(self.n_vertices), np.zeros(self.n_vertices)
+        x[e.source], y[e.source] = e.x[e.coord_ptr[:-1]], e.y[e.coord_ptr[:-1]]
+        x[e.target], y[e.target] = e.x[e.coord_ptr[1:] - 1], e.y[e.coord_ptr[1:] - 1]
+        return x, y
 
     @staticmethod
     def _schools_on_edge(children: Snaps, schools: Snaps) -> np.ndarray:

@@ -1,9 +1,8 @@
-"""School names as sources spell them → clean display names, matching keys and levels. Pure.
+"""Matching keys and levels of school names. Pure.
 
-OpenStreetMap names in and around HCMC carry mapper shorthand: category tags glued in front
-("THọc-Tiểu Học Định An-…", "KVC-Chuột Mickey-…") and the address glued behind with dashes
-("…-Ấp Bình Thới-Định An-Dầu Tiếng", "…-DT749B-…-0274545064"). The clean name drops both; the
-source name is always kept next to it.
+The display name comes from ``gis.names.clean_school_name``; here two spellings of one school
+get one key ("Trường Tiểu học X", "Tiểu học X", "TH X", "Tieu Hoc X" → "th x") and a name or an
+OpenStreetMap tag says the school's level.
 """
 
 from __future__ import annotations
@@ -12,17 +11,9 @@ import re
 import unicodedata
 
 from .constants import SchoolLevel
+from .names import clean_school_name
 
-# Category tags some mappers glue before the name, with the dash that joins them.
-_TAG_PREFIX = re.compile(r"^\s*(?:THọc|THoc|KVC|MN|MG|NT)\s*-\s*", re.IGNORECASE)
-# A dash-separated tail that is an address or a phone number, not part of the name.
-_ADDRESS_PART = re.compile(
-    r"^\s*(?:ấp|ap|kp\d*|khu phố|tổ|to \d|xã|huyện|tt\.|thị trấn|tp\.|phường|quận|đường|"
-    r"d[tđhl]\s*\d+|ql\s*\d+|tỉnh|bình dương|đồng nai|bà rịa|vũng tàu|hẻm|số \d|\+?\d[\d .]{6,}$)",
-    re.IGNORECASE,
-)
 _SPACES = re.compile(r"\s+")
-_DASH = re.compile(r"(?<!\d)\s*[-–]\s*|\s*[-–]\s*(?!\d)")  # not the dash of "cấp 1-2"
 
 # Level words, longest first, as (folded pattern, level).
 _LEVEL_WORDS = (
@@ -41,25 +32,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", ascii_text.lower()).strip()
-
-
-def clean_school_name(raw: str) -> str:
-    """The display name: tags glued in front and address parts glued behind removed, spaces
-    tidied. Returns the input (tidied) when nothing is recognised."""
-    name = _SPACES.sub(" ", (raw or "").replace("\u200e", "")).strip()
-    name = _TAG_PREFIX.sub("", name)
-    parts = [p.strip() for p in _DASH.split(name)]
-    if len(parts) > 1:
-        kept = [parts[0]]
-        for part in parts[1:]:
-            if not part or _ADDRESS_PART.match(part):
-                break
-            kept.append(part)
-        name = " - ".join(kept)
-    name = name.strip(" -–,;")
-    if name and name[0].islower():
-        name = name[0].upper() + name[1:]
-    return name
 
 
 def normalised_name(name: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from portal.core.exceptions import InvalidInput, OutsideCoveredArea
 
-from .constants import BASE_LEVELS, CatchmentSource, LocationSource
+from .constants import BASE_LEVELS, CatchmentSource, DistanceMetric, LocationSource
 from .geometry import as_multipolygon, from_shapely, make_point
 from .models import AdminVintage, Catchment, School, SchoolPosition
 from .selectors import covered_area_contains
@@ -133,9 +133,15 @@ def catchment_save_version(
 
 @transaction.atomic
 def catchments_generate_drafts(
-    *, school_year: int, level: str = "primary", only_missing: bool = False, user=None
+    *,
+    school_year: int,
+    level: str = "primary",
+    only_missing: bool = False,
+    user=None,
+    metric: str = DistanceMetric.STRAIGHT,
 ) -> int:
-    """Voronoi drafts for every located school of a level, clipped to the covered area."""
+    """Drafts for every located school of a level, clipped to the covered area: Voronoi cells
+    (straight line), or with a road metric the area whose roads lead soonest to the school."""
     from shapely import wkb as shapely_wkb  # geometry maths stays out of module import time
 
     from .selectors import admin_unit_list, school_list
@@ -156,9 +162,13 @@ def catchments_generate_drafts(
     area = admin_unit_list().aggregate(u=Union("geom"))["u"]
     if area is None:
         raise ValueError("no administrative units loaded: run load_hcmc_data first")
-    cells = voronoi_catchments(
-        [(s.pk, s.location.x, s.location.y) for s in schools], shapely_wkb.loads(bytes(area.wkb))
-    )
+    area = shapely_wkb.loads(bytes(area.wkb))
+    if metric == DistanceMetric.STRAIGHT:
+        cells = voronoi_catchments([(s.pk, s.location.x, s.location.y) for s in schools], area)
+        source, note = CatchmentSource.VORONOI, "Voronoi draft"
+    else:
+        cells = _road_cells(schools, area, metric)
+        source, note = CatchmentSource.ROAD, f"Road draft ({metric})"
     by_pk = {s.pk: s for s in schools}
     created = 0
     for pk, cell in cells.items():
@@ -167,12 +177,39 @@ def catchments_generate_drafts(
                 school=by_pk[pk],
                 school_year=school_year,
                 geom=from_shapely(cell),
-                source=CatchmentSource.VORONOI,
-                note="Voronoi draft",
+                source=source,
+                note=note,
                 user=user,
             )
             created += 1
     return created
+
+
+def _road_cells(schools, area, metric: str) -> dict:
+    """School pk → the part of the area whose road junctions reach that school first by road
+    (junctions no school reaches within the limit go to the nearest in a straight line)."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from .selectors import road_router
+    from .voronoi import labelled_cells
+
+    router = road_router(mode=metric)
+    if router is None:
+        raise ValueError("no road network loaded: run load_hcmc_data or import_osm_extract first")
+    lon = np.array([s.location.x for s in schools])
+    lat = np.array([s.location.y for s in schools])
+    x, y, label = router.nearest_school_per_vertex(
+        lon, lat, max_distance_m=settings.ROAD_MAX_DISTANCE_M
+    )
+    unreached = label < 0
+    if unreached.any():
+        sx, sy = router.project(lon, lat)
+        _, nearest = cKDTree(np.column_stack([sx, sy])).query(
+            np.column_stack([x[unreached], y[unreached]])
+        )
+        label[unreached] = nearest
+    return {schools[i].pk: cell for i, cell in labelled_cells(x, y, label, area).items()}
 
 
 @transaction.atomic

@@ -48,6 +48,8 @@ def map_strings() -> dict[str, str]:
         "straightLine": _("straight line"),
         "walking": _("on foot"),
         "driving": _("by road (vehicle)"),
-        "fallback": _("No distance by road for this point (%(reason)s): schools are ranked by "
-                      "the straight line."),
+        "fallback": _(
+            "No distance by road for this point (%(reason)s): schools are ranked by "
+            "the straight line."
+        ),
     }

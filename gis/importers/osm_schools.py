@@ -24,14 +24,16 @@ from django.db import connection, transaction
 from gis.constants import LocationSource
 from gis.geometry import as_multipolygon, from_shapely, make_point
 from gis.models import AdminVintage, School, SchoolPosition
-from gis.osm_extract import ExtractError, OsmSchool, read_schools
+from gis.names import clean_school_name
+from gis.osm_extract import ExtractError, OsmSchool
 from gis.positions import position_wins
 from gis.routing import geodesic_m
-from gis.school_names import clean_school_name, level_from_tags_and_name, normalised_name
+from gis.school_names import level_from_tags_and_name, normalised_name
 from gis.services import school_refresh_admin_units
 
 from .base import DryRunRollback, ImportSummary
 from .errors import ImportFileError
+from .extract_cache import cached_schools
 
 MATCH_DISTANCE_M = 500.0
 CODE_PREFIX = {"node": "OSM-", "way": "OSM-W", "relation": "OSM-R"}
@@ -81,7 +83,7 @@ def import_osm_schools(
     dry_run: bool = False,
 ) -> OsmSchoolSummary:
     try:
-        extract = read_schools(path)
+        extract = cached_schools(Path(path))
     except ExtractError as exc:
         raise ImportFileError(str(exc)) from exc
     data_date = data_date or extract.data_date
@@ -152,9 +154,7 @@ def _merge_in_extract(candidates: list[_Candidate], summary) -> list[_Candidate]
         host.refs.append(cand.refs[0])
         if cand.grounds is not None:
             host.grounds = (
-                cand.grounds
-                if host.grounds is None
-                else shapely.union(host.grounds, cand.grounds)
+                cand.grounds if host.grounds is None else shapely.union(host.grounds, cand.grounds)
             )
         elif host.grounds is not None and host.grounds.covers(shapely.Point(cand.lon, cand.lat)):
             host.lon, host.lat = cand.lon, cand.lat  # the mapper's own point on the grounds
@@ -220,9 +220,8 @@ class _Matcher:
                 inside = school.grounds is not None and school.grounds.covers(point)
                 if (d <= MATCH_DISTANCE_M or inside) and d < best_d:
                     best, best_d = school, d
-            elif school.reported_admin_unit and school.reported_admin_unit.geom.covers(point):
-                if best is None:
-                    best, best_d = school, MATCH_DISTANCE_M
+            elif best is None and _reported_ward_covers(school, point):
+                best, best_d = school, MATCH_DISTANCE_M
         return best, ("name" if best else "")
 
     def remember(self, cand: _Candidate, school: School) -> None:
@@ -231,15 +230,23 @@ class _Matcher:
         self.by_key.setdefault(cand.key, []).append(school)
 
 
+def _reported_ward_covers(school: School, point) -> bool:
+    unit = school.reported_admin_unit
+    return unit is not None and unit.geom.covers(point)
+
+
 def _upsert(candidates, vintage, label, data_date, summary) -> list[int]:
+    """Match and update in memory, then write: new schools and positions in bulk."""
     matcher = _Matcher(vintage)
     touched: list[int] = []
+    created: list[School] = []
+    positions: list[SchoolPosition] = []
     for cand in candidates:
         school, how = matcher.match(cand)
         point = make_point(lon=cand.lon, lat=cand.lat)
         grounds = as_multipolygon(from_shapely(cand.grounds)) if cand.grounds is not None else None
         if school is None:
-            school = School.objects.create(
+            school = School(
                 code=_code(cand.refs[0]),
                 name=cand.name,
                 source_name=cand.source_name,
@@ -254,8 +261,9 @@ def _upsert(candidates, vintage, label, data_date, summary) -> list[int]:
                 source="© OpenStreetMap contributors, ODbL 1.0",
                 source_ref=cand.refs[0],
             )
+            created.append(school)
             summary.created += 1
-            changed = True
+            changed = False  # written with the others below
         else:
             summary.matched_by_ref += how == "ref"
             summary.matched_by_name += how == "name"
@@ -263,11 +271,24 @@ def _upsert(candidates, vintage, label, data_date, summary) -> list[int]:
             summary.updated += changed
             summary.unchanged += not changed
         matcher.remember(cand, school)
-        for ref in cand.refs:
-            _record_position(school, ref, cand, point, grounds, label, data_date)
+        positions += [
+            SchoolPosition(
+                school=school,
+                source=LocationSource.OSM,
+                source_ref=ref,
+                observed_on=data_date,
+                label=label,
+                location=point,
+                grounds=grounds,
+                source_name=cand.source_name,
+            )
+            for ref in cand.refs
+        ]
         if changed:
             touched.append(school.pk)
-    return touched
+    School.objects.bulk_create(created)
+    _record_positions(positions, data_date)
+    return touched + [s.pk for s in created]
 
 
 def _update(school: School, cand, point, grounds, label, data_date, summary) -> bool:
@@ -295,31 +316,35 @@ def _update(school: School, cand, point, grounds, label, data_date, summary) -> 
             fields += ["name", "source_name"]
     elif school.location is None or school.location.distance(point) > 1e-7:
         summary.positions_kept += 1
-    if grounds is not None and (wins or school.grounds is None):
-        if school.grounds is None or not school.grounds.equals_exact(grounds, 1e-7):
-            school.grounds = grounds
-            fields.append("grounds")
+    new_grounds = grounds is not None and (
+        school.grounds is None or (wins and not school.grounds.equals_exact(grounds, 1e-7))
+    )
+    if new_grounds:
+        school.grounds = grounds
+        fields.append("grounds")
     if school.level == "other" and cand.level != "other":
         school.level = cand.level
         fields.append("level")
-    if fields:
+    if fields and school.pk is not None:  # a school new in this import is written later
         school.save(update_fields=[*fields, "updated_at"])
-    return bool(fields)
+    return bool(fields) and school.pk is not None
 
 
-def _record_position(school, ref, cand, point, grounds, label, data_date) -> None:
-    SchoolPosition.objects.get_or_create(
-        school=school,
-        source=LocationSource.OSM,
-        source_ref=ref,
-        observed_on=data_date,
-        defaults={
-            "label": label,
-            "location": point,
-            "grounds": grounds,
-            "source_name": cand.source_name,
-        },
+def _record_positions(positions: list[SchoolPosition], data_date) -> None:
+    """Store the positions not recorded yet (one per school, object and date)."""
+    known = set(
+        SchoolPosition.objects.filter(
+            source=LocationSource.OSM,
+            observed_on=data_date,
+            source_ref__in={p.source_ref for p in positions},
+        ).values_list("school_id", "source_ref")
     )
+    fresh: dict[tuple[int, str], SchoolPosition] = {}
+    for position in positions:
+        key = (position.school.pk, position.source_ref)
+        if key not in known:
+            fresh.setdefault(key, position)
+    SchoolPosition.objects.bulk_create(fresh.values())
 
 
 def _code(ref: str) -> str:

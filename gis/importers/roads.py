@@ -1,32 +1,28 @@
 """Load the road network of an OpenStreetMap extract into PostGIS (pgRouting's edge layout).
 
 Idempotent: the network remembers the fingerprint of the extract it came from and a second load
-of the same file changes nothing. The parsed network is cached on disk by that fingerprint
-(``DATA_CACHE_DIR``), so reloading an emptied database (tests) skips the parsing.
+of the same file changes nothing. The parsed network comes from the on-disk cache
+(``extract_cache``), so reloading an emptied database (tests) skips the parsing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
-from django.conf import settings
 from django.db import connection, transaction
 from pyproj import Transformer
 
 from gis.constants import ROAD_NETWORK_NAME
 from gis.models import RoadEdge, RoadNetwork
-from gis.osm_extract import METRIC_CRS, ExtractError, RoadEdges, file_sha256, read_roads
+from gis.osm_extract import METRIC_CRS, ExtractError, RoadEdges
 
 from .errors import ImportFileError
+from .extract_cache import cached_road_edges, extract_fingerprint
 
-LOADER_VERSION = "1"  # bump when the way the network is built changes
 _COLUMNS = (
     "network_id",
     "source",
@@ -55,27 +51,6 @@ class RoadLoadSummary:
         )
 
 
-def extract_fingerprint(path: Path) -> str:
-    return hashlib.sha256(f"{LOADER_VERSION}:{file_sha256(path)}".encode()).hexdigest()
-
-
-def cached_road_edges(path: Path, fingerprint: str) -> RoadEdges:
-    """The parsed network of an extract, from the cache when it holds this fingerprint."""
-    cache = Path(settings.DATA_CACHE_DIR) / f"roads-{fingerprint[:24]}.npz"
-    if cache.is_file():
-        try:
-            return RoadEdges.load(cache)
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache file is rebuilt below
-    edges = read_roads(path)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".npz")
-    os.close(handle)
-    edges.save(Path(temporary))
-    os.replace(temporary, cache)  # atomic: a concurrent reader never sees half a file
-    return edges
-
-
 def road_network_load(
     *,
     path: str | Path,
@@ -91,11 +66,11 @@ def road_network_load(
     fingerprint = extract_fingerprint(path)
     with transaction.atomic():
         network = RoadNetwork.objects.select_for_update().filter(name=name).first()
-        if network and network.fingerprint == fingerprint and network.n_edges and not force:
-            if RoadEdge.objects.filter(network=network).exists():
-                return RoadLoadSummary(network=network, loaded=False)
+        current = network and network.fingerprint == fingerprint and network.n_edges
+        if current and not force and RoadEdge.objects.filter(network=network).exists():
+            return RoadLoadSummary(network=network, loaded=False)
         try:
-            edges = cached_road_edges(path, fingerprint)
+            edges = cached_road_edges(path)
         except ExtractError as exc:
             raise ImportFileError(str(exc)) from exc
         if network is None:

@@ -16,8 +16,9 @@ from django.db import transaction
 from gis.constants import LocationSource, SchoolLevel
 from gis.geometry import make_point
 from gis.models import AdminUnit, AdminVintage, School, SchoolPosition
+from gis.names import clean_school_name
 from gis.positions import position_wins
-from gis.school_names import clean_school_name, level_from_name
+from gis.school_names import level_from_name
 from gis.services import school_refresh_admin_units
 
 from .base import DryRunRollback, ImportSummary, progress, require_columns, text
@@ -227,7 +228,7 @@ def _upsert(rows, *, location_source, data_source, summary, source, dated) -> li
     label, observed_on = dated
     codes = [r["code"] for r in rows]
     existing = {s.code: s for s in School.objects.select_for_update().filter(code__in=codes)}
-    touched = []
+    touched, positions = [], []
     for item in progress(rows, total=len(rows), desc=f"import {source}"):
         item.pop("row")
         values = {k: v for k, v in item.items() if k != "code"}
@@ -237,16 +238,21 @@ def _upsert(rows, *, location_source, data_source, summary, source, dated) -> li
         values["location_observed_on"] = observed_on if located else None
         values["source"] = data_source
         school = existing.get(item["code"])
-        if school is not None and located and school.location is not None:
-            if not position_wins(
+        keep_current = (
+            school is not None
+            and located
+            and school.location is not None
+            and not position_wins(
                 current_source=school.location_source,
                 current_date=school.location_observed_on,
                 new_source=location_source,
                 new_date=observed_on,
-            ):  # a staff correction or a newer position stays
-                for key in ("location", "location_source", "location_label"):
-                    values[key] = getattr(school, key)
-                values["location_observed_on"] = school.location_observed_on
+            )
+        )
+        if keep_current:  # a staff correction or a newer position stays
+            for key in ("location", "location_source", "location_label"):
+                values[key] = getattr(school, key)
+            values["location_observed_on"] = school.location_observed_on
         if school is None:
             school = School.objects.create(code=item["code"], **values)
             summary.created += 1
@@ -262,27 +268,34 @@ def _upsert(rows, *, location_source, data_source, summary, source, dated) -> li
             summary.updated += 1
         else:
             summary.unchanged += 1
-            _record_position(school, item, location_source, label, observed_on)
+            positions.append((school, item))
             continue
-        _record_position(school, item, location_source, label, observed_on)
+        positions.append((school, item))
         touched.append(school.pk)
+    _record_positions(positions, source=location_source, label=label, observed_on=observed_on)
     return touched
 
 
-def _record_position(school: School, item: dict, source: str, label: str, observed_on) -> None:
-    """Keep the file's position with its source and date, whether or not the school shows it."""
-    if item["location"] is None:
-        return
-    SchoolPosition.objects.get_or_create(
-        school=school,
-        source=source,
-        source_ref=item["source_ref"][:40],
-        observed_on=observed_on,
-        defaults={
-            "label": label or source,
-            "location": item["location"],
-            "source_name": item["source_name"],
-        },
+def _record_positions(rows, *, source: str, label: str, observed_on) -> None:
+    """Keep each file position with its source and date, whether or not the school shows it."""
+    located = [(school, item) for school, item in rows if item["location"] is not None]
+    known = set(
+        SchoolPosition.objects.filter(
+            school__in=[school for school, _ in located], source=source, observed_on=observed_on
+        ).values_list("school_id", "source_ref")
+    )
+    SchoolPosition.objects.bulk_create(
+        SchoolPosition(
+            school=school,
+            source=source,
+            source_ref=item["source_ref"][:40],
+            observed_on=observed_on,
+            label=label or source,
+            location=item["location"],
+            source_name=item["source_name"],
+        )
+        for school, item in located
+        if (school.pk, item["source_ref"][:40]) not in known
     )
 
 

@@ -31,7 +31,11 @@ SCHOOL_B = (120, -410)
 # (way id, tags, [(node id, x, y), ...]); shared node ids are junctions
 WAYS = [
     (1, {"highway": "residential"}, [(10, 0, 50), (11, 1000, 50), (12, 2000, 50)]),
-    (2, {"highway": "residential"}, [(20, 0, -50), (21, 100, -50), (22, 1000, -50), (23, 2000, -50)]),
+    (
+        2,
+        {"highway": "residential"},
+        [(20, 0, -50), (21, 100, -50), (22, 1000, -50), (23, 2000, -50)],
+    ),
     (3, {"highway": "residential", "bridge": "yes"}, [(22, 1000, -50), (11, 1000, 50)]),
     (4, {"highway": "service", "oneway": "yes"}, [(30, 100, -400), (21, 100, -50)]),
     (5, {"highway": "residential"}, [(22, 1000, -50), (31, 1000, -400)]),

@@ -45,9 +45,13 @@ def test_pgrouting_and_the_in_memory_router_agree_on_the_real_network(mode):
     sources = rng.choice(router.n_vertices, 3, replace=False)
     targets = rng.choice(router.n_vertices, 40, replace=False)
     ours = dijkstra(router.graph, directed=True, indices=sources)[:, targets]
-    cost, reverse = ("cost_walk", "reverse_cost_walk") if mode == "walking" else (
-        "cost_drive",
-        "reverse_cost_drive",
+    cost, reverse = (
+        ("cost_walk", "reverse_cost_walk")
+        if mode == "walking"
+        else (
+            "cost_drive",
+            "reverse_cost_drive",
+        )
     )
     edges_sql = (
         f"SELECT id, source, target, {cost} AS cost, {reverse} AS reverse_cost "
@@ -83,9 +87,7 @@ def test_about_three_times_as_many_primary_schools_have_a_position():
 def test_the_nearest_schools_by_road_in_nha_be_come_with_both_distances():
     client = APIClient()
     for metric in ("walking", "driving"):
-        body = client.get(
-            "/api/v1/schools/nearest/", {**NHA_BE, "k": 5, "metric": metric}
-        ).json()
+        body = client.get("/api/v1/schools/nearest/", {**NHA_BE, "k": 5, "metric": metric}).json()
         assert body["metric"] == metric and body["fallback"] is None
         assert len(body["results"]) == 5
         road = [r["road_distance_m"] for r in body["results"]]

@@ -3,8 +3,10 @@ value is worked out by hand from the drawing."""
 
 import numpy as np
 import pytest
+import shapely
 
 from gis.routing import OFF_NETWORK, OUTSIDE_COVERAGE, UNREACHABLE, RoadRouter, geodesic_m
+from gis.voronoi import labelled_cells, voronoi_catchments
 
 from .road_fixture import HOME, SCHOOL_A, SCHOOL_B, canal_network, lonlat, points
 
@@ -88,3 +90,19 @@ def test_schools_beyond_the_limit_are_unreachable(network):
     )
     assert reason == UNREACHABLE
     assert np.isinf(road).all()
+
+
+def test_road_catchments_put_the_home_with_the_school_on_its_bank(network):
+    """Straight-line Voronoi gives the home to A (across the canal); by road on foot the
+    junctions of the south bank lead to B first, so the home's cell is B's."""
+    router = RoadRouter(network, "walking")
+    x, y, school = router.nearest_school_per_vertex(*SCHOOLS, max_distance_m=10_000)
+    home_lon, home_lat = lonlat(*HOME)
+    area = shapely.box(*lonlat(-300, -700), *lonlat(2300, 300))
+    home = shapely.Point(home_lon, home_lat)
+    by_road = labelled_cells(x, y, school, area)
+    assert by_road[1].contains(home) and not by_road[0].contains(home)
+    straight = voronoi_catchments([(0, *lonlat(*SCHOOL_A)), (1, *lonlat(*SCHOOL_B))], area)
+    assert straight[0].contains(home)
+    canal_y = router.project(*lonlat(0, 0))[1][0]
+    assert set(school[y > canal_y].tolist()) == {0}  # the north bank walks to A
