@@ -5,8 +5,17 @@ from django.utils.translation import pgettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
 from .constants import LocationSource
-from .models import AdminUnit, AdminUnitMapping, AdminVintage, Catchment, DatasetLoad, School
-from .services import catchment_save_version, school_refresh_admin_units
+from .models import (
+    AdminUnit,
+    AdminUnitMapping,
+    AdminVintage,
+    Catchment,
+    DatasetLoad,
+    RoadNetwork,
+    School,
+    SchoolPosition,
+)
+from .services import catchment_save_version, school_position_record, school_refresh_admin_units
 
 # Admin maps work offline: no tiles unless MAP_TILE_URL is configured (see the settings).
 
@@ -52,6 +61,19 @@ class PositionKnownFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SchoolPositionInline(admin.TabularInline):
+    """Every position a source gave, with its date: read-only history."""
+
+    model = SchoolPosition
+    fields = ["label", "source", "source_ref", "source_name", "observed_on", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(School)
 class SchoolAdmin(LeafletGeoAdmin):
     list_display = [
@@ -65,11 +87,20 @@ class SchoolAdmin(LeafletGeoAdmin):
     ]
     list_filter = [PositionKnownFilter, "level", "location_source"]
     search_fields = ["name", "source_name", "code", "address"]
-    readonly_fields = ["admin_unit", "source_name"]
+    readonly_fields = [
+        "admin_unit",
+        "source_name",
+        "location_source",
+        "location_label",
+        "location_observed_on",
+    ]
     list_select_related = ["admin_unit"]
+    inlines = [SchoolPositionInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if "location" in form.changed_data and obj.location is not None:
+            school_position_record(school=obj, source=LocationSource.STAFF)  # never overwritten
         school_refresh_admin_units(school_ids=[obj.pk])
 
 
@@ -98,3 +129,17 @@ class CatchmentAdmin(LeafletGeoAdmin):
 @admin.register(DatasetLoad)
 class DatasetLoadAdmin(admin.ModelAdmin):
     list_display = ["name", "fingerprint", "loaded_at"]
+
+
+@admin.register(RoadNetwork)
+class RoadNetworkAdmin(admin.ModelAdmin):
+    """The loaded road network (replace it with ``import_osm_extract``)."""
+
+    list_display = ["name", "source", "data_date", "n_edges", "n_vertices", "loaded_at"]
+    readonly_fields = [*list_display, "fingerprint"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

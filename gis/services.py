@@ -66,29 +66,30 @@ def school_set_location(
     if not covered_area_contains(point=point):
         raise OutsideCoveredArea("The position lies outside Ho Chi Minh City.", field="location")
     school = School.objects.select_for_update().get(pk=school.pk)
-    today = timezone.localdate()
     school.location = point
+    school_position_record(school=school, source=source)
+    school_refresh_admin_units(school_ids=[school.pk])
+    school.refresh_from_db()
+    return school
+
+
+@transaction.atomic
+def school_position_record(*, school: School, source: str = LocationSource.STAFF) -> School:
+    """A person placed the school at ``school.location``: the school shows it, marked with its
+    source and today's date, and the position joins the school's history. No import overwrites
+    it afterwards (see ``gis.positions``)."""
+    today = timezone.localdate()
     school.location_source = source
     school.location_label = str(LocationSource(source).label)
     school.location_observed_on = today
-    school.save(
-        update_fields=[
-            "location",
-            "location_source",
-            "location_label",
-            "location_observed_on",
-            "updated_at",
-        ]
-    )
+    school.save()
     SchoolPosition.objects.update_or_create(
         school=school,
         source=source,
         source_ref="",
         observed_on=today,
-        defaults={"label": school.location_label, "location": point},
+        defaults={"label": school.location_label, "location": school.location},
     )
-    school_refresh_admin_units(school_ids=[school.pk])
-    school.refresh_from_db()
     return school
 
 

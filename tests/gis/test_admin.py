@@ -43,3 +43,19 @@ def test_catchment_editor_saves_a_new_version(staff_client):
     versions = Catchment.objects.filter(school=school, school_year=2040).order_by("version")
     assert [(c.version, c.is_current) for c in versions] == [(1, False), (2, True)]
     assert versions.last().created_by.username == "staff"
+
+
+def test_a_school_page_lists_every_position_with_its_source_and_date(staff_client):
+    school = School.objects.filter(grounds__isnull=False, positions__isnull=False).first()
+    response = staff_client.get(f"/admin/geo/school/{school.pk}/change/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for position in school.positions.all():
+        assert position.label in body and position.source_ref in body
+
+
+def test_the_road_network_is_listed_read_only(staff_client):
+    response = staff_client.get("/admin/geo/roadnetwork/")
+    assert response.status_code == 200
+    assert "OpenStreetMap" in response.content.decode()
+    assert staff_client.get("/admin/geo/roadnetwork/add/").status_code == 403
