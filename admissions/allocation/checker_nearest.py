@@ -70,9 +70,11 @@ class _Reference:
         radius = np.minimum(seat_dist, limit)
         self.complete = ~np.isfinite(seat_dist)
         child, school, dist = self._ball(radius)
-        keep = (dist <= limit) & ((dist < seat_dist[child]) | (school == seat[child]) | self._tied(
-            child, school, dist, seat, seat_dist
-        ))
+        keep = (dist <= limit) & (
+            (dist < seat_dist[child])
+            | (school == seat[child])
+            | self._tied(child, school, dist, seat, seat_dist)
+        )
         child, school, dist = child[keep], school[keep], dist[keep]
         far = self._far_catchments(seat, seat_dist)
         child = np.concatenate([child, far[0]])
@@ -132,8 +134,10 @@ class _Reference:
             ),
             dtype=np.float64,
         ).reshape(-1)
-        before_seat = (dist < seat_dist[child]) | (school == seat[child]) | self._tied(
-            child, school, dist, seat, seat_dist
+        before_seat = (
+            (dist < seat_dist[child])
+            | (school == seat[child])
+            | self._tied(child, school, dist, seat, seat_dist)
         )
         keep = (dist > source.max_distance_m) & before_seat
         return child[keep], school[keep], dist[keep]

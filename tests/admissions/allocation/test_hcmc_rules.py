@@ -61,9 +61,8 @@ def solved(source):
 
 def lists(result) -> dict[str, list[str]]:
     inst = result.instance
-    return {
-        cid: [inst.school_ids[s] for s in inst.choices_of(c)] for c, cid in enumerate(inst.child_ids)
-    }
+    ids = inst.school_ids
+    return {cid: [ids[s] for s in inst.choices_of(c)] for c, cid in enumerate(inst.child_ids)}
 
 
 # -- the farthest school in range is no longer dropped ---------------------------------------
