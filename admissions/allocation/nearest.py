@@ -35,7 +35,9 @@ Source document (``python -m admissions.allocation solve --mechanism nearest``):
 is read too) and ``categories`` (optional; a category without ``school`` is city-wide; the
 older ``category`` number is read as one city-wide rank) are per child; ``lottery`` may be
 omitted when ``seed`` is given. The input hash of a nearest-first run is the SHA-256 of this
-document's canonical JSON, which always states every field explicitly.
+document's canonical JSON, which states the round's rule (``max_distance_m``,
+``no_category_rank``, ``categories_in_group_1``) explicitly; empty ``catchments`` and
+``categories`` are left out (absent means none — there is no other default).
 """
 
 from __future__ import annotations
@@ -154,21 +156,13 @@ class NearestSource:
             plain_list(self.child_lat),
             plain_list(self.lottery),
         )
-        sids = self.school_ids
-        members = self.members
+        catchments, categories = self._member_documents()
         for c, cid in enumerate(self.child_ids):
-            categories = [
-                {"rank": rank} if school < 0 else {"rank": rank, "school": sids[school]}
-                for rank, school in members.categories_of(c)
-            ]
-            entry: dict[str, Any] = {
-                "id": cid,
-                "lon": lon[c],
-                "lat": lat[c],
-                "lottery": lot[c],
-                "catchments": sorted(sids[s] for s in members.catchments_of(c).tolist()),
-                "categories": sorted(categories, key=lambda e: (e["rank"], e.get("school", ""))),
-            }
+            entry: dict[str, Any] = {"id": cid, "lon": lon[c], "lat": lat[c], "lottery": lot[c]}
+            if c in catchments:
+                entry["catchments"] = catchments[c]
+            if c in categories:
+                entry["categories"] = categories[c]
             if self.ward is not None and self.ward[c] is not None:
                 entry["ward"] = self.ward[c]
             if self.group is not None and self.group[c] is not None:
@@ -186,6 +180,24 @@ class NearestSource:
         if self.seed is not None:
             document["seed"] = int(self.seed)
         return document
+
+    def _member_documents(self) -> tuple[dict[int, list[str]], dict[int, list[dict[str, Any]]]]:
+        """Catchment school ids and category entries (sorted) of the children that have any;
+        an absent field means none (there is no other default)."""
+        members, sids = self.members, self.school_ids
+        catchments: dict[int, list[str]] = {}
+        c_ptr = members.catchment_ptr.tolist()
+        flat = members.catchment_school.tolist()
+        for c in np.flatnonzero(np.diff(members.catchment_ptr)).tolist():
+            catchments[c] = sorted(sids[s] for s in flat[c_ptr[c] : c_ptr[c + 1]])
+        categories: dict[int, list[dict[str, Any]]] = {}
+        for c in np.flatnonzero(np.diff(members.category_ptr)).tolist():
+            entries = [
+                {"rank": rank} if school < 0 else {"rank": rank, "school": sids[school]}
+                for rank, school in members.categories_of(c)
+            ]
+            categories[c] = sorted(entries, key=lambda e: (e["rank"], e.get("school", "")))
+        return catchments, categories
 
     @cached_property
     def sha256(self) -> str:
@@ -435,20 +447,24 @@ class _ListCache:
             parts_school.append(found.school[valid])
             parts_dist.append(found.distance_m[valid])
             self.truncated[group] = found.maybe_more
+        # Catchment schools beyond the maximum distance come after every school in range.
         far = self._catchments_out_of_range(members[~self.truncated[members]])
-        parts_child.append(far[0])
-        parts_school.append(far[1])
-        parts_dist.append(far[2])
+        far_order = np.lexsort((source.school_tie_rank[far[1]], far[2], far[0]))
+        parts_child.append(far[0][far_order])
+        parts_school.append(far[1][far_order])
+        parts_dist.append(far[2][far_order])
         if self.child.size:
-            keep = ~np.isin(self.child, members)
+            renewed = np.zeros(source.n_children, dtype=bool)
+            renewed[members] = True
+            keep = ~renewed[self.child]
             parts_child.insert(0, self.child[keep])
             parts_school.insert(0, self.school[keep])
             parts_dist.insert(0, self.dist[keep])
         child = np.concatenate(parts_child)
-        school = np.concatenate(parts_school).astype(np.int64)
-        dist = np.concatenate(parts_dist).astype(np.float64)
-        order = np.lexsort((source.school_tie_rank[school], dist, child))
-        self.child, self.school, self.dist = child[order], school[order], dist[order]
+        order = np.argsort(child, kind="stable")  # rows are already in list order
+        self.child = child[order]
+        self.school = np.concatenate(parts_school)[order].astype(np.int64)
+        self.dist = np.concatenate(parts_dist)[order].astype(np.float64)
 
     def _catchments_out_of_range(self, complete: np.ndarray):
         """(child, school, distance) of catchment schools beyond the maximum distance, for
