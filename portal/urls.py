@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("gis.api.urls")),
     path("", include("admissions.api.urls")),
+    path("", include("kpi.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,5 +17,6 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("khao-sat/", include("surveys.urls")),
+    path("chi-so/", include("kpi.urls")),
     path("", include("gis.urls")),
 ]

@@ -159,14 +159,14 @@ def test_csv_and_xlsx_exports_hold_every_sheet_with_formulas_neutralised(
     kwargs = {"uuid": survey.uuid}
     csv_bytes = client.get(reverse("surveys:staff-export", kwargs={**kwargs, "fmt": "csv"}))
     rows = list(csv.reader(io.StringIO(csv_bytes.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["answer_sheet", "submitted_at", "subject", "language"]
-    assert rows[0][4:] == [
+    assert rows[0][:3] == ["answer_sheet", "submitted_at", "language"]
+    assert rows[0][3:] == [
         "1. Con ăn bán trú mấy ngày một tuần?",
         "2. Món nào con thích?",
         "3. Mức độ hài lòng về bữa ăn",
         "4. Góp ý khác",
     ]
-    body = [r[4:] for r in rows[1:]]
+    body = [r[3:] for r in rows[1:]]
     assert body == [
         ["Cơm", "Cơm; Phở", "5", "Thêm trái cây"],
         ["Cơm", "Phở", "4", '\'=HYPERLINK("http://x","y")'],
@@ -175,7 +175,7 @@ def test_csv_and_xlsx_exports_hold_every_sheet_with_formulas_neutralised(
     xlsx = client.get(reverse("surveys:staff-export", kwargs={**kwargs, "fmt": "xlsx"}))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [
-        [c if c is not None else "" for c in r[4:]] for r in sheet.iter_rows(values_only=True)
+        [c if c is not None else "" for c in r[3:]] for r in sheet.iter_rows(values_only=True)
     ]
     assert values[1:] == [[a, b, int(c), d] for a, b, c, d in body]
     assert (
