@@ -196,3 +196,25 @@ def test_the_admin_builds_a_survey_with_questions_and_options(admin_client, surv
     assert page.status_code == 200 and "Bánh mì" in page.content.decode()
     listing = admin_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
     assert reverse("surveys:staff-results", kwargs={"uuid": survey.uuid}) in listing
+
+
+def test_an_anonymous_answer_about_a_dossier_never_shows_its_code_to_staff(client, staff_user):
+    url = services.satisfaction_survey_link(subject_ref="DOS-2026-000777", user=None)
+    client.get(url)
+    survey = services.satisfaction_survey_ensure()
+    data = {}
+    for question in survey.questions.all():
+        if question.kind == "rating":
+            data[f"q_{question.pk}"] = "2"
+        elif question.required:
+            data[f"q_{question.pk}"] = str(question.options.first().pk)
+    assert client.post(url, data).status_code == 302
+    assert Response.objects.get(survey=survey).subject_ref == "DOS-2026-000777"
+    client.force_login(staff_user)
+    kwargs = {"uuid": survey.uuid}
+    pages = [
+        client.get(reverse("surveys:staff-results", kwargs=kwargs)).content,
+        client.get(reverse("surveys:staff-export", kwargs={**kwargs, "fmt": "csv"})).content,
+    ]
+    assert all(b"DOS-2026-000777" not in page for page in pages)
+    assert b"2 \xe2\x80\x93 Kh\xc3\xb4ng h\xc3\xa0i l\xc3\xb2ng" in pages[0]  # "2 – Không hài lòng"
