@@ -1,5 +1,7 @@
 """Production: everything comes from the environment; security switches on."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -19,4 +21,19 @@ if ADMISSIONS_SMS_BACKEND in {"console", "locmem"}:  # noqa: F405
     raise ImproperlyConfigured(
         "ADMISSIONS_SMS_BACKEND must name a real SMS provider in production "
         f"(got {ADMISSIONS_SMS_BACKEND!r})"  # noqa: F405
+    )
+
+# Signed results and receipts need the school's real key; without it nothing can be issued.
+if not (SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE):  # noqa: F405
+    raise ImproperlyConfigured(
+        "SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE must name the school's PKCS#12 signing "
+        "key and its passphrase in production"
+    )
+if not Path(SIGNING_PKCS12_PATH).is_file():  # noqa: F405
+    raise ImproperlyConfigured(f"SIGNING_PKCS12_PATH={SIGNING_PKCS12_PATH} is not a readable file")  # noqa: F405
+# The QR on every signed document must lead to the public portal, not to a developer's machine.
+if not DOCUMENTS_PUBLIC_BASE_URL.startswith("https://"):  # noqa: F405
+    raise ImproperlyConfigured(
+        "DOCUMENTS_PUBLIC_BASE_URL must be the portal's public https:// address in production "
+        f"(got {DOCUMENTS_PUBLIC_BASE_URL!r})"  # noqa: F405
     )

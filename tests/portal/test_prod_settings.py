@@ -4,11 +4,24 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
+from documents.keys import dev_pkcs12_bytes
 from notifications.channels import mask_phone
 
 LOAD = "import django; django.setup(); print('loaded')"
+
+
+@pytest.fixture(autouse=True)
+def school_pkcs12(tmp_path, monkeypatch):
+    """Production needs the school's PKCS#12 key; give these subprocesses a real one."""
+    path = tmp_path / "school.p12"
+    path.write_bytes(dev_pkcs12_bytes(organisation="Trường Tiểu học thử nghiệm"))
+    monkeypatch.setenv("SIGNING_PKCS12_PATH", str(path))
+    monkeypatch.setenv("SIGNING_PKCS12_PASSPHRASE", "mat-khau-truong")
+    monkeypatch.setenv("DOCUMENTS_PUBLIC_BASE_URL", "https://portal.example")
+    return path
 
 
 def load_prod(**env) -> subprocess.CompletedProcess:
@@ -19,6 +32,7 @@ def load_prod(**env) -> subprocess.CompletedProcess:
         "DJANGO_ALLOWED_HOSTS": "portal.example",
         **env,
     }
+    environment = {name: value for name, value in environment.items() if value is not None}
     if "ADMISSIONS_SMS_BACKEND" not in env:
         environment.pop("ADMISSIONS_SMS_BACKEND", None)
     return subprocess.run(
@@ -46,3 +60,24 @@ def test_production_loads_with_a_real_provider_and_without_debug():
 def test_console_sms_logs_mask_the_number():
     assert mask_phone("0912345678") == "091*****78"
     assert "12345" not in mask_phone("+84912345678")
+
+
+@pytest.mark.parametrize("missing", ["SIGNING_PKCS12_PATH", "SIGNING_PKCS12_PASSPHRASE"])
+def test_production_refuses_to_start_without_the_signing_key(missing):
+    result = load_prod(ADMISSIONS_SMS_BACKEND="viettel", **{missing: None})
+    assert result.returncode != 0
+    assert "SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE must name" in result.stderr
+
+
+def test_production_refuses_a_signing_key_path_that_is_not_a_file(tmp_path):
+    result = load_prod(ADMISSIONS_SMS_BACKEND="viettel", SIGNING_PKCS12_PATH=str(tmp_path / "x"))
+    assert result.returncode != 0
+    assert "is not a readable file" in result.stderr
+
+
+def test_production_refuses_a_qr_address_that_is_not_public_https():
+    result = load_prod(
+        ADMISSIONS_SMS_BACKEND="viettel", DOCUMENTS_PUBLIC_BASE_URL="http://127.0.0.1:8000"
+    )
+    assert result.returncode != 0
+    assert "DOCUMENTS_PUBLIC_BASE_URL must be the portal's public https://" in result.stderr
