@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 from .exceptions import RenderingUnavailable
@@ -27,3 +28,10 @@ def document_fonts() -> tuple[str, str]:
     if BOLD not in registered:
         pdfmetrics.registerFont(TTFont(BOLD, str(bold if bold.exists() else regular)))
     return REGULAR, BOLD
+
+
+def size_to_fit(text: str, font: str, *, preferred: float, room: float) -> float:
+    """The preferred size, or smaller so that one line of ``text`` fits in ``room`` points (a long
+    school name or address shrinks rather than run into the signature block)."""
+    width = stringWidth(text, font, preferred)
+    return preferred if width <= room else preferred * room / width

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-import segno
 from django.utils import timezone
 from django.utils.translation import gettext
 from reportlab.lib.colors import black
@@ -20,11 +19,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .fonts import document_fonts
-from .signing import BLOCK_HEIGHT, BLOCK_MARGIN
+from .fonts import document_fonts, size_to_fit
+from .qr import draw_qr
+from .signing import BLOCK_MARGIN, BLOCK_WIDTH, SIGNATURE_SPACE
 
 QR_SIZE = 26 * mm
-FOOTER_HEIGHT = BLOCK_MARGIN + BLOCK_HEIGHT + 18
 
 
 @dataclass(frozen=True)
@@ -96,27 +95,6 @@ def _fields_table(block: Fields, styles: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
-def _draw_qr(drawing, url: str, x: float, y: float, size: float) -> None:
-    """Draw the QR from segno's module matrix as vector squares (sharp at any zoom)."""
-    qr = segno.make_qr(url, error="m")
-    matrix = [list(row) for row in qr.matrix]
-    border = 2
-    count = len(matrix) + 2 * border
-    module = size / count
-    drawing.setFillColor(black)
-    for row_index, row in enumerate(matrix):
-        for column_index, dark in enumerate(row):
-            if dark:
-                drawing.rect(
-                    x + (column_index + border) * module,
-                    y + size - (row_index + border + 1) * module,
-                    module,
-                    module,
-                    stroke=0,
-                    fill=1,
-                )
-
-
 def _footer(page: DocumentPage, regular: str, bold: str):
     # Translated once, in the language active while the document is built.
     labels = {
@@ -126,14 +104,19 @@ def _footer(page: DocumentPage, regular: str, bold: str):
 
     def draw(drawing, doc) -> None:
         drawing.saveState()
-        _draw_qr(drawing, page.verify_url, BLOCK_MARGIN, BLOCK_MARGIN - 6, QR_SIZE)
+        draw_qr(drawing, page.verify_url, x=BLOCK_MARGIN, y=BLOCK_MARGIN - 6, size=QR_SIZE)
         text_x = BLOCK_MARGIN + QR_SIZE + 6
-        drawing.setFont(bold, 9)
-        drawing.drawString(text_x, BLOCK_MARGIN + 52, labels["code"])
-        drawing.setFont(regular, 7.5)
-        drawing.drawString(text_x, BLOCK_MARGIN + 40, labels["verify"])
-        drawing.drawString(text_x, BLOCK_MARGIN + 30, page.verify_url)
-        drawing.drawString(text_x, BLOCK_MARGIN + 18, gettext("Page %(page)s") % {"page": doc.page})
+        # Left of the signature block, which takes the bottom right of the last page.
+        room = doc.pagesize[0] - BLOCK_MARGIN - BLOCK_WIDTH - 8 - text_x
+        lines = [
+            (bold, 9.0, labels["code"]),
+            (regular, 7.5, labels["verify"]),
+            (regular, 7.5, page.verify_url),
+            (regular, 7.5, gettext("Page %(page)s") % {"page": doc.page}),
+        ]
+        for index, (font, preferred, text) in enumerate(lines):
+            drawing.setFont(font, size_to_fit(text, font, preferred=preferred, room=room))
+            drawing.drawString(text_x, BLOCK_MARGIN + 52 - 12 * index, text)
         drawing.restoreState()
 
     return draw
@@ -176,7 +159,7 @@ def document_pdf(page: DocumentPage) -> bytes:
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=18 * mm,
-        bottomMargin=FOOTER_HEIGHT,
+        bottomMargin=SIGNATURE_SPACE,
     )
     footer = _footer(page, regular, bold)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

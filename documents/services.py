@@ -55,38 +55,42 @@ def _render_and_sign(*, code: str, title: str, blocks: Sequence[Block]) -> Signe
     )
 
 
+def _sign_drawn_elsewhere(*, code: str, title: str, pdf: bytes) -> SignedPdf:
+    """A PDF another app drew has no code or QR: both go into the signature block."""
+    return sign_pdf_bytes(
+        pdf,
+        reason=title,
+        visible=VisibleBlock(
+            extra_lines=[gettext("Document code: %(code)s") % {"code": code}],
+            qr_url=verification_url(code),
+        ),
+    )
+
+
 def _require_text(value: str, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DocumentInputInvalid(f"{field}: required", field=field)
     return value.strip()
 
 
-def document_issue(
-    *,
-    kind: str,
-    title: str,
-    blocks: Sequence[Block],
-    owner: AbstractBaseUser | None = None,
-    reference: str = "",
-    public_summary: Summary = (),
-    language: str = "vi",
-    replaces: IssuedDocument | None = None,
-) -> IssuedDocument:
-    """Render ``blocks`` under ``title``, sign the PDF with the school's key and store it.
-
-    Idempotent per (kind, reference): while a valid document exists for them it is returned
-    unchanged, so a repeated message (a payment webhook delivered twice) issues nothing new.
-    """
+def _check_issue(*, kind: str, title: str) -> str:
     if kind not in DocumentKind.values:
         raise DocumentInputInvalid(f"kind: unknown document kind {kind!r}", field="kind")
-    title = _require_text(title, "title")
-    if not blocks:
-        raise DocumentInputInvalid("blocks: a document needs a body", field="blocks")
-    if reference and (existing := selectors.document_valid_for(kind=kind, reference=reference)):
-        return existing
-    code = document_code_new()
-    with translation.override(language):
-        signed = _render_and_sign(code=code, title=title, blocks=blocks)
+    return _require_text(title, "title")
+
+
+def _register(
+    *,
+    signed: SignedPdf,
+    code: str,
+    kind: str,
+    title: str,
+    reference: str,
+    owner: AbstractBaseUser | None,
+    language: str,
+    public_summary: Summary,
+    replaces: IssuedDocument | None,
+) -> IssuedDocument:
     document = IssuedDocument(
         code=code,
         kind=kind,
@@ -113,6 +117,75 @@ def document_issue(
             raise
         return existing
     return document
+
+
+def document_issue(
+    *,
+    kind: str,
+    title: str,
+    blocks: Sequence[Block],
+    owner: AbstractBaseUser | None = None,
+    reference: str = "",
+    public_summary: Summary = (),
+    language: str = "vi",
+    replaces: IssuedDocument | None = None,
+) -> IssuedDocument:
+    """Render ``blocks`` under ``title``, sign the PDF with the school's key and store it.
+
+    Idempotent per (kind, reference): while a valid document exists for them it is returned
+    unchanged, so a repeated message (a payment webhook delivered twice) issues nothing new.
+    """
+    title = _check_issue(kind=kind, title=title)
+    if not blocks:
+        raise DocumentInputInvalid("blocks: a document needs a body", field="blocks")
+    if reference and (existing := selectors.document_valid_for(kind=kind, reference=reference)):
+        return existing
+    code = document_code_new()
+    with translation.override(language):
+        signed = _render_and_sign(code=code, title=title, blocks=blocks)
+    return _register(
+        signed=signed,
+        code=code,
+        kind=kind,
+        title=title,
+        reference=reference,
+        owner=owner,
+        language=language,
+        public_summary=public_summary,
+        replaces=replaces,
+    )
+
+
+def document_issue_pdf(
+    *,
+    kind: str,
+    title: str,
+    pdf: bytes,
+    owner: AbstractBaseUser | None = None,
+    reference: str = "",
+    public_summary: Summary = (),
+    language: str = "vi",
+) -> IssuedDocument:
+    """Sign and register a PDF another app drew (keep ``signing.SIGNATURE_SPACE`` free at the
+    bottom of its last page); the code and the QR go into the signature block. Idempotent per
+    (kind, reference) like ``document_issue``."""
+    title = _check_issue(kind=kind, title=title)
+    if reference and (existing := selectors.document_valid_for(kind=kind, reference=reference)):
+        return existing
+    code = document_code_new()
+    with translation.override(language):
+        signed = _sign_drawn_elsewhere(code=code, title=title, pdf=pdf)
+    return _register(
+        signed=signed,
+        code=code,
+        kind=kind,
+        title=title,
+        reference=reference,
+        owner=owner,
+        language=language,
+        public_summary=public_summary,
+        replaces=None,
+    )
 
 
 def _transition(
@@ -236,6 +309,15 @@ def receipt_issue(
     )
 
 
+def _result_content(
+    *, template: str, context: Mapping[str, object], dossier_code: str, language: str
+) -> tuple[str, list[Block], Summary]:
+    with translation.override(language):
+        title, blocks = result_blocks(template, context)
+        dossier_row = (gettext("Dossier code"), dossier_code)
+    return title, [Fields([dossier_row]), *blocks], [dossier_row]
+
+
 def result_issue(
     *,
     template: str,
@@ -246,15 +328,39 @@ def result_issue(
     """The signed result of an approved dossier, from one of the result templates
     (``documents.constants.ResultTemplate``); idempotent per (dossier, template)."""
     dossier_code = _require_text(dossier_code, "dossier_code")
-    with translation.override("vi"):
-        title, blocks = result_blocks(template, context)
-        blocks = [Fields([(gettext("Dossier code"), dossier_code)]), *blocks]
-        summary = [(gettext("Dossier code"), dossier_code)]
+    title, blocks, summary = _result_content(
+        template=template, context=context, dossier_code=dossier_code, language="vi"
+    )
     return document_issue(
         kind=DocumentKind.RESULT,
         title=title,
         blocks=blocks,
         owner=owner,
         reference=f"{dossier_code}:{template}",
+        public_summary=summary,
+    )
+
+
+def result_supersede(
+    *,
+    document: IssuedDocument,
+    context: Mapping[str, object],
+    reason: str,
+    actor: AbstractBaseUser | None,
+) -> IssuedDocument:
+    """Replace an issued result by a corrected one (same dossier and template, new context);
+    the old one is reported superseded and links to the new one."""
+    if document.kind != DocumentKind.RESULT:
+        raise DocumentInputInvalid("document: not a result", field="document")
+    dossier_code, template = document.reference.rsplit(":", 1)
+    title, blocks, summary = _result_content(
+        template=template, context=context, dossier_code=dossier_code, language=document.language
+    )
+    return document_supersede(
+        document=document,
+        reason=reason,
+        actor=actor,
+        title=title,
+        blocks=blocks,
         public_summary=summary,
     )

@@ -28,13 +28,16 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen import canvas
 
 from .exceptions import PdfNotSignable
-from .fonts import document_fonts
+from .fonts import document_fonts, size_to_fit
 from .keys import SigningMaterial, signing_material
+from .qr import draw_qr
 
 FIELD_NAME = "ChuKySoNhaTruong"
 BLOCK_WIDTH = 250.0
 BLOCK_HEIGHT = 72.0
 BLOCK_MARGIN = 36.0
+# Bottom margin a page layout keeps free so the signature block never covers text.
+SIGNATURE_SPACE = BLOCK_MARGIN + BLOCK_HEIGHT + 18
 DISPLAY_TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 
 
@@ -53,6 +56,7 @@ class VisibleBlock:
     page: int = -1
     origin: tuple[float, float] | None = None
     extra_lines: Sequence[str] = ()
+    qr_url: str = ""
 
 
 def outside_event_loop[T](function: Callable[[], T]) -> T:
@@ -96,8 +100,9 @@ class _ClockedPdfSigner(signers.PdfSigner):
         return session
 
 
-def signature_block_pdf(lines: Sequence[str]) -> bytes:
-    """The visible block as a one-page PDF of exactly the block's size."""
+def signature_block_pdf(lines: Sequence[str], *, qr_url: str = "") -> bytes:
+    """The visible block as a one-page PDF of exactly the block's size; with ``qr_url``, a QR
+    to that address on its left (for PDFs drawn elsewhere, which carry no QR of their own)."""
     regular, bold = document_fonts()
     out = io.BytesIO()
     drawing = canvas.Canvas(out, pagesize=(BLOCK_WIDTH, BLOCK_HEIGHT))
@@ -105,10 +110,18 @@ def signature_block_pdf(lines: Sequence[str]) -> bytes:
     drawing.setLineWidth(1.2)
     drawing.rect(0.6, 0.6, BLOCK_WIDTH - 1.2, BLOCK_HEIGHT - 1.2)
     drawing.setFillColor(HexColor("#0b6e4f"))
+    text_x = 7.0
+    if qr_url:
+        draw_qr(drawing, qr_url, x=2, y=2, size=BLOCK_HEIGHT - 4)
+        text_x = BLOCK_HEIGHT + 1
+        drawing.setFillColor(HexColor("#0b6e4f"))
     y = BLOCK_HEIGHT - 14
+    room = BLOCK_WIDTH - text_x - 5
     for index, line in enumerate(lines):
-        drawing.setFont(bold if index == 0 else regular, 8.5 if index == 0 else 7.5)
-        drawing.drawString(7, y, line)
+        font = bold if index == 0 else regular
+        preferred = 8.5 if index == 0 else 7.5
+        drawing.setFont(font, size_to_fit(line, font, preferred=preferred, room=room))
+        drawing.drawString(text_x, y, line)
         y -= 11
     drawing.showPage()
     drawing.save()
@@ -164,7 +177,7 @@ def sign_pdf_bytes(
             box=(int(x), int(y), int(x + BLOCK_WIDTH), int(y + BLOCK_HEIGHT)),
         )
         style = StaticStampStyle(
-            background=_ImportedPdfBytes(signature_block_pdf(lines)),
+            background=_ImportedPdfBytes(signature_block_pdf(lines, qr_url=visible.qr_url)),
             background_opacity=1.0,
             border_width=0,
             background_layout=layout.SimpleBoxLayoutRule(

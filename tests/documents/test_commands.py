@@ -9,7 +9,7 @@ from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from .conftest import plain_pdf, pyhanko_status
+from .signatures import plain_pdf, pyhanko_status
 
 
 def test_sign_pdf_signs_a_circular_visibly(tmp_path, generated_ca):

@@ -17,7 +17,7 @@ from documents.selectors import document_signed_bytes
 from documents.verification import Verdict, verification_by_code, verification_of_upload
 from portal.core.exceptions import TransitionNotAllowed
 
-from .conftest import flip_byte_inside_a_stream, pyhanko_status
+from .signatures import flip_byte_inside_a_stream, pyhanko_status
 
 pytestmark = pytest.mark.django_db
 
@@ -172,16 +172,13 @@ def test_superseded_document_points_to_its_replacement():
         owner=owner,
         dossier_code="DVC-2026-000047",
     )
-    new = services.document_supersede(
-        document=old,
-        reason="Sửa lớp học",
-        actor=None,
-        title="Giấy xác nhận học sinh đang học",
-        blocks=["Nhà trường xác nhận học sinh Trần Minh Khôi đang học lớp 3B."],
+    new = services.result_supersede(
+        document=old, context=STUDY | {"class_name": "3B"}, reason="Sửa lớp học", actor=None
     )
     old.refresh_from_db()
-    assert old.status == DocumentStatus.SUPERSEDED
+    assert old.status == DocumentStatus.SUPERSEDED and old.status_reason == "Sửa lớp học"
     assert new.replaces == old and new.owner == owner and new.reference == old.reference
+    assert new.title == old.title == "Giấy xác nhận học sinh đang học"
     report = verification_by_code(old.code)
     assert report.verdict == Verdict.SUPERSEDED
     assert report.document.replaced_by == new

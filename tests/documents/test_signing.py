@@ -12,7 +12,7 @@ from documents.keys import SigningMaterial, _load_pkcs12, dev_pkcs12_bytes, sign
 from documents.signing import VisibleBlock, sign_pdf_bytes
 from documents.validation import SignatureOutcome, signature_check
 
-from .conftest import flip_byte_inside_a_stream, plain_pdf, pyhanko_status
+from .signatures import flip_byte_inside_a_stream, plain_pdf, pyhanko_status
 
 
 def test_signed_pdf_is_valid_against_the_generated_ca(generated_ca):

@@ -12,7 +12,7 @@ from documents import services
 from documents.models import IssuedDocument
 from documents.selectors import document_signed_bytes
 
-from .conftest import flip_byte_inside_a_stream, plain_pdf
+from .signatures import flip_byte_inside_a_stream, plain_pdf
 
 pytestmark = pytest.mark.django_db
 
