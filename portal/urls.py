@@ -16,5 +16,6 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("xac-thuc/", include("documents.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path("", include("gis.urls")),
 ]

@@ -274,3 +274,10 @@ DOCUMENTS_PDF_FONT_BOLD = env_str(
 DOCUMENTS_VERIFY_MAX_BYTES = env_int("DOCUMENTS_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
 DOCUMENTS_VERIFY_CODE_RATE = env_str("DOCUMENTS_VERIFY_CODE_RATE", "30/min")
 DOCUMENTS_VERIFY_UPLOAD_RATE = env_str("DOCUMENTS_VERIFY_UPLOAD_RATE", "10/min")
+
+# --- Surveys and the KPI dashboard (issue #10) ---
+INSTALLED_APPS += ["surveys.apps.SurveysConfig"]
+# Answers accepted per survey from one client address within the window (a school's or a
+# family's network shares one address, so the limit is generous).
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 30)
+SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
