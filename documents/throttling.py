@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -12,6 +13,13 @@ class PageRateThrottle(SimpleRateThrottle):
         self.scope = scope
         self.rate = rate
         self.num_requests, self.duration = self.parse_rate(rate)
+
+    def get_ident(self, request) -> str:
+        # DRF trusts X-Forwarded-For when NUM_PROXIES is unset, which lets a client pick its own
+        # identity; without a configured proxy count, only the connection's address counts.
+        if api_settings.NUM_PROXIES is None:
+            return request.META.get("REMOTE_ADDR", "")
+        return super().get_ident(request)
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

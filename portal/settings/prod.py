@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -31,6 +32,15 @@ if not (SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE):  # noqa: F405
     )
 if not Path(SIGNING_PKCS12_PATH).is_file():  # noqa: F405
     raise ImproperlyConfigured(f"SIGNING_PKCS12_PATH={SIGNING_PKCS12_PATH} is not a readable file")  # noqa: F405
+try:  # a wrong passphrase must stop the deploy, not the first family's receipt
+    pkcs12.load_key_and_certificates(
+        Path(SIGNING_PKCS12_PATH).read_bytes(),  # noqa: F405
+        SIGNING_PKCS12_PASSPHRASE.encode(),  # noqa: F405
+    )
+except (OSError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"SIGNING_PKCS12_PATH cannot be opened with SIGNING_PKCS12_PASSPHRASE: {exc}"
+    ) from exc
 # The QR on every signed document must lead to the public portal, not to a developer's machine.
 if not DOCUMENTS_PUBLIC_BASE_URL.startswith("https://"):  # noqa: F405
     raise ImproperlyConfigured(

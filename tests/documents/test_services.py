@@ -198,3 +198,22 @@ def test_file_altered_in_storage_is_reported_invalid_by_code():
     path = Path(receipt.file.path)
     path.write_bytes(flip_byte_inside_a_stream(path.read_bytes()))
     assert verification_by_code(receipt.code).verdict == Verdict.INVALID
+
+
+def test_two_simultaneous_receipts_for_one_payment_keep_one(monkeypatch):
+    """The loser of the race (both passed the early check) gets the winner's document and its
+    own signed file is removed."""
+    first = issue_receipt()
+    real_lookup = services.selectors.document_valid_for
+    calls = []
+
+    def lookup_missing_once(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real_lookup(**kwargs)
+
+    monkeypatch.setattr(services.selectors, "document_valid_for", lookup_missing_once)
+    files_before = set(Path(first.file.path).parent.iterdir())
+    again = issue_receipt()
+    assert again.pk == first.pk
+    assert IssuedDocument.objects.count() == 1
+    assert set(Path(first.file.path).parent.iterdir()) == files_before

@@ -119,6 +119,8 @@ def test_code_lookups_and_uploads_are_rate_limited(client, receipt, settings):
     third = client.get(address)
     assert third.status_code == 429
     assert int(third["Retry-After"]) >= 1
+    spoofed = client.get(address, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert spoofed.status_code == 429  # a forged forwarding header is no new identity
     upload = reverse("documents:verify-upload")
     assert client.post(upload, {"pdf": SimpleUploadedFile("a.pdf", plain_pdf())}).status_code == 200
     assert client.post(upload, {"pdf": SimpleUploadedFile("a.pdf", plain_pdf())}).status_code == 429

@@ -12,7 +12,7 @@ from documents.selectors import document_signed_bytes
 from documents.services import receipt_issue
 from tests.documents.signatures import flip_byte_inside_a_stream
 
-from .accessibility import axe_violations
+from .axe import axe_violations
 
 pytestmark = pytest.mark.usefixtures("hcmc_data")
 

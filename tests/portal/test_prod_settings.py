@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from django.conf import settings
 
 from documents.keys import dev_pkcs12_bytes
@@ -16,8 +17,15 @@ LOAD = "import django; django.setup(); print('loaded')"
 @pytest.fixture(autouse=True)
 def school_pkcs12(tmp_path, monkeypatch):
     """Production needs the school's PKCS#12 key; give these subprocesses a real one."""
+    key, cert, chain = pkcs12.load_key_and_certificates(
+        dev_pkcs12_bytes(organisation="Trường Tiểu học thử nghiệm"), None
+    )
     path = tmp_path / "school.p12"
-    path.write_bytes(dev_pkcs12_bytes(organisation="Trường Tiểu học thử nghiệm"))
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"school", key, cert, chain, BestAvailableEncryption(b"mat-khau-truong")
+        )
+    )
     monkeypatch.setenv("SIGNING_PKCS12_PATH", str(path))
     monkeypatch.setenv("SIGNING_PKCS12_PASSPHRASE", "mat-khau-truong")
     monkeypatch.setenv("DOCUMENTS_PUBLIC_BASE_URL", "https://portal.example")
@@ -81,3 +89,9 @@ def test_production_refuses_a_qr_address_that_is_not_public_https():
     )
     assert result.returncode != 0
     assert "DOCUMENTS_PUBLIC_BASE_URL must be the portal's public https://" in result.stderr
+
+
+def test_production_refuses_a_wrong_signing_passphrase():
+    result = load_prod(ADMISSIONS_SMS_BACKEND="viettel", SIGNING_PKCS12_PASSPHRASE="sai-mat-khau")
+    assert result.returncode != 0
+    assert "cannot be opened with SIGNING_PKCS12_PASSPHRASE" in result.stderr
