@@ -21,3 +21,4 @@ class ResultTemplate(models.TextChoices):
     CONFIRMATION_OF_STUDY = "confirmation_of_study", _("Confirmation of study")
     TRANSFER_ACCEPTANCE = "transfer_acceptance", _("Transfer acceptance")
     RECORD_BOOK_COPY = "record_book_copy", _("Copy of the record book")
+    SERVICE_REGISTRATION = "service_registration", _("Registration for a school service")

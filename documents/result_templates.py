@@ -1,8 +1,10 @@
 """Result documents of the school's procedures: one template per kind of result.
 
 A template names the context it needs (a missing or empty field is refused with its name) and
-turns that context into the document's title and body. Dates may be given as ``date`` or ISO
-text; they print as dd/mm/yyyy.
+turns that context into the document's title and body. Context keys follow the e-service forms
+(``student_full_name``, ``student_dob``, ``class_name``…), so a dossier's data can be passed with
+the fields staff add on approval. Dates may be given as ``date`` or ISO text; they print as
+dd/mm/yyyy.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def _date(value: object, field: str) -> str:
 
 def _student_rows(context: Mapping[str, object]) -> list[tuple[str, str]]:
     return [
-        (gettext("Pupil's full name"), str(context["student_name"])),
-        (gettext("Date of birth"), _date(context["date_of_birth"], "date_of_birth")),
+        (gettext("Pupil's full name"), str(context["student_full_name"])),
+        (gettext("Date of birth"), _date(context["student_dob"], "student_dob")),
     ]
 
 
@@ -69,7 +71,7 @@ def _confirmation_of_study(context: Mapping[str, object]) -> list[Block]:
 def _transfer_acceptance(context: Mapping[str, object]) -> list[Block]:
     rows = [
         *_student_rows(context),
-        (gettext("Transferring from"), str(context["from_school"])),
+        (gettext("Transferring from"), str(context["current_school"])),
         (gettext("Admitted to grade"), str(context["grade"])),
         (gettext("School year"), str(context["school_year"])),
     ]
@@ -117,21 +119,41 @@ def _record_book_copy(context: Mapping[str, object]) -> list[Block]:
     ]
 
 
+def _service_registration(context: Mapping[str, object]) -> list[Block]:
+    rows = [
+        (gettext("Pupil's full name"), str(context["student_full_name"])),
+        (gettext("Class"), str(context["class_name"])),
+        (gettext("Service"), str(context["service_name"])),
+        (gettext("Period"), str(context["period"])),
+    ]
+    if context.get("fee"):
+        rows.append((gettext("Fee"), str(context["fee"])))
+    return [
+        gettext("The school confirms the registration below for a school service:"),
+        Fields(rows),
+    ]
+
+
 RESULT_TEMPLATES: dict[str, ResultTemplateSpec] = {
     ResultTemplate.CONFIRMATION_OF_STUDY: ResultTemplateSpec(
         title=lambda: gettext("Confirmation of study"),
-        required=("student_name", "date_of_birth", "class_name", "school_year"),
+        required=("student_full_name", "student_dob", "class_name", "school_year"),
         body=_confirmation_of_study,
     ),
     ResultTemplate.TRANSFER_ACCEPTANCE: ResultTemplateSpec(
         title=lambda: gettext("Acceptance of a pupil's transfer"),
-        required=("student_name", "date_of_birth", "from_school", "grade", "school_year"),
+        required=("student_full_name", "student_dob", "current_school", "grade", "school_year"),
         body=_transfer_acceptance,
     ),
     ResultTemplate.RECORD_BOOK_COPY: ResultTemplateSpec(
         title=lambda: gettext("Copy of the record book (extract)"),
-        required=("student_name", "date_of_birth", "class_name", "school_year", "subjects"),
+        required=("student_full_name", "student_dob", "class_name", "school_year", "subjects"),
         body=_record_book_copy,
+    ),
+    ResultTemplate.SERVICE_REGISTRATION: ResultTemplateSpec(
+        title=lambda: gettext("Confirmation of registration for a school service"),
+        required=("student_full_name", "class_name", "service_name", "period"),
+        body=_service_registration,
     ),
 }
 

@@ -35,7 +35,7 @@ Summary = Sequence[tuple[str, str]]
 
 
 def verification_url(code: str) -> str:
-    base = settings.DOCUMENTS_PUBLIC_BASE_URL.rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return base + reverse("documents:verify-code", kwargs={"code": code})
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("gis.api.urls")),
     path("", include("admissions.api.urls")),
+    path("", include("eservices.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("xac-thuc/", include("documents.urls")),
+    path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("", include("gis.urls")),
 ]

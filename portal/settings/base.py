@@ -264,8 +264,6 @@ SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "")
 SIGNING_TRUST_ROOTS_PEM = env_str("SIGNING_TRUST_ROOTS_PEM", "")
 # Development and tests: a local CA and signing certificate created here on first use.
 SIGNING_DEV_DIR = Path(env_str("SIGNING_DEV_DIR", str(BASE_DIR / ".signing")))
-# Printed in each document's QR code: the public address of this portal.
-DOCUMENTS_PUBLIC_BASE_URL = env_str("DOCUMENTS_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 DOCUMENTS_ISSUER_NAME = env_str("DOCUMENTS_ISSUER_NAME", "Trường Tiểu học thử nghiệm")
 DOCUMENTS_PDF_FONT = ADMISSIONS_PDF_FONT
 DOCUMENTS_PDF_FONT_BOLD = env_str(
@@ -274,6 +272,20 @@ DOCUMENTS_PDF_FONT_BOLD = env_str(
 DOCUMENTS_VERIFY_MAX_BYTES = env_int("DOCUMENTS_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
 DOCUMENTS_VERIFY_CODE_RATE = env_str("DOCUMENTS_VERIFY_CODE_RATE", "30/min")
 DOCUMENTS_VERIFY_UPLOAD_RATE = env_str("DOCUMENTS_VERIFY_UPLOAD_RATE", "10/min")
+
+# --- Online public services (issue #7) ---
+# The absolute address of the portal, for links in e-mails and SMS.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The receiving unit's code in dossier codes (Circular 01/2018/TT-VPCP Art. 19, QCVN codes of
+# Circular 10/2016/TT-BTTTT): replace with the school's own code.
+ESERVICES_UNIT_CODE = env_str("ESERVICES_UNIT_CODE", "000.27.79.H29")
+ESERVICES_ATTACHMENT_MAX_BYTES = env_int("ESERVICES_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "DossierStatusEnum": "eservices.constants.DossierStatus",
+        "ServiceLevelEnum": "eservices.constants.ServiceLevel",
+    }
+)
 
 # --- Surveys and the KPI dashboard (issue #10) ---
 INSTALLED_APPS += ["surveys.apps.SurveysConfig"]

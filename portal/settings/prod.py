@@ -42,8 +42,7 @@ except (OSError, ValueError) as exc:
         f"SIGNING_PKCS12_PATH cannot be opened with SIGNING_PKCS12_PASSPHRASE: {exc}"
     ) from exc
 # The QR on every signed document must lead to the public portal, not to a developer's machine.
-if not DOCUMENTS_PUBLIC_BASE_URL.startswith("https://"):  # noqa: F405
+if not SITE_URL.startswith("https://"):  # noqa: F405
     raise ImproperlyConfigured(
-        "DOCUMENTS_PUBLIC_BASE_URL must be the portal's public https:// address in production "
-        f"(got {DOCUMENTS_PUBLIC_BASE_URL!r})"  # noqa: F405
+        f"SITE_URL must be the portal's public https:// address in production (got {SITE_URL!r})"  # noqa: F405
     )

@@ -37,8 +37,8 @@ def issue_receipt(**overrides):
 
 
 STUDY = {
-    "student_name": "Trần Minh Khôi",
-    "date_of_birth": "2018-05-04",
+    "student_full_name": "Trần Minh Khôi",
+    "student_dob": "2018-05-04",
     "class_name": "3A",
     "school_year": "2026–2027",
     "purpose": "bổ sung hồ sơ hưởng chính sách",
@@ -92,8 +92,11 @@ def test_bad_receipt_input_names_the_field_and_issues_nothing(override, field):
 @pytest.mark.parametrize("template", list(ResultTemplate.values))
 def test_each_result_template_issues_a_valid_signed_result(template, generated_ca):
     context = STUDY | {
-        "from_school": "Trường Tiểu học Nguyễn Bỉnh Khiêm",
+        "current_school": "Trường Tiểu học Nguyễn Bỉnh Khiêm",
         "grade": "3",
+        "service_name": "Câu lạc bộ cờ vua",
+        "period": "12/2026",
+        "fee": "250.000 đồng/tháng",
         "start_date": dt.date(2027, 1, 4),
         "subjects": [["Tiếng Việt", "Hoàn thành tốt"], ["Toán", "Hoàn thành tốt"]],
     }
@@ -123,11 +126,11 @@ def test_result_missing_context_names_the_field():
     with pytest.raises(DocumentInputInvalid) as caught:
         services.result_issue(
             template=ResultTemplate.CONFIRMATION_OF_STUDY,
-            context=STUDY | {"date_of_birth": "04/05/2018"},
+            context=STUDY | {"student_dob": "04/05/2018"},
             owner=None,
             dossier_code="DVC-1",
         )
-    assert caught.value.field == "context.date_of_birth"
+    assert caught.value.field == "context.student_dob"
     assert not IssuedDocument.objects.exists()
 
 

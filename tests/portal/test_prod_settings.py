@@ -28,7 +28,7 @@ def school_pkcs12(tmp_path, monkeypatch):
     )
     monkeypatch.setenv("SIGNING_PKCS12_PATH", str(path))
     monkeypatch.setenv("SIGNING_PKCS12_PASSPHRASE", "mat-khau-truong")
-    monkeypatch.setenv("DOCUMENTS_PUBLIC_BASE_URL", "https://portal.example")
+    monkeypatch.setenv("SITE_URL", "https://portal.example")
     return path
 
 
@@ -84,11 +84,9 @@ def test_production_refuses_a_signing_key_path_that_is_not_a_file(tmp_path):
 
 
 def test_production_refuses_a_qr_address_that_is_not_public_https():
-    result = load_prod(
-        ADMISSIONS_SMS_BACKEND="viettel", DOCUMENTS_PUBLIC_BASE_URL="http://127.0.0.1:8000"
-    )
+    result = load_prod(ADMISSIONS_SMS_BACKEND="viettel", SITE_URL="http://127.0.0.1:8000")
     assert result.returncode != 0
-    assert "DOCUMENTS_PUBLIC_BASE_URL must be the portal's public https://" in result.stderr
+    assert "SITE_URL must be the portal's public https://" in result.stderr
 
 
 def test_production_refuses_a_wrong_signing_passphrase():
