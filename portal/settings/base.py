@@ -123,7 +123,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Deny unless a view declares its rule (AllowAny for public views): docs/adr/0018.
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.DenyAll"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -230,6 +231,10 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 ADMISSIONS_EVIDENCE_MAX_BYTES = env_int("ADMISSIONS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 ADMISSIONS_SMS_BACKEND = env_str("ADMISSIONS_SMS_BACKEND", "console")
+# The `http` SMS backend (notifications.channels.HttpSmsBackend): a brand-name gateway's JSON API.
+SMS_API_URL = env_str("SMS_API_URL", "")
+SMS_API_KEY = env_str("SMS_API_KEY", "")
+SMS_BRANDNAME = env_str("SMS_BRANDNAME", "")
 ADMISSIONS_CONSENT_VERSION = env_str("ADMISSIONS_CONSENT_VERSION", "2026-01")
 ADMISSIONS_PDF_FONT = env_str(
     "ADMISSIONS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -243,14 +248,17 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 )
 ADMISSIONS_TICKET_DECISION_DAYS = env_int("ADMISSIONS_TICKET_DECISION_DAYS", 7)
 
-# Brute-force protection for every password login (parents, staff, admin): django-axes locks a
-# username from one IP address after repeated failures, and the lock expires by itself.
+# Brute-force protection for every password login (parents, staff, admin): django-axes locks an
+# identity from one IP address after repeated failures, and the lock expires by itself. The
+# identity is normalised first (0912…, +84912…, 091 2… are one phone; e-mails ignore case), so
+# spelling a number differently buys no fresh tries.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.identity.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
