@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from accounts.access import is_staff_with, staff_permission_required
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
 from portal.core.exceptions import DomainError
@@ -303,7 +304,7 @@ def evidence_download(request, uuid):
     """Private evidence: only the applicant and reviewing staff, never a public URL."""
     evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)
     owner = evidence.application.applicant_id == request.user.pk
-    staff = request.user.is_staff and request.user.has_perm("admissions.review_application")
+    staff = is_staff_with(request.user, "admissions.review_application")
     if not (owner or staff):
         raise Http404
     response = FileResponse(
@@ -365,8 +366,8 @@ def round_1(x: float) -> float:
 
 # --------------------------------------------------------------------------- committee
 
-staff_required = permission_required("admissions.review_application", raise_exception=True)
-runner_required = permission_required("admissions.run_allocation", raise_exception=True)
+staff_required = staff_permission_required("admissions.review_application")
+runner_required = staff_permission_required("admissions.run_allocation")
 
 
 def _int_param(request, name: str) -> int | None:
@@ -387,7 +388,6 @@ def _staff_round(request) -> AdmissionRound:
     return found
 
 
-@login_required
 @staff_required
 def staff_queue(request):
     round = _staff_round(request)
@@ -424,7 +424,6 @@ def staff_queue(request):
     )
 
 
-@login_required
 @staff_required
 def staff_application(request, uuid):
     application = get_object_or_404(
@@ -460,7 +459,6 @@ def staff_application(request, uuid):
     )
 
 
-@login_required
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
@@ -499,7 +497,6 @@ def staff_round(request):
     )
 
 
-@login_required
 @runner_required
 def staff_run(request, uuid):
     run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
@@ -528,7 +525,6 @@ def staff_run(request, uuid):
     )
 
 
-@login_required
 @runner_required
 def staff_run_progress(request, uuid):
     run = get_object_or_404(AllocationRun, uuid=uuid)
@@ -537,7 +533,6 @@ def staff_run_progress(request, uuid):
     )
 
 
-@login_required
 @runner_required
 def staff_run_export(request, uuid, fmt):
     run = get_object_or_404(AllocationRun, uuid=uuid)
@@ -558,7 +553,6 @@ def staff_run_export(request, uuid, fmt):
     return response
 
 
-@login_required
 @runner_required
 def staff_compare(request):
     try:
@@ -592,7 +586,6 @@ def ticket_open_view(request, uuid):
     return redirect("admissions:status", uuid=uuid)
 
 
-@login_required
 @staff_required
 @require_POST
 def staff_ticket_decide(request, uuid):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.access import is_staff_with
 from accounts.phone import normalize_vn_mobile
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
@@ -422,7 +423,7 @@ def actor_roles(application: Application, actor) -> set[str]:
     roles = set()
     if application.applicant_id and actor.pk == application.applicant_id:
         roles.add(Actor.PARENT)
-    if actor.is_active and actor.is_staff and actor.has_perm("admissions.review_application"):
+    if is_staff_with(actor, "admissions.review_application"):
         roles.add(Actor.STAFF)
     return roles
 
