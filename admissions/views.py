@@ -19,6 +19,7 @@ from accounts.access import is_staff_with, staff_permission_required
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
 from portal.core.exceptions import DomainError
+from portal.core.ratelimit import Limit, rate_limited
 
 from . import exports, selectors, services, workflow
 from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, Actor, ApplicationStatus, OfferStatus
@@ -315,6 +316,7 @@ def evidence_download(request, uuid):
     return response
 
 
+@rate_limited(Limit("suggestions-ip", 60, 60), methods=("GET",), as_json=True)
 def suggestions(request):
     """Nearest schools with seats in the current round, distance, last round's cutoff and a
     warning when the proposed list risks no placement. JSON for the application form."""

@@ -30,7 +30,7 @@ from ..constants import (
     RunStage,
     RunStatus,
 )
-from ..exceptions import ApplicationInvalid, DuplicateApplication, WindowClosed
+from ..exceptions import ApplicationInvalid, WindowClosed
 from ..models import (
     AdmissionRound,
     AllocationRun,
@@ -42,6 +42,7 @@ from ..models import (
     RoundSchool,
 )
 from ..personal_id import birth_year_from_id, id_problems
+from .duplicates import duplicate_probes_guard, duplicate_refuse
 from .notify import application_notify_status
 
 
@@ -322,6 +323,7 @@ def application_create(
     when it fires, the existing application is returned to its own applicant (idempotent
     double submit) and anyone else gets a conflict."""
     _require_window(round)
+    duplicate_probes_guard(applicant=applicant)
     cleaned = application_validate(round=round, data=data, for_submit=submit, partial=not submit)
     try:
         with transaction.atomic():
@@ -358,8 +360,10 @@ def application_create(
         )
         if existing is not None and existing.applicant_id == getattr(applicant, "pk", None):
             return existing, False
-        raise DuplicateApplication(
-            _("This child already has an application in this round."), field="child_personal_id"
+        raise duplicate_refuse(
+            round_id=round.pk,
+            child_personal_id=cleaned.values["child_personal_id"],
+            applicant=applicant,
         ) from exc
     return application, True
 
@@ -374,6 +378,8 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
         raise TransitionNotAllowed(_("This application can no longer be edited."))
     if application.status == ApplicationStatus.DRAFT:
         _require_window(application.round)
+    if (data.child_personal_id or "").strip() != application.child_personal_id:
+        duplicate_probes_guard(applicant=actor)
     cleaned = application_validate(
         round=application.round,
         data=data,
@@ -386,8 +392,10 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
-        raise DuplicateApplication(
-            _("This child already has an application in this round."), field="child_personal_id"
+        raise duplicate_refuse(
+            round_id=application.round_id,
+            child_personal_id=cleaned.values["child_personal_id"],
+            applicant=actor,
         ) from exc
     _save_choices(application, cleaned.choices)
     return application

@@ -169,6 +169,16 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 
+# Shared cache for rate limits (and anything else every web worker must agree on): Redis when
+# CACHE_REDIS_URL is set (`check --deploy` warns without it), per-process memory otherwise.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+CACHES = {
+    "default": {"BACKEND": _REDIS_CACHE, "LOCATION": CACHE_REDIS_URL}
+    if CACHE_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 MAILERS = {
     "default": {
         "BACKEND": env_str("MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),

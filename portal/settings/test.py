@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-media-"))
 os.environ["CELERY_BROKER_URL"] = ""
+os.environ.setdefault("ADMISSIONS_SMS_BACKEND", "locmem")  # tests read the codes and notices sent
 
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE
