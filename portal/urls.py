@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path("", include("gis.urls")),
 ]

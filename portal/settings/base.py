@@ -272,3 +272,10 @@ AXES_USERNAME_CALLABLE = "accounts.identity.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
+
+# --- Surveys and the KPI dashboard (issue #10) ---
+INSTALLED_APPS += ["surveys.apps.SurveysConfig"]
+# Answers accepted per survey from one client address within the window (a school's or a
+# family's network shares one address, so the limit is generous).
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 30)
+SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
