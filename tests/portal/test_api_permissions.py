@@ -20,6 +20,8 @@ PUBLIC = {
     "school-nearest",
     "admin-unit-list",
     "catchment-list",
+    "procedure-list",  # the catalogue of online procedures is public information
+    "procedure-detail",
 }
 
 
