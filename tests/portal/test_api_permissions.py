@@ -22,6 +22,7 @@ PUBLIC = {
     "catchment-list",
     "procedure-list",  # the catalogue of online procedures is public information
     "procedure-detail",
+    "kpi-report",  # aggregated indicators, no personal data
 }
 
 
