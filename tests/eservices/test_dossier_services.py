@@ -269,7 +269,7 @@ def test_concurrent_submissions_never_share_a_code():
     assert DossierStatusChange.objects.filter(to_status="submitted").count() == 12
 
 
-def test_form_fields_keep_their_written_order_through_the_database(version):
+def test_form_fields_keep_their_written_order_through_the_database(db, version):
     from eservices.schema_forms import field_specs
 
     names = [spec.name for spec in field_specs(version("1.005099").form_schema)]
