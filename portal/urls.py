@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("gis.api.urls")),
     path("", include("admissions.api.urls")),
     path("", include("eservices.api.urls")),
+    path("", include("kpi.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
+    path("chi-so/", include("kpi.urls")),
     path("", include("gis.urls")),
 ]
