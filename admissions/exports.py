@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from portal.core.spreadsheets import spreadsheet_safe
+
 from .models import AllocationRun, Application, Placement
 
 logger = logging.getLogger(__name__)
@@ -27,17 +29,6 @@ COLUMNS = [
     "in_catchment",
     "lottery",
 ]
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text typed by families (a child's name) must never run as a formula when the committee
-    opens the export in a spreadsheet (CSV/formula injection): such cells get a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def placement_rows(*, run: AllocationRun, school_id: int | None = None):

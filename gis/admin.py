@@ -64,8 +64,8 @@ class SchoolAdmin(LeafletGeoAdmin):
         "class_size_norm",
     ]
     list_filter = [PositionKnownFilter, "level", "location_source"]
-    search_fields = ["name", "code", "address"]
-    readonly_fields = ["admin_unit"]
+    search_fields = ["name", "source_name", "code", "address"]
+    readonly_fields = ["admin_unit", "source_name"]
     list_select_related = ["admin_unit"]
 
     def save_model(self, request, obj, form, change):

@@ -26,6 +26,7 @@ from .importers.base import ImportSummary
 from .importers.mapping import import_admin_mapping
 from .importers.schools import SchoolColumns, import_schools
 from .models import DatasetLoad, School
+from .names import clean_school_name
 from .services import vintage_ensure
 
 SOURCE_2025 = (
@@ -36,7 +37,7 @@ SOURCE_2019 = "CityScope CSL_HCMC (City Science Lab @ HCMC); census population G
 SOURCE_OSM = "© OpenStreetMap contributors, ODbL 1.0 (HOT export)"
 NHA_BE_COMMUNES = ("27655", "27658")
 DATASET_NAME = "hcmc"
-RECIPE_VERSION = "1"  # bump when the recipe below changes what it loads
+RECIPE_VERSION = "2"  # bump when the recipe below changes what it loads
 
 
 def fixtures_dir() -> Path:
@@ -241,12 +242,12 @@ def _districts_2019(src: Path, tmp: Path) -> Path:
 
 def _nha_be_school_names(src: Path, tmp: Path) -> Path:
     """Names of the Nhà Bè / Hiệp Phước schools that OSM has without a position, minus any
-    school already imported with one (same name)."""
+    school already imported with one (same name once cleaned)."""
     table = pd.read_csv(
         src / "south_hcmc_school_names_osm_by_ward2025.csv", dtype=str, keep_default_na=False
     )
     located = set(School.objects.filter(location__isnull=False).values_list("name", flat=True))
-    table = table[~table["Tên trường"].isin(located)]
+    table = table[~table["Tên trường"].map(clean_school_name).isin(located)]
     out = tmp / "nha_be_school_names.csv"
     table.to_csv(out, index=False)
     return out

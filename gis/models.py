@@ -136,6 +136,12 @@ class School(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     source = models.CharField(_("data source"), max_length=200, blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
+    source_name = models.CharField(
+        _("name in the source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The name exactly as the source wrote it; the displayed name is cleaned."),
+    )
 
     class Meta:
         ordering = ["name"]

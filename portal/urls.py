@@ -17,5 +17,6 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("thanh-toan/", include("eservices.payments.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path("", include("gis.urls")),
 ]

@@ -22,8 +22,8 @@ def imported_modules(package: str) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["gis", "eservices", "notifications"])
-def test_gis_eservices_and_notifications_never_import_admissions(package):
+@pytest.mark.parametrize("package", ["gis", "eservices", "notifications", "surveys"])
+def test_gis_eservices_notifications_and_surveys_never_import_admissions(package):
     offenders = {
         path: sorted(n for n in names if n.split(".")[0] == "admissions")
         for path, names in imported_modules(package).items()

@@ -15,6 +15,7 @@ from django.db import transaction
 from gis.constants import LocationSource, SchoolLevel
 from gis.geometry import make_point
 from gis.models import AdminUnit, AdminVintage, School
+from gis.names import clean_school_name
 from gis.services import school_refresh_admin_units
 
 from .base import DryRunRollback, ImportSummary, progress, require_columns, text
@@ -197,7 +198,8 @@ def _parse_rows(
             {
                 "row": row,
                 "code": code,
-                "name": name,
+                "name": clean_school_name(name),
+                "source_name": name,
                 "level": school_level,
                 "location": location,
                 "name_en": text(record[columns.name_en]) if columns.name_en else "",

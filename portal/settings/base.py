@@ -278,3 +278,10 @@ VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
 CELERY_BEAT_SCHEDULE = {
     "payments-reconcile-pending": {"task": "payments.reconcile_pending", "schedule": 300.0},
 }
+
+# --- Surveys and the KPI dashboard (issue #10) ---
+INSTALLED_APPS += ["surveys.apps.SurveysConfig"]
+# Answers accepted per survey from one client address within the window (a school's or a
+# family's network shares one address, so the limit is generous).
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 30)
+SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)

@@ -23,4 +23,5 @@ class Command(BaseCommand):
             if_missing=True,
             stdout=self.stdout,
         )
+        call_command("surveys_setup", stdout=self.stdout)
         call_command("ensure_demo_admin", stdout=self.stdout)
