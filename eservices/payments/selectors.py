@@ -26,6 +26,10 @@ def payment_list_for_payer(*, user) -> QuerySet[Payment]:
     return Payment.objects.filter(payer=user).order_by("-created_at")
 
 
+def payment_search(*, order_code: str) -> QuerySet[Payment]:
+    return Payment.objects.filter(order_code__icontains=order_code).order_by("-created_at")[:50]
+
+
 def payment_list_for_payable(*, purpose: str, purpose_ref: str) -> QuerySet[Payment]:
     return Payment.objects.filter(purpose=purpose, purpose_ref=str(purpose_ref)).order_by(
         "-created_at"

@@ -16,6 +16,7 @@ from portal.core.exceptions import DomainError
 
 from ..constants import PaymentStatus
 from ..registry import registry
+from ..selectors import payment_visible_to
 from ..services import payment_checkout, payment_receive_return
 from .common import (
     client_ip,
@@ -80,12 +81,7 @@ def vietqr_image(request, uuid):
 def vnpay_return(request):
     """Display only: the payment becomes paid through the IPN, never here."""
     payment, event = payment_receive_return(provider_name="vnpay", params=request.GET.dict())
-    if payment is not None and request.user.is_authenticated:
-        viewer_may_see = payment.payer_id == request.user.pk or request.user.has_perm(
-            "payments.view_payment"
-        )
-    else:
-        viewer_may_see = False
+    viewer_may_see = payment is not None and payment_visible_to(payment=payment, user=request.user)
     return render(
         request,
         "payments/vnpay_return.html",

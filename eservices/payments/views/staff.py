@@ -52,7 +52,7 @@ def staff_overview(request):
             "lines": selectors.statement_line_list_to_resolve(),
             "events": selectors.payment_event_list_to_review(),
             "query": query,
-            "found": Payment.objects.filter(order_code__icontains=query)[:50] if query else [],
+            "found": selectors.payment_search(order_code=query) if query else [],
         },
     )
 
