@@ -9,6 +9,7 @@ from eservices.payments.constants import PaymentStatus, StatementOutcome
 from eservices.payments.exceptions import StatementUnreadable
 from eservices.payments.models import PaymentEvent, StatementLine
 from eservices.payments.services import statement_import, statement_line_resolve
+from portal.core.exceptions import InvalidInput
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +112,9 @@ def test_staff_resolve_with_a_note(make_payment, accountant, client):
     page = client.get("/thanh-toan/quan-ly/")
     assert page.status_code == 200
     assert list(page.context["lines"]) == [line]
-    with pytest.raises(Exception, match="resolved"):
+    with pytest.raises(InvalidInput) as no_note:
         statement_line_resolve(line=line, note=" ", actor=accountant)
+    assert no_note.value.field == "note"
     client.post(f"/thanh-toan/quan-ly/sao-ke/dong/{line.pk}/", {"note": "Hoàn lại cho phụ huynh"})
     line.refresh_from_db()
     assert line.resolved_by == accountant
