@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("gis.api.urls")),
     path("", include("admissions.api.urls")),
     path("", include("eservices.payments.api.urls")),
+    path("", include("eservices.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("thanh-toan/", include("eservices.payments.urls")),
+    path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("", include("gis.urls")),
 ]

@@ -13,6 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_hcmc_data", verbosity=0)
+        call_command("load_eservices_catalogue", verbosity=0)
 
 
 @pytest.fixture

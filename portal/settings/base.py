@@ -279,6 +279,20 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile-pending": {"task": "payments.reconcile_pending", "schedule": 300.0},
 }
 
+# --- Online public services (issue #7) ---
+# The absolute address of the portal, for links in e-mails and SMS.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The receiving unit's code in dossier codes (Circular 01/2018/TT-VPCP Art. 19, QCVN codes of
+# Circular 10/2016/TT-BTTTT): replace with the school's own code.
+ESERVICES_UNIT_CODE = env_str("ESERVICES_UNIT_CODE", "000.27.79.H29")
+ESERVICES_ATTACHMENT_MAX_BYTES = env_int("ESERVICES_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "DossierStatusEnum": "eservices.constants.DossierStatus",
+        "ServiceLevelEnum": "eservices.constants.ServiceLevel",
+    }
+)
+
 # --- Surveys and the KPI dashboard (issue #10) ---
 INSTALLED_APPS += ["surveys.apps.SurveysConfig"]
 # Answers accepted per survey from one client address within the window (a school's or a

@@ -12,6 +12,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
         call_command("load_hcmc_data", if_changed=True, stdout=self.stdout)
+        call_command("load_eservices_catalogue", stdout=self.stdout)
         # The demo portal draws schools with unknown positions at marked demo positions.
         call_command("place_demo_schools", stdout=self.stdout)
         # A small synthetic grade-1 round on the real map, so the committee pages have data.

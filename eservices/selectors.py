@@ -1,0 +1,188 @@
+"""Reads for the procedure catalogue, dossiers, work queues and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from portal.core.exceptions import NotFound
+
+from .constants import DECIDED, DossierStatus, HolidayKind
+from .models import CalendarAdjustment, Dossier, Procedure, ProcedureVersion
+from .working_days import WorkingCalendar, build_calendar
+
+
+def procedure_list(*, query: str = "") -> list[ProcedureVersion]:
+    """The current version of every offered procedure, optionally filtered by code or name."""
+    procedures = Procedure.objects.filter(is_active=True).prefetch_related("versions")
+    versions = [p.current_version for p in procedures]
+    versions = [v for v in versions if v is not None]
+    needle = query.strip().casefold()
+    if needle:
+        versions = [
+            v
+            for v in versions
+            if needle in v.procedure.code.casefold()
+            or needle in v.name_vi.casefold()
+            or needle in v.name_en.casefold()
+            or needle in v.summary_vi.casefold()
+        ]
+    return versions
+
+
+def procedure_version_current(*, code: str) -> ProcedureVersion:
+    version = (
+        ProcedureVersion.objects.select_related("procedure")
+        .filter(procedure__code=code, procedure__is_active=True)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise NotFound("No such procedure.", field="code")
+    return version
+
+
+def dossier_list_for_citizen(*, user) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(applicant=user).select_related("procedure_version__procedure")
+
+
+def dossier_get_for_citizen(*, user, uuid) -> Dossier:
+    """A citizen sees only their own dossiers: someone else's is 'not found', never 'forbidden'."""
+    dossier = dossier_list_for_citizen(user=user).filter(uuid=uuid).first()
+    if dossier is None:
+        raise NotFound("No such dossier.")
+    return dossier
+
+
+def staff_can_handle(*, user, procedure: Procedure) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("eservices.handle_dossier"):
+        return False
+    return (
+        procedure.handler_group_id is None
+        or user.groups.filter(pk=procedure.handler_group_id).exists()
+    )
+
+
+def procedures_handled_by(*, user) -> QuerySet[Procedure]:
+    procedures = Procedure.objects.all()
+    if user.is_superuser:
+        return procedures
+    if not user.has_perm("eservices.handle_dossier"):
+        return procedures.none()
+    return procedures.filter(Q(handler_group__isnull=True) | Q(handler_group__in=user.groups.all()))
+
+
+def dossier_get_for_staff(*, user, uuid) -> Dossier:
+    dossier = (
+        Dossier.objects.select_related("procedure_version__procedure", "applicant")
+        .exclude(status=DossierStatus.DRAFT)
+        .filter(uuid=uuid)
+        .first()
+    )
+    if dossier is None or not staff_can_handle(user=user, procedure=dossier.procedure):
+        raise NotFound("No such dossier.")
+    return dossier
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    procedure: str = ""
+    status: str = ""
+    overdue: bool = False
+    query: str = ""
+
+
+def dossier_queue(*, user, filters: QueueFilters, today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    dossiers = (
+        Dossier.objects.exclude(status=DossierStatus.DRAFT)
+        .filter(procedure_version__procedure__in=procedures_handled_by(user=user))
+        .select_related("procedure_version__procedure", "applicant")
+        .order_by(F("due_date").asc(nulls_last=True), "submitted_at")
+    )
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure_version__procedure__code=filters.procedure)
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.overdue:
+        dossiers = dossier_filter_overdue(dossiers, today=today)
+    if filters.query:
+        dossiers = dossiers.filter(code__icontains=filters.query.strip())
+    return dossiers
+
+
+def dossier_filter_overdue(dossiers: QuerySet, *, today: dt.date) -> QuerySet:
+    """Undecided dossiers whose due date has passed (a paused clock has no due date yet)."""
+    return dossiers.filter(due_date__lt=today).exclude(status__in=[*DECIDED, "withdrawn"])
+
+
+def dossier_is_overdue(dossier: Dossier, *, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if dossier.due_date is None or dossier.status in DECIDED | {DossierStatus.WITHDRAWN}:
+        return False
+    return dossier.due_date < today
+
+
+def dossier_lookup_public(*, code: str, phone: str) -> Dossier | None:
+    """The public 'tra cứu hồ sơ': code and the contact phone must both match."""
+    return (
+        Dossier.objects.exclude(status=DossierStatus.DRAFT)
+        .select_related("procedure_version__procedure")
+        .filter(code=code.strip(), contact_phone=phone)
+        .first()
+    )
+
+
+def working_calendar(*, years: range | None = None) -> WorkingCalendar:
+    this_year = timezone.localdate().year
+    years = years or range(this_year - 1, this_year + 3)
+    adjustments = list(CalendarAdjustment.objects.filter(day__year__in=list(years)))
+    return build_calendar(
+        years=years,
+        added_days_off=[a.day for a in adjustments if a.kind == HolidayKind.DAY_OFF],
+        removed_days_off=[a.day for a in adjustments if a.kind == HolidayKind.NOT_A_DAY_OFF],
+        working_saturdays=[a.day for a in adjustments if a.kind == HolidayKind.WORKING_SATURDAY],
+    )
+
+
+@dataclass(frozen=True)
+class OnTimeRow:
+    code: str
+    name: str
+    decided: int
+    on_time: int
+    overdue_open: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+
+def on_time_statistics(*, user, today: dt.date | None = None) -> list[OnTimeRow]:
+    """Per procedure: dossiers decided, decided by their due date, and still open but late."""
+    today = today or timezone.localdate()
+    rows = []
+    for procedure in procedures_handled_by(user=user).order_by("code"):
+        dossiers = Dossier.objects.filter(procedure_version__procedure=procedure)
+        decided = dossiers.filter(decided_at__isnull=False, due_date__isnull=False)
+        counts = decided.aggregate(
+            total=Count("pk"), on_time=Count("pk", filter=Q(decided_at__date__lte=F("due_date")))
+        )
+        current = procedure.current_version
+        rows.append(
+            OnTimeRow(
+                code=procedure.code,
+                name=current.name if current else procedure.code,
+                decided=counts["total"],
+                on_time=counts["on_time"],
+                overdue_open=dossier_filter_overdue(dossiers, today=today).count(),
+            )
+        )
+    return rows

@@ -1,0 +1,61 @@
+"""The citizen hears of every change of their dossier, by e-mail and SMS (the shared
+`notifications` module; e-services never import admissions)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from notifications.channels import send_email, sms_backend
+
+from ..constants import DossierStatus
+from ..models import Dossier, DossierNotification
+
+logger = logging.getLogger(__name__)
+
+
+def _status_label(status: str) -> str:
+    if status == "paid":
+        return _("Fee paid")
+    return str(DossierStatus(status).label)
+
+
+def dossier_message(dossier: Dossier, status: str) -> tuple[str, str]:
+    """(subject, body) in Vietnamese: the code, the new status, the reason, and the link."""
+    with translation.override("vi"):
+        label = _status_label(status)
+        subject = _("Dossier %(code)s: %(status)s") % {"code": dossier.code, "status": label}
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "eservices:dossier", kwargs={"uuid": dossier.uuid}
+        )
+        note = f" {dossier.last_note}" if dossier.last_note and status != "paid" else ""
+        body = _("Your dossier %(code)s (%(procedure)s) is now: %(status)s.%(note)s "
+                 "Details: %(link)s") % {
+            "code": dossier.code, "procedure": dossier.procedure_version.name_vi,
+            "status": label, "note": note, "link": link,
+        }  # fmt: skip
+    return subject, body
+
+
+def dossier_notify_status(*, dossier_id: int, status: str) -> None:
+    dossier = Dossier.objects.select_related("applicant", "procedure_version").get(pk=dossier_id)
+    if status == DossierStatus.DRAFT:
+        return
+    subject, body = dossier_message(dossier, status)
+    email = dossier.applicant.email
+    if email:
+        send_email(to=email, subject=subject, body=body)
+        DossierNotification.objects.create(dossier=dossier, channel="email", recipient=email,
+                                           subject=subject, body=body)  # fmt: skip
+    if dossier.contact_phone:
+        sms = f"{subject}. {settings.SITE_URL.rstrip('/')}" + reverse(
+            "eservices:dossier", kwargs={"uuid": dossier.uuid}
+        )
+        backend_name = sms_backend().send(to=dossier.contact_phone, body=sms)
+        DossierNotification.objects.create(dossier=dossier, channel="sms",
+                                           recipient=dossier.contact_phone, subject=subject,
+                                           body=sms, backend=backend_name)  # fmt: skip
