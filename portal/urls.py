@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("admissions.api.urls")),
     path("", include("eservices.payments.api.urls")),
     path("", include("eservices.api.urls")),
+    path("", include("kpi.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,5 +21,6 @@ urlpatterns = [
     path("thanh-toan/", include("eservices.payments.urls")),
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
+    path("chi-so/", include("kpi.urls")),
     path("", include("gis.urls")),
 ]

@@ -14,14 +14,16 @@ from . import selectors
 from .constants import Audience, QuestionKind
 from .models import Question, Response, Survey
 
-FIXED_COLUMNS = ["answer_sheet", "submitted_at", "subject", "language"]
+FIXED_COLUMNS = ["answer_sheet", "submitted_at", "language"]
 MULTIPLE_SEPARATOR = "; "
 
 
 def header(*, survey: Survey, questions: list[Question]) -> list[str]:
     columns = list(FIXED_COLUMNS)
     if survey.audience == Audience.SIGNED_IN:
-        columns.append("respondent")
+        # An anonymous answer's subject (a dossier code) would name the family: it stays in the
+        # database for the KPI's per-procedure counts and never reaches a staff export.
+        columns += ["subject", "respondent"]
     columns += [f"{index}. {q.text_vi}" for index, q in enumerate(questions, start=1)]
     return [spreadsheet_safe(column) for column in columns]
 
@@ -41,10 +43,10 @@ def _row(survey: Survey, questions: list[Question], response: Response) -> list:
     row = [
         str(response.uuid),
         timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
-        response.subject_ref,
         response.language,
     ]
     if survey.audience == Audience.SIGNED_IN:
+        row.append(response.subject_ref)
         row.append(response.respondent.get_username() if response.respondent else "")
     row += [_cell(q, by_question.get(q.pk, [])) for q in questions]
     return [spreadsheet_safe(cell) for cell in row]

@@ -7,11 +7,13 @@ SATISFACTION_SURVEY = {
     "title_en": "Satisfaction survey on the online public services",
     "intro_vi": (
         "Nhà trường mong nhận ý kiến của Ông/Bà về hồ sơ vừa được giải quyết. "
-        "Khảo sát ẩn danh: câu trả lời không gắn với tài khoản của Ông/Bà."
+        "Khảo sát ẩn danh: câu trả lời không gắn với tài khoản của Ông/Bà; "
+        "nhà trường chỉ xem số liệu tổng hợp."
     ),
     "intro_en": (
         "The school would like your opinion on the dossier that has just been handled. "
-        "The survey is anonymous: your answers are not linked to your account."
+        "The survey is anonymous: your answers are not linked to your account; "
+        "the school sees only totals."
     ),
     "audience": Audience.ANONYMOUS,
     "is_published": True,

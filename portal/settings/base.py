@@ -294,8 +294,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 )
 
 # --- Surveys and the KPI dashboard (issue #10) ---
-INSTALLED_APPS += ["surveys.apps.SurveysConfig"]
+INSTALLED_APPS += ["surveys.apps.SurveysConfig", "kpi.apps.KpiConfig"]
 # Answers accepted per survey from one client address within the window (a school's or a
 # family's network shares one address, so the limit is generous).
 SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 30)
 SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
+# A month or procedure with fewer satisfaction ratings than this shows none of them, so that
+# one family's rating cannot be read from its procedure's row (the totals still count them).
+KPI_MIN_RATINGS_SHOWN = env_int("KPI_MIN_RATINGS_SHOWN", 3)

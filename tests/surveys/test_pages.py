@@ -159,14 +159,14 @@ def test_csv_and_xlsx_exports_hold_every_sheet_with_formulas_neutralised(
     kwargs = {"uuid": survey.uuid}
     csv_bytes = client.get(reverse("surveys:staff-export", kwargs={**kwargs, "fmt": "csv"}))
     rows = list(csv.reader(io.StringIO(csv_bytes.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["answer_sheet", "submitted_at", "subject", "language"]
-    assert rows[0][4:] == [
+    assert rows[0][:3] == ["answer_sheet", "submitted_at", "language"]
+    assert rows[0][3:] == [
         "1. Con ăn bán trú mấy ngày một tuần?",
         "2. Món nào con thích?",
         "3. Mức độ hài lòng về bữa ăn",
         "4. Góp ý khác",
     ]
-    body = [r[4:] for r in rows[1:]]
+    body = [r[3:] for r in rows[1:]]
     assert body == [
         ["Cơm", "Cơm; Phở", "5", "Thêm trái cây"],
         ["Cơm", "Phở", "4", '\'=HYPERLINK("http://x","y")'],
@@ -175,7 +175,7 @@ def test_csv_and_xlsx_exports_hold_every_sheet_with_formulas_neutralised(
     xlsx = client.get(reverse("surveys:staff-export", kwargs={**kwargs, "fmt": "xlsx"}))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [
-        [c if c is not None else "" for c in r[4:]] for r in sheet.iter_rows(values_only=True)
+        [c if c is not None else "" for c in r[3:]] for r in sheet.iter_rows(values_only=True)
     ]
     assert values[1:] == [[a, b, int(c), d] for a, b, c, d in body]
     assert (
@@ -196,3 +196,25 @@ def test_the_admin_builds_a_survey_with_questions_and_options(admin_client, surv
     assert page.status_code == 200 and "Bánh mì" in page.content.decode()
     listing = admin_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
     assert reverse("surveys:staff-results", kwargs={"uuid": survey.uuid}) in listing
+
+
+def test_an_anonymous_answer_about_a_dossier_never_shows_its_code_to_staff(client, staff_user):
+    url = services.satisfaction_survey_link(subject_ref="DOS-2026-000777", user=None)
+    client.get(url)
+    survey = services.satisfaction_survey_ensure()
+    data = {}
+    for question in survey.questions.all():
+        if question.kind == "rating":
+            data[f"q_{question.pk}"] = "2"
+        elif question.required:
+            data[f"q_{question.pk}"] = str(question.options.first().pk)
+    assert client.post(url, data).status_code == 302
+    assert Response.objects.get(survey=survey).subject_ref == "DOS-2026-000777"
+    client.force_login(staff_user)
+    kwargs = {"uuid": survey.uuid}
+    pages = [
+        client.get(reverse("surveys:staff-results", kwargs=kwargs)).content,
+        client.get(reverse("surveys:staff-export", kwargs={**kwargs, "fmt": "csv"})).content,
+    ]
+    assert all(b"DOS-2026-000777" not in page for page in pages)
+    assert b"2 \xe2\x80\x93 Kh\xc3\xb4ng h\xc3\xa0i l\xc3\xb2ng" in pages[0]  # "2 – Không hài lòng"
