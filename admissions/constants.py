@@ -85,6 +85,11 @@ class Mechanism(models.TextChoices):
     NEAREST = "nearest", _("Nearest school first")
 
 
+class CategoryScope(models.TextChoices):
+    CITY = "city", _("Every school (city-wide)")
+    SCHOOL = "school", _("One school only (sibling, staff)")
+
+
 class RunStage(models.TextChoices):
     MAIN = "main", _("Main round")
     SECOND = "second", _("Second round (children still unplaced)")

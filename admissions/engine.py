@@ -13,20 +13,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from admissions.allocation.checker import check, count_envy_and_waste
+from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.distances import pair_distances
 from admissions.allocation.engine import solve_da
 from admissions.allocation.explain import Explainer, render_explanation
 from admissions.allocation.lottery import lottery_single
 from admissions.allocation.model import Instance, Policy, Result
-from admissions.allocation.nearest import nearest_source, solve_nearest
+from admissions.allocation.nearest import NearestSource, solve_nearest
+from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities
 
 
 @dataclass
 class ChildArrays:
-    ids: list[str]  # tracking codes (stable, unique)
+    ids: list[str]  # engine ids of the children (stable, unique)
     lon: np.ndarray
     lat: np.ndarray
-    category_rank: np.ndarray  # int per child
+    members: ChildMemberships  # catchments (all that hold the home) and priority categories
     choice_ptr: np.ndarray  # CSR over ranked schools (indices into SchoolArrays)
     choice_school: np.ndarray
 
@@ -43,13 +45,13 @@ def build_instance(
     children: ChildArrays,
     schools: SchoolArrays,
     *,
-    catchment_pairs: np.ndarray,
+    rule: CategoryRule,
     seed: int,
-    mechanism: str,
     max_distance_m: float,
 ) -> Instance:
-    """Priority at each ranked school = (group, category rank, distance in metres); group 1
-    when the residence lies in that school's catchment (`catchment_pairs[pair]`), else 2.
+    """Deferred acceptance on the families' rankings. Priority at each ranked school =
+    (group, category rank, distance in metres) by the one rule of `priorities.py` (group 1 at
+    every school whose catchment holds the home; scoped categories only at their school).
     Ties are broken by one lottery number per child drawn from `seed`."""
     n = len(children.ids)
     pair_child = np.repeat(np.arange(n, dtype=np.int64), np.diff(children.choice_ptr))
@@ -57,9 +59,8 @@ def build_instance(
         children.lon, children.lat, pair_child, children.choice_school, schools.lon, schools.lat
     )
     distance = np.round(distance, 1)
-    group = np.where(catchment_pairs, 1.0, 2.0)
-    priority = np.column_stack(
-        [group, children.category_rank[pair_child].astype(np.float64), distance]
+    priority = pair_priorities(
+        children.members, pair_child, children.choice_school, distance, len(schools.ids), rule
     )
     lottery = lottery_single(children.ids, seed)[pair_child]
     return Instance(
@@ -81,38 +82,39 @@ def build_instance(
     )
 
 
-def solve_nearest_and_check(
+def nearest_source_of(
     children: ChildArrays,
     schools: SchoolArrays,
     *,
-    catchment: np.ndarray,
+    rule: CategoryRule,
     seed: int,
     max_distance_m: float,
-) -> tuple[Result, list]:
-    """The engine's HCMC nearest-first mechanism (lists = schools within the legal distance,
-    DA with (group, category, distance) priorities, then a final pass to the nearest free
-    seat). `catchment[c]` is the index of the school whose catchment holds the child's pin
-    (-1 for none). Checked by the engine's checker against the source document's hash."""
-    source = nearest_source(
-        children.ids,
-        children.lon,
-        children.lat,
-        schools.ids,
-        schools.lon,
-        schools.lat,
-        schools.capacity,
+) -> NearestSource:
+    """The nearest-first source document of a run (what is hashed, published and re-run)."""
+    ids = tuple(children.ids)
+    return NearestSource(
+        child_ids=ids,
+        child_lon=np.asarray(children.lon, dtype=np.float64),
+        child_lat=np.asarray(children.lat, dtype=np.float64),
+        school_ids=tuple(schools.ids),
+        school_lon=np.asarray(schools.lon, dtype=np.float64),
+        school_lat=np.asarray(schools.lat, dtype=np.float64),
+        capacity=np.asarray(schools.capacity, dtype=np.int64),
+        lottery=lottery_single(ids, seed),
+        members=children.members,
+        max_distance_m=float(max_distance_m),
+        rule=rule,
         seed=seed,
-        catchment=catchment.astype(np.int64),
-        category=children.category_rank,
-        max_distance_m=max_distance_m,
     )
+
+
+def solve_nearest_and_check(source: NearestSource) -> tuple[Result, list]:
+    """The engine's HCMC nearest-first mechanism (lists = schools within the legal distance
+    and the catchment schools, DA with (group, category, distance) priorities, then the exact
+    final pass), verified by the independent nearest-first checker (lists rebuilt from the
+    coordinates, final pass replayed, re-run hash)."""
     result = solve_nearest(source)
-    violations = check(
-        result.instance,
-        result,
-        expected_input_sha256=result.input_sha256,
-        rerun=lambda: solve_nearest(source, verify=False),
-    )
+    violations = check_nearest(source, result, rerun=lambda: solve_nearest(source, verify=False))
     return result, violations
 
 

@@ -16,6 +16,7 @@ from portal.core.models import AppendOnlyModel, TimeStampedModel
 from .constants import (
     Actor,
     ApplicationStatus,
+    CategoryScope,
     EvidenceKind,
     Gender,
     LateEntryReason,
@@ -59,6 +60,24 @@ class AdmissionRound(TimeStampedModel):
     is_demo = models.BooleanField(
         _("demo round"), default=False, help_text=_("Synthetic children; not real people.")
     )
+    mechanism = models.CharField(
+        _("allocation rule"),
+        max_length=10,
+        choices=Mechanism.choices,
+        default=Mechanism.DA,
+        help_text=_(
+            "The rule the Department's plan sets for the year: families rank schools only "
+            "under deferred acceptance; nearest-first considers every school nearest first."
+        ),
+    )
+    categories_in_group_1 = models.BooleanField(
+        _("priority categories also order group 1"),
+        default=False,
+        help_text=_(
+            "Off: priority categories order only children outside the school's catchment "
+            "(group 2); inside it, distance decides. On: they order both groups."
+        ),
+    )
     tracking_counter = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -91,6 +110,16 @@ class PriorityCategory(models.Model):
     label_vi = models.CharField(_("Vietnamese label"), max_length=200)
     label_en = models.CharField(_("English label"), max_length=200)
     rank = models.PositiveSmallIntegerField(_("rank"))
+    scope = models.CharField(
+        _("where it counts"),
+        max_length=10,
+        choices=CategoryScope.choices,
+        default=CategoryScope.CITY,
+        help_text=_(
+            "City-wide (children of martyrs, poor households…) counts at every school; one "
+            "school (sibling, staff) counts only at the school named in the application."
+        ),
+    )
     requires_evidence = models.BooleanField(default=True)
 
     class Meta:
@@ -203,6 +232,14 @@ class Application(TimeStampedModel):
     )
     priority_category = models.ForeignKey(
         PriorityCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    priority_school = models.ForeignKey(
+        "geo.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school of the priority (sibling's or parent's school)"),
     )
     # Consent (Law 91/2025/QH15: the parent consents for the child)
     consent_version = models.CharField(max_length=40, blank=True)

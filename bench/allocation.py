@@ -31,11 +31,13 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from admissions.allocation.checker import check
+from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.distances import SchoolLocator
 from admissions.allocation.engine import solve_da, solve_partitioned
 from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
 from admissions.allocation.nearest import nearest_source, solve_nearest
+from admissions.allocation.priorities import NO_CATEGORY_RANK
 from bench.synthetic import make_city, make_instance
 
 
@@ -151,17 +153,22 @@ def bench_nearest(city) -> float:
         city.school_lat,
         city.capacity,
         lottery=city.lottery,
-        category=city.category,
+        category=np.where(city.category == 0, NO_CATEGORY_RANK, city.category),
         ward=city.ward,
     )
     result, seconds = timed(lambda: solve_nearest(source))
     violations, check_s = timed(
         lambda: check(result.instance, result, expected_input_sha256=source.sha256)
     )
+    independent, rebuild_s = timed(lambda: check_nearest(source, result))
     placed = result.assignment >= 0
     print(
-        f"  wall {seconds:.3f} s (incl. source hash); checker {check_s:.3f} s, "
-        f"violations {len(violations)}"
+        f"  wall {seconds:.3f} s (incl. source hash); checker on the solver's lists "
+        f"{check_s:.3f} s, violations {len(violations)}"
+    )
+    print(
+        f"  independent checker (lists rebuilt from coordinates, final pass replayed) "
+        f"{rebuild_s:.3f} s, violations {len(independent)}"
     )
     print(
         f"  placed within 4 km {(placed & ~result.outside_list).sum():,}, by final pass "

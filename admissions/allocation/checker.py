@@ -14,7 +14,9 @@ Checks (vectorised with numpy, from the raw instance arrays):
 * ``over_capacity`` — a school with more children than seats;
 * ``justified_envy`` — a child prefers a school that admitted (from its list) a child the
   school ranks below it (by priority tuple, then lottery; exact ties are not envy);
-* ``wasted_seat`` — a school with a free seat that some child ranks above its assignment;
+* ``wasted_seat`` — a school with a free seat that some child ranks above its assignment
+  (children placed by the nearest-first final pass do not fill list seats: that pass runs
+  after the lists);
 * ``cutoff_mismatch`` — a declared cutoff is not the worst admitted child's priority;
 * ``input_hash_mismatch`` / ``result_hash_mismatch`` / ``rerun_mismatch`` — declared hashes
   do not match the instance, the declared assignment, or an independent re-run;
@@ -258,15 +260,18 @@ def _check_structure_and_fairness(instance: Instance, claim: _Claim, found: _Col
         worst[school[order[last]]] = key[order[last]]
         worst_child[school[order[last]]] = owner[order[last]]
 
-    # Every school a child ranks above its assignment must be full of better children.
+    # Every school a child ranks above its assignment must be full of better children. The
+    # nearest-first final pass runs after the lists: its children do not fill list seats.
+    listed_count = np.bincount(school[hit], minlength=n_schools)
     wanted = np.flatnonzero(position < seat_position[owner])
     wanted_school = school[wanted]
-    has_free = count[wanted_school] < instance.capacity[wanted_school]
+    has_free = listed_count[wanted_school] < instance.capacity[wanted_school]
 
     def waste(pair: int) -> tuple:
         c, s = owner[pair], school[pair]
         return (
-            f"school {sids[s]} has a free seat ({count[s]}/{instance.capacity[s]}) but "
+            f"school {sids[s]} had a free seat ({listed_count[s]}/{instance.capacity[s]} "
+            "from the lists) but "
             f"child {ids[c]} ranks it {position[pair] + 1} and got "
             f"{_seat_label(instance, c, assigned, outside)}",
             ids[c],

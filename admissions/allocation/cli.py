@@ -13,7 +13,9 @@ and one line on stderr naming the child or school, e.g.
 
 ``check`` runs the independent checker (and a re-run for the determinism check); it prints
 each violation and exits 1, or prints ``OK`` and exits 0. A result of the nearest mechanism
-(``"mechanism": "nearest"``) is checked against the lists re-derived from coordinates.
+(``"mechanism": "nearest"``) is checked against lists rebuilt independently from the
+coordinates, catchments and maximum distance, and its final pass is replayed
+(``checker_nearest.py``).
 """
 
 from __future__ import annotations
@@ -93,24 +95,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     claimed = _load_result(args.result)
     mechanism = claimed.get("mechanism") if isinstance(claimed, dict) else None
     if mechanism == "nearest" or is_nearest_document(data):
-        from admissions.allocation.nearest import build_nearest_instance, nearest_source_from_dict
+        from admissions.allocation.checker_nearest import check_nearest
+        from admissions.allocation.nearest import nearest_source_from_dict
 
         source = nearest_source_from_dict(data)
-        instance = build_nearest_instance(source)
-        expected = source.sha256
 
         def rerun():
             return solve(source, "nearest", verify=False)
+
+        violations = check_nearest(source, claimed, rerun=None if args.no_rerun else rerun)
     else:
         instance = instance_from_dict(data)
-        expected = instance.input_sha256
 
         def rerun():
             return solve(instance, "da", verify=False)
 
-    violations = check(
-        instance, claimed, rerun=None if args.no_rerun else rerun, expected_input_sha256=expected
-    )
+        violations = check(
+            instance,
+            claimed,
+            rerun=None if args.no_rerun else rerun,
+            expected_input_sha256=instance.input_sha256,
+        )
     if violations:
         for violation in violations:
             print(violation)

@@ -64,14 +64,27 @@ class Neighbours:
     school: np.ndarray  # int64[n, k]
     distance_m: np.ndarray  # float64[n, k]
     maybe_more: np.ndarray  # bool[n]
+    #: :meth:`SchoolLocator.nearest` only: every school not in the row is at least this far
+    #: (geodesic metres; ``inf`` when the row holds every school).
+    unseen_beyond_m: np.ndarray | None = None
 
 
 class SchoolLocator:
-    """KD-tree over school points for fast candidate queries (build once, query often)."""
+    """KD-tree over school points for fast candidate queries (build once, query often).
 
-    def __init__(self, school_lon, school_lat, crs: str = DEFAULT_CRS) -> None:
+    ``tie_rank`` (optional, int per school) orders schools at exactly the same distance;
+    by default their index. Nearest-first passes the code-point rank of the school ids so
+    that lists never depend on the input order of the schools.
+    """
+
+    def __init__(self, school_lon, school_lat, crs: str = DEFAULT_CRS, tie_rank=None) -> None:
         self.school_lon = np.asarray(school_lon, dtype=np.float64)
         self.school_lat = np.asarray(school_lat, dtype=np.float64)
+        self.tie_rank = (
+            np.arange(self.school_lon.size, dtype=np.int64)
+            if tie_rank is None
+            else np.asarray(tie_rank, dtype=np.int64)
+        )
         self.transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
         self.tree = cKDTree(self.project(self.school_lon, self.school_lat))
 
@@ -102,21 +115,28 @@ class SchoolLocator:
                 np.zeros(n, bool),
             )
         bound = np.inf if max_distance_m is None else max_distance_m * (1 + PROJECTION_SLACK) + 1
-        _, idx = self.tree.query(
+        proj_dist, idx = self.tree.query(
             self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
         )
         idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
         found = idx < self.n_schools
         maybe_more = found[:, -1].copy()
+        unseen = np.asarray(proj_dist, dtype=np.float64).reshape(n, k_eff)[:, -1]
+        unseen = unseen / (1 + PROJECTION_SLACK) if k_eff < self.n_schools else np.full(n, np.inf)
         safe = np.where(found, idx, 0)
         dist = geodesic_m(lon[:, None], lat[:, None], self.school_lon[safe], self.school_lat[safe])
         dist[~found] = np.inf
         if max_distance_m is not None:
             dist[dist > max_distance_m] = np.inf
-        order = np.argsort(dist, axis=1, kind="stable")
+        idx, dist = self._sorted_rows(safe, dist)
+        return Neighbours(idx, dist, maybe_more, unseen)
+
+    def _sorted_rows(self, school: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows sorted by (distance, tie rank); ``inf`` entries last and set to -1."""
+        order = np.lexsort((self.tie_rank[school], dist), axis=1)
         dist = np.take_along_axis(dist, order, axis=1)
-        idx = np.where(np.isfinite(dist), np.take_along_axis(safe, order, axis=1), -1)
-        return Neighbours(idx, dist, maybe_more)
+        idx = np.where(np.isfinite(dist), np.take_along_axis(school, order, axis=1), -1)
+        return idx, dist
 
     def within(self, lon, lat, radius_m: float, k: int) -> Neighbours:
         """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
@@ -141,16 +161,16 @@ class SchoolLocator:
         proj_dist = np.asarray(proj_dist).reshape(n, k_eff)
         idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
         found = idx < self.n_schools
-        full = found[:, -1]
+        # A row that holds every school of the city cannot be missing one (issue 12: the
+        # farthest school in range used to be dropped when k equalled the number of schools).
+        full = found[:, -1] & (k_eff < self.n_schools)
         safe = np.where(found, idx, 0)
         dist = geodesic_m(lon[:, None], lat[:, None], self.school_lon[safe], self.school_lat[safe])
         dist[~found | (dist > radius_m)] = np.inf
         # Rows that filled every slot: keep only what is certainly before any unseen school.
         horizon = np.where(full, proj_dist[:, -1] * (1 - PROJECTION_SLACK), np.inf)
         dist[dist >= horizon[:, None]] = np.inf
-        order = np.argsort(dist, axis=1, kind="stable")
-        dist = np.take_along_axis(dist, order, axis=1)
-        idx = np.where(np.isfinite(dist), np.take_along_axis(safe, order, axis=1), -1)
+        idx, dist = self._sorted_rows(safe, dist)
         # More schools may lie within the radius when the search hit its k limit.
         maybe_more = full & (horizon <= radius_m)
         return Neighbours(idx, dist, maybe_more)

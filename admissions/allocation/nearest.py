@@ -1,14 +1,17 @@
-"""HCMC "nearest school first, within its quota, overflow to the next nearest".
+"""HCMC "nearest school first, within its quota, overflow to the next nearest" (ADR 7, 12).
 
 Mechanism ``"nearest"``:
 
-1. Each child's list = every school within ``max_distance_m`` (4000 m by default), nearest
-   first (exact WGS84 geodesic distance).
-2. Priority of a school over children = (group, category rank, distance m) then lottery;
-   group 1 = the school is the child's catchment school (by default: its nearest school),
-   group 2 otherwise. Deferred acceptance with these lists and priorities.
-3. Final pass: every child still unplaced, in lottery order (lower first, then child id),
-   gets the nearest school that still has a free seat, at any distance.
+1. Each child's list = every school within ``max_distance_m`` (4000 m by default) plus every
+   school whose catchment holds the home even if it is farther, nearest first (exact WGS84
+   geodesic distance; equal distances in code-point order of the school ids).
+2. Priority of a school over children = (group, category rank, distance m) then lottery, then
+   child id (``priorities.py``: group 1 at every school whose catchment holds the home;
+   scoped categories count only at their school). Deferred acceptance on these lists.
+3. Final pass (exact, ADR 12): the children still without a seat are served one at a time in
+   order of (group, category, lottery, child id) — group 1 when the home lies in some
+   catchment, category = best city-wide category where categories count in that group — and
+   each takes the nearest school (any distance) that still has a free seat at its turn.
 4. Children who still cannot be placed are reported with a reason
    (``no_school_with_a_free_seat`` or
    ``no_school_within_max_distance_and_all_schools_full``).
@@ -20,27 +23,34 @@ has a truncated list the result equals DA on the complete lists.
 
 Source document (``python -m admissions.allocation solve --mechanism nearest``)::
 
-    {"max_distance_m": 4000, "seed": 2025,
+    {"max_distance_m": 4000, "seed": 2025, "no_category_rank": 99,
+     "categories_in_group_1": false,
      "schools": [{"id": "S1", "capacity": 35, "lon": 106.70, "lat": 10.78}, ...],
      "children": [{"id": "C1", "lon": 106.69, "lat": 10.77, "lottery": 0.41,
-                   "catchment": "S1", "category": 0, "ward": "...", "group": "..."}, ...]}
+                   "catchments": ["S1"],
+                   "categories": [{"rank": 1}, {"rank": 3, "school": "S2"}],
+                   "ward": "...", "group": "..."}, ...]}
 
-``catchment`` (optional; default: the nearest school) and ``category`` (optional rank,
-default 0, lower is better) are per child; ``lottery`` may be omitted when ``seed`` is given.
-The input hash of a nearest-first run is the SHA-256 of this document's canonical JSON.
+``catchments`` (optional, default none: group 2 everywhere; the older single ``catchment``
+is read too) and ``categories`` (optional; a category without ``school`` is city-wide; the
+older ``category`` number is read as one city-wide rank) are per child; ``lottery`` may be
+omitted when ``seed`` is given. The input hash of a nearest-first run is the SHA-256 of this
+document's canonical JSON, which states the round's rule (``max_distance_m``,
+``no_category_rank``, ``categories_in_group_1``) explicitly; empty ``catchments`` and
+``categories`` are left out (absent means none — there is no other default).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from admissions.allocation.da import deferred_acceptance
-from admissions.allocation.distances import SchoolLocator
+from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.hashing import plain_list, sha256_of
 from admissions.allocation.instance_io import is_count, is_number, validate_schools
@@ -54,17 +64,32 @@ from admissions.allocation.model import (
     Result,
     UnplacedChild,
 )
+from admissions.allocation.priorities import (
+    NO_CATEGORY_RANK,
+    CategoryRule,
+    ChildMemberships,
+    pair_priorities,
+    service_order_keys,
+)
 
 DEFAULT_MAX_DISTANCE_M = 4000.0
 INITIAL_LIST_LENGTH = 16
+#: Children served per batch of the final pass (one KD-tree over the schools still open).
+FINAL_PASS_BATCH = 1024
+FINAL_PASS_CANDIDATES = 16
+
+
+def _no_members(n_children: int) -> ChildMemberships:
+    empty: list[list] = [[] for _ in range(n_children)]
+    return ChildMemberships.from_lists(empty, empty)
 
 
 @dataclass(frozen=True, eq=False)
 class NearestSource:
     """Coordinates and attributes from which nearest-first instances are derived.
 
-    ``catchment[c]``: school index of the child's catchment school, -1 for none; ``None``
-    means "the nearest school". ``category[c]``: category rank (lower is better).
+    ``members``: each child's catchment schools and priority categories (indices into the
+    schools, see :class:`~.priorities.ChildMemberships`); ``rule``: where categories count.
     """
 
     child_ids: tuple[str, ...]
@@ -75,33 +100,43 @@ class NearestSource:
     school_lat: np.ndarray
     capacity: np.ndarray
     lottery: np.ndarray
-    catchment: np.ndarray | None = None
-    category: np.ndarray | None = None
+    members: ChildMemberships | None = None
     max_distance_m: float = DEFAULT_MAX_DISTANCE_M
+    rule: CategoryRule = field(default_factory=CategoryRule)
     ward: tuple[str | None, ...] | None = None
     group: tuple[str | None, ...] | None = None
     seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.members is None:
+            object.__setattr__(self, "members", _no_members(len(self.child_ids)))
 
     @property
     def n_children(self) -> int:
         return len(self.child_ids)
 
+    @property
+    def n_schools(self) -> int:
+        return len(self.school_ids)
+
+    @cached_property
+    def school_tie_rank(self) -> np.ndarray:
+        """Code-point rank of each school id: orders schools at exactly equal distance."""
+        order = np.argsort(np.asarray(self.school_ids, dtype=object), kind="stable")
+        rank = np.empty(self.n_schools, dtype=np.int64)
+        rank[order] = np.arange(self.n_schools, dtype=np.int64)
+        return rank
+
+    @cached_property
+    def child_id_order(self) -> np.ndarray:
+        order = np.argsort(np.asarray(self.child_ids, dtype=object), kind="stable")
+        rank = np.empty(self.n_children, dtype=np.int64)
+        rank[order] = np.arange(self.n_children, dtype=np.int64)
+        return rank
+
     @cached_property
     def locator(self) -> SchoolLocator:
-        return SchoolLocator(self.school_lon, self.school_lat)
-
-    @cached_property
-    def catchment_index(self) -> np.ndarray:
-        """Catchment school of each child (explicit, else its nearest school)."""
-        if self.catchment is not None:
-            return np.asarray(self.catchment, dtype=np.int64)
-        return self.locator.nearest(self.child_lon, self.child_lat, 1).school[:, 0]
-
-    @cached_property
-    def category_rank(self) -> np.ndarray:
-        if self.category is None:
-            return np.zeros(self.n_children)
-        return np.asarray(self.category, dtype=np.float64)
+        return SchoolLocator(self.school_lon, self.school_lat, tie_rank=self.school_tie_rank)
 
     def document(self) -> dict[str, Any]:
         """Canonical JSON document (the source format of the module docstring)."""
@@ -121,12 +156,13 @@ class NearestSource:
             plain_list(self.child_lat),
             plain_list(self.lottery),
         )
+        catchments, categories = self._member_documents()
         for c, cid in enumerate(self.child_ids):
             entry: dict[str, Any] = {"id": cid, "lon": lon[c], "lat": lat[c], "lottery": lot[c]}
-            if self.catchment is not None and self.catchment[c] >= 0:
-                entry["catchment"] = self.school_ids[int(self.catchment[c])]
-            if self.category is not None:
-                entry["category"] = int(self.category[c])
+            if c in catchments:
+                entry["catchments"] = catchments[c]
+            if c in categories:
+                entry["categories"] = categories[c]
             if self.ward is not None and self.ward[c] is not None:
                 entry["ward"] = self.ward[c]
             if self.group is not None and self.group[c] is not None:
@@ -134,15 +170,53 @@ class NearestSource:
             children.append(entry)
         schools.sort(key=lambda s: s["id"])
         children.sort(key=lambda c: c["id"])
-        return {
+        document: dict[str, Any] = {
             "max_distance_m": plain_list(np.array([self.max_distance_m]))[0],
+            "no_category_rank": int(self.rule.none_rank),
+            "categories_in_group_1": bool(self.rule.in_group_1),
             "schools": schools,
             "children": children,
         }
+        if self.seed is not None:
+            document["seed"] = int(self.seed)
+        return document
+
+    def _member_documents(self) -> tuple[dict[int, list[str]], dict[int, list[dict[str, Any]]]]:
+        """Catchment school ids and category entries (sorted) of the children that have any;
+        an absent field means none (there is no other default)."""
+        members, sids = self.members, self.school_ids
+        catchments: dict[int, list[str]] = {}
+        c_ptr = members.catchment_ptr.tolist()
+        flat = members.catchment_school.tolist()
+        for c in np.flatnonzero(np.diff(members.catchment_ptr)).tolist():
+            catchments[c] = sorted(sids[s] for s in flat[c_ptr[c] : c_ptr[c + 1]])
+        categories: dict[int, list[dict[str, Any]]] = {}
+        for c in np.flatnonzero(np.diff(members.category_ptr)).tolist():
+            entries = [
+                {"rank": rank} if school < 0 else {"rank": rank, "school": sids[school]}
+                for rank, school in members.categories_of(c)
+            ]
+            categories[c] = sorted(entries, key=lambda e: (e["rank"], e.get("school", "")))
+        return catchments, categories
 
     @cached_property
     def sha256(self) -> str:
         return sha256_of(self.document())
+
+
+def _as_school_lists(values, n: int, index: Mapping[str, int]) -> list[list[int]]:
+    """Catchments given per child as a school id, None, or a list of school ids."""
+    if values is None:
+        return [[] for _ in range(n)]
+    out = []
+    for value in values:
+        if value is None:
+            out.append([])
+        elif isinstance(value, str | int | np.integer) and not isinstance(value, bool):
+            out.append([index[str(value)]])
+        else:
+            out.append(sorted({index[str(v)] for v in value}))
+    return out
 
 
 def nearest_source(
@@ -156,26 +230,40 @@ def nearest_source(
     *,
     lottery=None,
     seed: int | None = None,
-    catchment: Sequence[str | None] | np.ndarray | None = None,
+    catchments: Sequence | None = None,
+    categories: Sequence[Sequence[tuple[int, str | None]]] | None = None,
     category=None,
+    rule: CategoryRule | None = None,
     max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
     ward: Sequence[str | None] | None = None,
     group: Sequence[str | None] | None = None,
 ) -> NearestSource:
     """Build a :class:`NearestSource` from arrays (the function the portal calls).
 
-    ``catchment``: per child a school id (or None), or an int array of school indices;
-    ``None`` = the nearest school. ``lottery``: per child numbers, else drawn from ``seed``.
+    ``catchments``: per child the school ids whose catchment holds the home (a list, one id
+    or None); none given = no child has a catchment. ``categories``: per child a list of
+    ``(rank, school id or None)`` (None = city-wide). ``category``: shortcut, one city-wide
+    rank per child (``rule.none_rank`` = none). ``lottery``: per child numbers, else drawn
+    from ``seed``.
     """
     child_ids = tuple(str(c) for c in child_ids)
     school_ids = tuple(str(s) for s in school_ids)
+    rule = rule or CategoryRule()
+    n = len(child_ids)
     if lottery is None:
         if seed is None:
             raise ValueError("give either lottery numbers or a seed")
         lottery = lottery_single(child_ids, seed)
-    if catchment is not None and not isinstance(catchment, np.ndarray):
-        index = {sid: i for i, sid in enumerate(school_ids)}
-        catchment = np.asarray([-1 if s is None else index[str(s)] for s in catchment], np.int64)
+    index = {sid: i for i, sid in enumerate(school_ids)}
+    if categories is not None:
+        cats = [
+            [(int(r), -1 if s is None else index[str(s)]) for r, s in items] for items in categories
+        ]
+    elif category is not None:
+        cats = [[] if int(r) == rule.none_rank else [(int(r), -1)] for r in np.asarray(category)]
+    else:
+        cats = [[] for _ in range(n)]
+    members = ChildMemberships.from_lists(_as_school_lists(catchments, n, index), cats)
     return NearestSource(
         child_ids=child_ids,
         child_lon=np.asarray(child_lon, dtype=np.float64),
@@ -185,9 +273,9 @@ def nearest_source(
         school_lat=np.asarray(school_lat, dtype=np.float64),
         capacity=np.asarray(capacity, dtype=np.int64),
         lottery=np.asarray(lottery, dtype=np.float64),
-        catchment=catchment,
-        category=None if category is None else np.asarray(category, dtype=np.int64),
+        members=members,
         max_distance_m=float(max_distance_m),
+        rule=rule,
         ward=None if ward is None else tuple(ward),
         group=None if group is None else tuple(group),
         seed=seed,
@@ -199,6 +287,53 @@ def _coordinate(entry: Mapping[str, Any], subject: InstanceError) -> tuple[float
     if not (is_number(lon) and is_number(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         raise InstanceError(subject.subject, "lon/lat must be numbers (WGS84 degrees)")
     return float(lon), float(lat)
+
+
+def _read_catchments(cid: str, entry: Mapping[str, Any], index: Mapping[str, int]) -> list[int]:
+    raw = entry.get("catchments")
+    if raw is None and entry.get("catchment") is not None:
+        raw = [entry["catchment"]]
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise child_error(cid, "catchments must be a list of school ids")
+    found = set()
+    for value in raw:
+        if str(value) not in index:
+            raise child_error(cid, f'catchment "{value}" is not a known school')
+        found.add(index[str(value)])
+    return sorted(found)
+
+
+def _read_categories(
+    cid: str, entry: Mapping[str, Any], index: Mapping[str, int]
+) -> list[tuple[int, int]]:
+    raw = entry.get("categories")
+    if raw is None and entry.get("category") is not None:
+        raw = [{"rank": entry["category"]}]
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise child_error(cid, "categories must be a list of {rank, school} objects")
+    out = []
+    for item in raw:
+        if not isinstance(item, Mapping) or not is_count(item.get("rank")):
+            raise child_error(cid, "each category needs a non-negative integer rank")
+        school = item.get("school")
+        if school is not None and str(school) not in index:
+            raise child_error(cid, f'category school "{school}" is not a known school')
+        out.append((int(item["rank"]), -1 if school is None else index[str(school)]))
+    return out
+
+
+def _read_rule(data: Mapping[str, Any]) -> CategoryRule:
+    none_rank = data.get("no_category_rank", NO_CATEGORY_RANK)
+    if not is_count(none_rank):
+        raise InstanceError("instance", "no_category_rank must be a non-negative integer")
+    in_group_1 = data.get("categories_in_group_1", False)
+    if not isinstance(in_group_1, bool):
+        raise InstanceError("instance", "categories_in_group_1 must be true or false")
+    return CategoryRule(in_group_1=in_group_1, none_rank=int(none_rank))
 
 
 def nearest_source_from_dict(data: Any) -> NearestSource:
@@ -221,9 +356,10 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
     seed = data.get("seed")
     if seed is not None and not is_count(seed):
         raise InstanceError("instance", "seed must be a non-negative integer")
+    rule = _read_rule(data)
     ids: list[str] = []
     seen: set[str] = set()
-    xy, lottery, catchment, category, ward, group = [], [], [], [], [], []
+    xy, lottery, catchments, categories, ward, group = [], [], [], [], [], []
     for pos, entry in enumerate(raw_children):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str | int):
             raise InstanceError(f"child #{pos + 1}", "must be an object with an id")
@@ -238,14 +374,8 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
         elif not is_number(lot):
             raise child_error(cid, f"lottery must be a number, got {lot!r}")
         lottery.append(float(lot))
-        home = entry.get("catchment")
-        if home is not None and str(home) not in index:
-            raise child_error(cid, f'catchment "{home}" is not a known school')
-        catchment.append(-1 if home is None else index[str(home)])
-        cat = entry.get("category", 0)
-        if not is_count(cat):
-            raise child_error(cid, "category must be a non-negative integer")
-        category.append(int(cat))
+        catchments.append(_read_catchments(cid, entry, index))
+        categories.append(_read_categories(cid, entry, index))
         ward.append(None if entry.get("ward") is None else str(entry["ward"]))
         group.append(None if entry.get("group") is None else str(entry["group"]))
         ids.append(cid)
@@ -253,7 +383,6 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
     if np.isnan(lot_arr).any():
         drawn = lottery_single(ids, int(seed))  # type: ignore[arg-type]
         lot_arr = np.where(np.isnan(lot_arr), drawn, lot_arr)
-    has_catchment = any(c >= 0 for c in catchment)
     child_xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     school_xy_arr = np.asarray(school_xy, dtype=np.float64).reshape(-1, 2)
     return NearestSource(
@@ -265,9 +394,9 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
         school_lat=school_xy_arr[:, 1],
         capacity=capacity,
         lottery=lot_arr,
-        catchment=np.asarray(catchment, dtype=np.int64) if has_catchment else None,
-        category=np.asarray(category, dtype=np.int64) if any(category) else None,
+        members=ChildMemberships.from_lists(catchments, categories),
         max_distance_m=float(max_distance),
+        rule=rule,
         ward=tuple(ward) if any(w is not None for w in ward) else None,
         group=tuple(group) if any(g is not None for g in group) else None,
         seed=None if seed is None else int(seed),
@@ -307,7 +436,6 @@ class _ListCache:
     def update(self, members: np.ndarray, want: np.ndarray) -> None:
         """(Re)build the lists of ``members`` with lengths ``want[members]``."""
         source = self.source
-        n_schools = len(source.school_ids)
         parts_child, parts_school, parts_dist = [], [], []
         for k in np.unique(want[members]):
             group = members[want[members] == k]
@@ -318,25 +446,52 @@ class _ListCache:
             parts_child.append(np.broadcast_to(group[:, None], valid.shape)[valid])
             parts_school.append(found.school[valid])
             parts_dist.append(found.distance_m[valid])
-            self.truncated[group] = found.maybe_more & (k < n_schools)
+            self.truncated[group] = found.maybe_more
+        # Catchment schools beyond the maximum distance come after every school in range.
+        far = self._catchments_out_of_range(members[~self.truncated[members]])
+        far_order = np.lexsort((source.school_tie_rank[far[1]], far[2], far[0]))
+        parts_child.append(far[0][far_order])
+        parts_school.append(far[1][far_order])
+        parts_dist.append(far[2][far_order])
         if self.child.size:
-            keep = ~np.isin(self.child, members)
+            renewed = np.zeros(source.n_children, dtype=bool)
+            renewed[members] = True
+            keep = ~renewed[self.child]
             parts_child.insert(0, self.child[keep])
             parts_school.insert(0, self.school[keep])
             parts_dist.insert(0, self.dist[keep])
         child = np.concatenate(parts_child)
-        order = np.argsort(child, kind="stable")  # rows are already sorted by distance
+        order = np.argsort(child, kind="stable")  # rows are already in list order
         self.child = child[order]
         self.school = np.concatenate(parts_school)[order].astype(np.int64)
         self.dist = np.concatenate(parts_dist)[order].astype(np.float64)
+
+    def _catchments_out_of_range(self, complete: np.ndarray):
+        """(child, school, distance) of catchment schools beyond the maximum distance, for
+        children whose in-range list is complete: group 1 is a right at any distance."""
+        members, source = self.source.members, self.source
+        counts = np.diff(members.catchment_ptr)[complete]
+        child = np.repeat(complete, counts)
+        starts = members.catchment_ptr[complete]
+        offsets = np.arange(child.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        school = members.catchment_school[np.repeat(starts, counts) + offsets]
+        dist = geodesic_m(
+            source.child_lon[child],
+            source.child_lat[child],
+            source.school_lon[school],
+            source.school_lat[school],
+        )
+        far = dist > source.max_distance_m
+        return child[far], school[far], np.asarray(dist)[far]
 
     def instance(self) -> Instance:
         source = self.source
         child, school, dist = self.child, self.school, self.dist
         ptr = np.zeros(source.n_children + 1, dtype=np.int64)
         np.cumsum(np.bincount(child, minlength=source.n_children), out=ptr[1:])
-        group = np.where(source.catchment_index[child] == school, 1.0, 2.0)
-        priority = np.column_stack([group, source.category_rank[child], dist])
+        priority = pair_priorities(
+            source.members, child, school, dist, source.n_schools, source.rule
+        )
         return Instance(
             school_ids=source.school_ids,
             capacity=source.capacity,
@@ -357,7 +512,7 @@ class _ListCache:
 
 def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
     cache = _ListCache(source)
-    cache.update(np.arange(source.n_children), np.minimum(want, len(source.school_ids)))
+    cache.update(np.arange(source.n_children), np.minimum(want, source.n_schools))
     return cache.instance()
 
 
@@ -367,7 +522,7 @@ def solve_nearest(
     """Run the nearest-first mechanism (lazy lists + DA + final pass); see module docs."""
     from admissions.allocation.checker import count_envy_and_waste
 
-    n_schools = len(source.school_ids)
+    n_schools = source.n_schools
     want = np.full(source.n_children, min(initial_list_length, n_schools), dtype=np.int64)
     cache = _ListCache(source)
     cache.update(np.arange(source.n_children), want)
@@ -406,6 +561,65 @@ def solve_nearest(
     )
 
 
+def final_pass_order(source: NearestSource, children: np.ndarray) -> np.ndarray:
+    """``children`` in the final pass's order of service: group, category, lottery, id."""
+    group, category = service_order_keys(source.members, source.rule)
+    keys = (
+        source.child_id_order[children],
+        source.lottery[children],
+        category[children],
+        group[children],
+    )
+    return children[np.lexsort(keys)]
+
+
+class _OpenSchools:
+    """Nearest school with a free seat, exactly (geodesic, ties by school id)."""
+
+    def __init__(self, source: NearestSource, seats: np.ndarray) -> None:
+        self.source = source
+        self.seats = seats
+
+    def batch(self, children: np.ndarray):
+        """Candidate rows for ``children`` among the schools open now (KD-tree + bound)."""
+        source = self.source
+        self.open = np.flatnonzero(self.seats > 0)
+        locator = SchoolLocator(
+            source.school_lon[self.open],
+            source.school_lat[self.open],
+            tie_rank=source.school_tie_rank[self.open],
+        )
+        k = min(FINAL_PASS_CANDIDATES, self.open.size)
+        return locator.nearest(source.child_lon[children], source.child_lat[children], k)
+
+    def pick(self, child: int, row: int, near) -> tuple[int, float]:
+        """Nearest open school of ``child`` (-1 if none): from its candidate row when the
+        answer is certain, else by measuring every open school."""
+        for col in range(near.school.shape[1]):
+            local = int(near.school[row, col])
+            dist = float(near.distance_m[row, col])
+            if local < 0 or dist >= near.unseen_beyond_m[row]:
+                break
+            school = int(self.open[local])
+            if self.seats[school] > 0:
+                return school, dist
+        return self.brute_force(child)
+
+    def brute_force(self, child: int) -> tuple[int, float]:
+        source = self.source
+        candidates = np.flatnonzero(self.seats > 0)
+        if not candidates.size:
+            return -1, float("nan")
+        dist = geodesic_m(
+            source.child_lon[child],
+            source.child_lat[child],
+            source.school_lon[candidates],
+            source.school_lat[candidates],
+        )
+        best = np.lexsort((source.school_tie_rank[candidates], dist))[0]
+        return int(candidates[best]), float(dist[best])
+
+
 def final_pass(
     source: NearestSource,
     inst: Instance,
@@ -413,46 +627,36 @@ def final_pass(
     distance: np.ndarray,
     outside: np.ndarray,
 ) -> list[UnplacedChild]:
-    """Give unplaced children (lottery order) the nearest school with a free seat.
+    """Serve unplaced children in :func:`final_pass_order`; each takes the nearest school
+    with a free seat at its turn (ADR 12).
 
     Updates ``assignment``, ``distance`` and ``outside`` in place; returns the report of
     children placed this way and of children who still have no seat.
     """
-    seats = source.capacity - np.bincount(
-        assignment[assignment >= 0], minlength=len(source.school_ids)
-    )
-    waiting = np.flatnonzero(assignment < 0)
-    waiting = waiting[np.lexsort((inst.child_id_order[waiting], source.lottery[waiting]))]
+    seats = source.capacity - np.bincount(assignment[assignment >= 0], minlength=source.n_schools)
+    waiting = final_pass_order(source, np.flatnonzero(assignment < 0))
     report: dict[int, UnplacedChild] = {}
     limit = source.max_distance_m
-    while waiting.size and (seats > 0).any():
-        open_schools = np.flatnonzero(seats > 0)
-        locator = SchoolLocator(source.school_lon[open_schools], source.school_lat[open_schools])
-        k = min(8, open_schools.size)
-        near = locator.nearest(source.child_lon[waiting], source.child_lat[waiting], k)
-        left: list[int] = []
-        for row, child in enumerate(waiting.tolist()):
-            for col in range(k):
-                local = near.school[row, col]
-                school = int(open_schools[local]) if local >= 0 else -1
-                if school >= 0 and seats[school] > 0:
-                    seats[school] -= 1
-                    assignment[child] = school
-                    distance[child] = near.distance_m[row, col]
-                    outside[child] = True
-                    report[child] = UnplacedChild(
-                        source.child_ids[child],
-                        PLACED_BY_FINAL_PASS,
-                        f"no school within {limit:.0f} m had a free seat; placed at the nearest "
-                        f"school with a free seat, {source.school_ids[school]} "
-                        f"({near.distance_m[row, col]:.0f} m)",
-                        int(inst.list_length[child]),
-                    )
-                    break
-            else:
-                left.append(child)
-        waiting = np.asarray(left, dtype=np.int64)
-    for child in waiting.tolist():
+    schools = _OpenSchools(source, seats)
+    for start in range(0, waiting.size, FINAL_PASS_BATCH):
+        if not (seats > 0).any():
+            break
+        chunk = waiting[start : start + FINAL_PASS_BATCH]
+        near = schools.batch(chunk)
+        for row, child in enumerate(chunk.tolist()):
+            school, dist = schools.pick(child, row, near)
+            if school < 0:
+                break
+            seats[school] -= 1
+            assignment[child], distance[child], outside[child] = school, dist, True
+            report[child] = UnplacedChild(
+                source.child_ids[child],
+                PLACED_BY_FINAL_PASS,
+                f"no school within {limit:.0f} m had a free seat; placed at the nearest "
+                f"school with a free seat, {source.school_ids[school]} ({dist:.0f} m)",
+                int(inst.list_length[child]),
+            )
+    for child in np.flatnonzero(assignment < 0).tolist():
         within = int(inst.list_length[child])
         if within == 0:
             reason = NONE_WITHIN_MAX_AND_ALL_FULL

@@ -13,11 +13,20 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.allocation.priorities import CategoryRule, ChildMemberships
 from gis.selectors import school_points
 from portal.core.exceptions import Conflict
 
 from .. import engine, explain
-from ..constants import ApplicationStatus, OfferStatus, RoundStatus, RunStage, RunStatus
+from ..constants import (
+    ApplicationStatus,
+    CategoryScope,
+    Mechanism,
+    OfferStatus,
+    RoundStatus,
+    RunStage,
+    RunStatus,
+)
 from ..exceptions import CheckFailed, RunNotReady
 from ..models import (
     NO_CATEGORY_RANK,
@@ -80,7 +89,8 @@ def _load_children(round: AdmissionRound, stage: str):
     status = ApplicationStatus.VERIFIED if stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
     sql = """
         SELECT a.id, a.tracking_code, ST_X(a.residence_point::geometry),
-               ST_Y(a.residence_point::geometry), COALESCE(pc.rank, %(none)s)
+               ST_Y(a.residence_point::geometry), COALESCE(pc.rank, %(none)s),
+               COALESCE(pc.scope, ''), a.priority_school_id
         FROM admissions_application a
         LEFT JOIN admissions_prioritycategory pc ON pc.id = a.priority_category_id
         WHERE a.round_id = %(round)s AND a.status = %(status)s
@@ -99,13 +109,33 @@ def _load_children(round: AdmissionRound, stage: str):
     return rows, choice_rows
 
 
+def _memberships(rows, in_catchment_set, child_pos, school_index) -> ChildMemberships:
+    """Every catchment that holds each home (overlaps give group 1 at each school), and the
+    child's priority category: city-wide, or scoped to the school named in the application
+    (a scoped category without a school of this round counts nowhere)."""
+    catchments: list[list[int]] = [[] for _ in rows]
+    for application_id, school_id in in_catchment_set:
+        if school_id in school_index:
+            catchments[child_pos[application_id]].append(school_index[school_id])
+    categories: list[list[tuple[int, int]]] = []
+    for _id, _code, _lon, _lat, rank, scope, priority_school in rows:
+        if rank == NO_CATEGORY_RANK:
+            categories.append([])
+        elif scope == CategoryScope.SCHOOL:
+            school = school_index.get(priority_school)
+            categories.append([] if school is None else [(rank, school)])
+        else:
+            categories.append([(rank, -1)])
+    return ChildMemberships.from_lists([sorted(c) for c in catchments], categories)
+
+
 def _input_fingerprint(rows, choice_rows) -> str:
     """SHA-256 of exactly what a run reads: the children (id, code, pin, category) and their
     ranked choices. Publication compares it with the database to refuse a stale run."""
     digest = hashlib.sha256()
     for row in rows:
         digest.update(repr((int(row[0]), row[1], round(float(row[2]), 9), round(float(row[3]), 9),
-                            int(row[4]))).encode())  # fmt: skip
+                            int(row[4]), row[5], row[6])).encode())  # fmt: skip
     digest.update(b"|choices|")
     for application_id, school_id in choice_rows:
         digest.update(f"{int(application_id)}:{int(school_id)};".encode())
@@ -174,34 +204,27 @@ def allocation_run_execute(
 
         step(20, "building ranked lists")
         t = time.perf_counter()
-        children = engine.ChildArrays(
-            ids=[r[1] for r in rows],
-            lon=np.array([r[2] for r in rows], dtype=np.float64),
-            lat=np.array([r[3] for r in rows], dtype=np.float64),
-            category_rank=np.array([r[4] for r in rows], dtype=np.int64),
-            choice_ptr=np.zeros(len(rows) + 1, dtype=np.int64),
-            choice_school=np.zeros(0, dtype=np.int64),
-        )
         in_catchment_set = applications_in_catchments(
             application_ids=app_ids.tolist(), school_year=round.school_year
         )
         # Membership as one vectorised lookup on combined (application, school) keys.
         known = np.array([a * 2**24 + s for a, s in in_catchment_set], dtype=np.int64)
-        nearest = run.mechanism == "nearest" or run.stage == RunStage.SECOND
+        children = engine.ChildArrays(
+            ids=[r[1] for r in rows],
+            lon=np.array([r[2] for r in rows], dtype=np.float64),
+            lat=np.array([r[3] for r in rows], dtype=np.float64),
+            members=_memberships(rows, in_catchment_set, child_pos, school_index),
+            choice_ptr=np.zeros(len(rows) + 1, dtype=np.int64),
+            choice_school=np.zeros(0, dtype=np.int64),
+        )
+        rule = CategoryRule(in_group_1=round.categories_in_group_1, none_rank=NO_CATEGORY_RANK)
         step(45, "solving")
         t = time.perf_counter()
-        if nearest:
-            catchment = np.full(len(rows), -1, dtype=np.int64)
-            for a, s in sorted(in_catchment_set, reverse=True):  # lowest school id wins
-                if s in school_index:
-                    catchment[child_pos[a]] = school_index[s]
-            result, violations = engine.solve_nearest_and_check(
-                children,
-                schools,
-                catchment=catchment,
-                seed=run.seed,
-                max_distance_m=round.max_distance_m,
+        if run.mechanism == Mechanism.NEAREST:
+            source = engine.nearest_source_of(
+                children, schools, rule=rule, seed=run.seed, max_distance_m=round.max_distance_m
             )
+            result, violations = engine.solve_nearest_and_check(source)
             instance = result.instance
         else:
             choice_app = np.array([child_pos[a] for a, _ in choice_rows], dtype=np.int64)
@@ -213,16 +236,8 @@ def allocation_run_execute(
             ptr = np.zeros(len(rows) + 1, dtype=np.int64)
             np.cumsum(np.bincount(choice_app, minlength=len(rows)), out=ptr[1:])
             children.choice_ptr, children.choice_school = ptr, choice_school
-            pair_child = np.repeat(np.arange(len(rows)), np.diff(ptr))
-            pair_school_pk = ids[choice_school] if choice_school.size else np.zeros(0, np.int64)
-            catchment_pairs = np.isin(app_ids[pair_child] * 2**24 + pair_school_pk, known)
             instance = engine.build_instance(
-                children,
-                schools,
-                catchment_pairs=catchment_pairs,
-                seed=run.seed,
-                mechanism=run.mechanism,
-                max_distance_m=round.max_distance_m,
+                children, schools, rule=rule, seed=run.seed, max_distance_m=round.max_distance_m
             )
             result, violations = engine.solve_and_check(instance)
         timings["solve_and_check_s"] = round_s(time.perf_counter() - t)

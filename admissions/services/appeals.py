@@ -15,9 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from admissions.allocation.distances import geodesic_m
+from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities
 
 from ..constants import ApplicationStatus as S
-from ..constants import OfferStatus, RunStatus
+from ..constants import CategoryScope, OfferStatus, RunStatus
 from ..models import NO_CATEGORY_RANK, Application, Offer, Placement
 from ..selectors import applications_in_catchments, round_seats
 from .applications import application_transition
@@ -25,24 +26,40 @@ from .vacancies import round_lock, waitlist_fill_seat
 
 
 def _priorities(application: Application) -> list[tuple[int, tuple[float, float, float]]]:
+    """(school, priority tuple) of each ranked school by the engine's one rule (ADR 12):
+    group 1 at every catchment holding the pin, a scoped category only at its school."""
     choices = application.ranked_choices
     pin = application.residence_point
     lon = np.array([c.school.location.x for c in choices])
     lat = np.array([c.school.location.y for c in choices])
     distance = np.round(geodesic_m(np.full(len(choices), pin.x), np.full(len(choices), pin.y),
                                    lon, lat), 1)  # fmt: skip
-    inside = {
-        s
+    position = {c.school_id: i for i, c in enumerate(choices)}
+    inside = [
+        position[s]
         for _, s in applications_in_catchments(
             application_ids=[application.pk], school_year=application.round.school_year
         )
-    }
-    category = (
-        application.priority_category.rank if application.priority_category else NO_CATEGORY_RANK
+        if s in position
+    ]
+    category = application.priority_category
+    categories = []
+    if category is not None and category.scope == CategoryScope.SCHOOL:
+        if application.priority_school_id in position:
+            categories = [(category.rank, position[application.priority_school_id])]
+    elif category is not None:
+        categories = [(category.rank, -1)]
+    members = ChildMemberships.from_lists([sorted(inside)], [categories])
+    rule = CategoryRule(
+        in_group_1=application.round.categories_in_group_1, none_rank=NO_CATEGORY_RANK
+    )
+    n = len(choices)
+    priority = pair_priorities(
+        members, np.zeros(n, dtype=np.int64), np.arange(n), distance, n, rule
     )
     return [
-        (c.school_id, (1.0 if c.school_id in inside else 2.0, float(category), float(d)))
-        for c, d in zip(choices, distance.tolist(), strict=True)
+        (c.school_id, tuple(float(v) for v in row))
+        for c, row in zip(choices, priority.tolist(), strict=True)
     ]
 
 
