@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TimeStampedModel
+from portal.core.models import AppendOnlyModel, TimeStampedModel
 
 from .constants import (
     Actor,
@@ -307,19 +307,6 @@ class ApplicationChoice(models.Model):
                 condition=Q(rank__gte=1) & Q(rank__lte=5), name="choice_rank_1_to_5"
             ),
         ]
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{type(self).__name__} rows are append-only")
 
 
 class ApplicationStatusChange(AppendOnlyModel):
