@@ -19,6 +19,7 @@ urlpatterns = [
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("thanh-toan/", include("eservices.payments.urls")),
+    path("xac-thuc/", include("documents.urls")),
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("chi-so/", include("kpi.urls")),
