@@ -72,7 +72,7 @@ def render(data: dict, category_labels: dict[int, str]) -> str:
     named = [category_labels[r] for r in sorted(ranks) if r in category_labels]
     lines.append(
         _("Your child's priority category (đối tượng ưu tiên): %(category)s.")
-        % {"category": ", ".join(named) if named else _("none")}
+        % {"category": ", ".join(named) if named else _("no priority category")}
     )
     if data["placed_school"] is None:
         if nearest:

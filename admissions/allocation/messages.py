@@ -58,7 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "place_choice": "nguyện vọng {ordinal} ({school})",
         "place_nearest_1": "trường gần nhất ({school})",
         "place_nearest": "trường gần thứ {ordinal} ({school})",
-        "placed": "Con được xếp vào nguyện vọng {ordinal} ({school}).",
+        "placed": "Con được xếp vào nguyện vọng {ordinal}: {school}.",
         "placed_nearest_1": "Con được xếp vào trường gần nhất: {school}.",
         "placed_nearest": "Con được xếp vào trường gần thứ {ordinal}: {school}.",
         "placed_final": (

@@ -67,7 +67,7 @@ def test_explanation_data_and_sentences_in_both_languages():
     )
     vi = render_explanation(expl, "vi", NAMES)
     assert vi == (
-        "Con được xếp vào nguyện vọng 2 (Trường Tiểu học Nguyễn Bỉnh Khiêm). Nguyện vọng 1 "
+        "Con được xếp vào nguyện vọng 2: Trường Tiểu học Nguyễn Bỉnh Khiêm. Nguyện vọng 1 "
         "(Trường Tiểu học Lê Văn Tám) đã đủ chỉ tiêu với các trẻ cư trú trong địa bàn tuyển "
         "sinh của trường ở khoảng cách đến 640 m; con cư trú trong địa bàn tuyển sinh của "
         "trường, cách trường 910 m."
