@@ -63,6 +63,8 @@ class Survey(Bilingual):
             models.CheckConstraint(
                 condition=Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
                 name="survey_closes_after_it_opens",
+                violation_error_code="closes_before_opening",
+                violation_error_message=_("A survey must close after it opens."),
             )
         ]
 
@@ -107,7 +109,10 @@ class Question(Bilingual):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "key"], condition=~Q(key=""), name="question_key_unique"
+                fields=["survey", "key"],
+                condition=~Q(key=""),
+                name="question_key_unique",
+                violation_error_message=_("Another question of this survey has this key."),
             )
         ]
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from surveys import services
+from surveys.constants import Audience
 from surveys.devices import DEVICE_COOKIE, device_token_new
-from surveys.models import Answer, Response
-from tests.surveys.conftest import questions_of
+from surveys.models import Answer, Response, Survey
+from tests.surveys.conftest import build_survey, questions_of
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +219,38 @@ def test_an_anonymous_answer_about_a_dossier_never_shows_its_code_to_staff(clien
     ]
     assert all(b"DOS-2026-000777" not in page for page in pages)
     assert b"2 \xe2\x80\x93 Kh\xc3\xb4ng h\xc3\xa0i l\xc3\xb2ng" in pages[0]  # "2 – Không hài lòng"
+
+
+def test_the_admin_refuses_a_survey_that_closes_before_it_opens(admin_client):
+    data = {
+        "title_vi": "Khảo sát thử",
+        "title_en": "",
+        "intro_vi": "",
+        "intro_en": "",
+        "code": "",
+        "audience": "anonymous",
+        "is_published": "on",
+        "opens_at_0": "2026-12-01",
+        "opens_at_1": "08:00:00",
+        "closes_at_0": "2026-11-30",
+        "closes_at_1": "08:00:00",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    page = admin_client.post(reverse("admin:surveys_survey_add"), data)
+    assert page.status_code == 200
+    assert "Khảo sát phải đóng sau khi mở." in page.content.decode()
+    assert not Survey.objects.filter(title_vi="Khảo sát thử").exists()
+
+
+def test_a_signed_in_survey_sends_a_visitor_to_log_in_then_keeps_one_answer(client, parent_user):
+    survey = build_survey(audience=Audience.SIGNED_IN)
+    first = client.get(answer_url(survey))
+    assert first.status_code == 302 and first["Location"].startswith(reverse("login"))
+    client.force_login(parent_user)
+    assert client.post(answer_url(survey), post_data(survey)).status_code == 302
+    client.cookies.pop(DEVICE_COOKIE, None)  # another browser of the same person
+    assert "đã trả lời" in client.get(answer_url(survey)).content.decode()
+    assert Response.objects.get(survey=survey).respondent == parent_user
