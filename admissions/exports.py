@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from documents.signing import SIGNATURE_SPACE
 from portal.core.spreadsheets import spreadsheet_safe
 
 from .models import AllocationRun, Application, Placement
@@ -108,7 +109,10 @@ def explanation_pdf(*, application: Application, placement: Placement, language:
     style = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=14)
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=19)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, title=application.tracking_code)
+    # The bottom stays free for the signature block (documents.signing).
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, title=application.tracking_code, bottomMargin=SIGNATURE_SPACE
+    )
     with translation.override("vi" if language.startswith("vi") else "en"):
         school = placement.school.name if placement.school else "—"
         run = placement.run

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from documents.selectors import document_signed_bytes
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
 from portal.core.exceptions import DomainError
@@ -41,6 +42,7 @@ from .models import (
     RoundSchool,
     Ticket,
 )
+from .services.explanations import explanation_document_issue
 from .services.tickets import FAMILY_TICKETS
 from .tasks import run_allocation
 
@@ -301,10 +303,10 @@ def explanation_pdf(request, uuid):
     placement = selectors.placement_for_application(application=application)
     if placement is None:
         raise Http404
-    pdf = exports.explanation_pdf(
+    document = explanation_document_issue(
         application=application, placement=placement, language=get_language() or "vi"
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(document_signed_bytes(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.tracking_code}.pdf"'
     return response
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
+    path("xac-thuc/", include("documents.urls")),
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("chi-so/", include("kpi.urls")),

@@ -48,3 +48,12 @@ def test_points_are_built_only_by_the_geometry_helper():
                 if "import Point" in source or " Point," in source:
                     offenders.append(path)
     assert offenders == []
+
+
+def test_documents_imports_none_of_the_apps_that_call_it():
+    callers = {"admissions", "eservices", "surveys", "kpi"}
+    offenders = {
+        path: sorted(n for n in names if n.split(".")[0] in callers)
+        for path, names in imported_modules("documents").items()
+    }
+    assert {p: n for p, n in offenders.items() if n} == {}

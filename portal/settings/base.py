@@ -255,6 +255,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
 
+# --- Signed documents: PAdES e-results, e-receipts, public verification (issue #10) ---
+INSTALLED_APPS += ["documents.apps.DocumentsConfig"]
+# Production: the school's PKCS#12 file and its passphrase (prod.py refuses to start without them).
+SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", "")
+SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "")
+# Optional PEM file of the roots a verifier trusts when the PKCS#12 chain stops below its root.
+SIGNING_TRUST_ROOTS_PEM = env_str("SIGNING_TRUST_ROOTS_PEM", "")
+# Development and tests: a local CA and signing certificate created here on first use.
+SIGNING_DEV_DIR = Path(env_str("SIGNING_DEV_DIR", str(BASE_DIR / ".signing")))
+DOCUMENTS_ISSUER_NAME = env_str("DOCUMENTS_ISSUER_NAME", "Trường Tiểu học thử nghiệm")
+DOCUMENTS_PDF_FONT = ADMISSIONS_PDF_FONT
+DOCUMENTS_PDF_FONT_BOLD = env_str(
+    "DOCUMENTS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
+DOCUMENTS_VERIFY_MAX_BYTES = env_int("DOCUMENTS_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+DOCUMENTS_VERIFY_CODE_RATE = env_str("DOCUMENTS_VERIFY_CODE_RATE", "30/min")
+DOCUMENTS_VERIFY_UPLOAD_RATE = env_str("DOCUMENTS_VERIFY_UPLOAD_RATE", "10/min")
+
 # --- Online public services (issue #7) ---
 # The absolute address of the portal, for links in e-mails and SMS.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -1,5 +1,8 @@
 """Production: everything comes from the environment; security switches on."""
 
+from pathlib import Path
+
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -19,4 +22,27 @@ if ADMISSIONS_SMS_BACKEND in {"console", "locmem"}:  # noqa: F405
     raise ImproperlyConfigured(
         "ADMISSIONS_SMS_BACKEND must name a real SMS provider in production "
         f"(got {ADMISSIONS_SMS_BACKEND!r})"  # noqa: F405
+    )
+
+# Signed results and receipts need the school's real key; without it nothing can be issued.
+if not (SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE):  # noqa: F405
+    raise ImproperlyConfigured(
+        "SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE must name the school's PKCS#12 signing "
+        "key and its passphrase in production"
+    )
+if not Path(SIGNING_PKCS12_PATH).is_file():  # noqa: F405
+    raise ImproperlyConfigured(f"SIGNING_PKCS12_PATH={SIGNING_PKCS12_PATH} is not a readable file")  # noqa: F405
+try:  # a wrong passphrase must stop the deploy, not the first family's receipt
+    pkcs12.load_key_and_certificates(
+        Path(SIGNING_PKCS12_PATH).read_bytes(),  # noqa: F405
+        SIGNING_PKCS12_PASSPHRASE.encode(),  # noqa: F405
+    )
+except (OSError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"SIGNING_PKCS12_PATH cannot be opened with SIGNING_PKCS12_PASSPHRASE: {exc}"
+    ) from exc
+# The QR on every signed document must lead to the public portal, not to a developer's machine.
+if not SITE_URL.startswith("https://"):  # noqa: F405
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the portal's public https:// address in production (got {SITE_URL!r})"  # noqa: F405
     )

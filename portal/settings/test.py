@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-media-"))
+# Tests create their own local CA and signing key, outside the working tree.
+os.environ.setdefault("SIGNING_DEV_DIR", tempfile.mkdtemp(prefix="portal-test-signing-"))
 os.environ["CELERY_BROKER_URL"] = ""
 
 from .base import *  # noqa: F403
