@@ -79,6 +79,12 @@ class AdmissionRound(TimeStampedModel):
         ),
     )
     tracking_counter = models.PositiveIntegerField(default=0, editable=False)
+    audit_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Secret key of the children's pseudonyms in published data (ADR 13).",
+    )
 
     class Meta:
         ordering = ["-school_year"]
@@ -363,6 +369,9 @@ class AllocationRun(models.Model):
     check_passed = models.BooleanField(null=True)
     violations = models.JSONField(default=list)
     error = models.TextField(blank=True)
+    # The complete anonymised input and the result, gzip of canonical JSON (ADR 13).
+    input_document = models.BinaryField(null=True, editable=False)
+    result_document = models.BinaryField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -475,6 +484,7 @@ class Ticket(TimeStampedModel):
     class Kind(models.TextChoices):
         APPEAL = "appeal", _("Appeal")
         DATA_CORRECTION = "data_correction", _("Data correction")
+        LATE_ENTRY = "late_entry", _("Late entry beyond three years (education office decides)")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
