@@ -1,6 +1,7 @@
 """Production refuses the sandbox gateway and an enabled VNPay without its merchant settings."""
 
-from tests.portal.test_prod_settings import load_prod
+# school_pkcs12 (autouse) gives each production subprocess the signing key it needs.
+from tests.portal.test_prod_settings import load_prod, school_pkcs12  # noqa: F401
 
 REAL_SMS = {"ADMISSIONS_SMS_BACKEND": "viettel"}
 VNPAY = {
