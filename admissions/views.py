@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -22,8 +23,16 @@ from gis.geometry import make_point
 from portal.core.exceptions import DomainError
 from portal.core.ratelimit import Limit, rate_limited
 
+from . import audit as audit_module
 from . import exports, selectors, services, workflow
-from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, Actor, ApplicationStatus, OfferStatus
+from .constants import (
+    EDITABLE_STATUSES,
+    REVIEW_STATUSES,
+    Actor,
+    ApplicationStatus,
+    Mechanism,
+    OfferStatus,
+)
 from .exceptions import ApplicationInvalid
 from .forms import MAX, ApplicationForm, RunForm, StaffDecisionForm
 from .models import (
@@ -36,6 +45,7 @@ from .models import (
     Ticket,
 )
 from .services.explanations import explanation_document_issue
+from .services.tickets import FAMILY_TICKETS
 from .tasks import run_allocation
 
 # --------------------------------------------------------------------------- parents
@@ -252,7 +262,9 @@ def application_status(request, uuid):
             "editable": application.status in EDITABLE_STATUSES,
             "evidence": application.evidence.all(),
             "tickets": application.tickets.prefetch_related("decisions"),
-            "ticket_kinds": Ticket.Kind.choices,
+            "ticket_kinds": [
+                (kind, label) for kind, label in Ticket.Kind.choices if kind in FAMILY_TICKETS
+            ],
             "can_withdraw": workflow.can_transition(
                 application.status, ApplicationStatus.WITHDRAWN, Actor.PARENT
             ),
@@ -334,6 +346,8 @@ def suggestions(request):
             status=422,
         )
     seats = selectors.round_seats(round=round)
+    if round.mechanism == Mechanism.NEAREST:
+        return JsonResponse(_schools_considered(round, point, ward, seats))
     near = [n for n in gis_selectors.school_nearest(point=point, k=30) if n.school.pk in seats][
         :MAX
     ]
@@ -362,6 +376,52 @@ def suggestions(request):
     return JsonResponse(
         {"ward": {"code": ward.code, "name": ward.name}, "results": results, "warning": warning}
     )
+
+
+def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
+    """Nearest-first: families do not rank; they see the schools that will be considered —
+    every school within the maximum distance, nearest first, and each catchment school
+    holding the home at any distance — and why each is on the list."""
+    catchments = selectors.catchment_schools_at(point=point, school_year=round.school_year)
+    near = gis_selectors.school_nearest(point=point, k=60)
+    listed = [
+        n
+        for n in near
+        if n.school.pk in seats
+        and (n.distance_m <= round.max_distance_m or n.school.pk in catchments)
+    ]
+    km = _kilometres(round.max_distance_m)
+    within = _("within %(km)s km of your home") % {"km": km}
+    results = [
+        {
+            "id": n.school.pk,
+            "name": n.school.name,
+            "distance_m": round_1(n.distance_m),
+            "seats": seats[n.school.pk],
+            "in_catchment": n.school.pk in catchments,
+            "why": _("your home lies in its catchment area")
+            if n.school.pk in catchments
+            else within,
+        }
+        for n in listed
+    ]
+    return {
+        "ward": {"code": ward.code, "name": ward.name},
+        "mechanism": round.mechanism,
+        "results": results,
+        "warning": ""
+        if results
+        else _(
+            "No school lies within %(km)s km: your child will be placed at the nearest school "
+            "with a free seat."
+        )
+        % {"km": km},
+    }
+
+
+def _kilometres(metres: float) -> str:
+    """``1500`` → "1,5" in Vietnamese, "1.5" in English (text for people, not for scripts)."""
+    return f"{metres / 1000:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def round_1(x: float) -> float:
@@ -605,3 +665,35 @@ def staff_ticket_decide(request, uuid):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("admissions:staff-application", uuid=ticket.application.uuid)
+
+
+# --------------------------------------------------------------------------- public audit
+
+
+def audit(request):
+    """Public: the published runs of the current round with their input hash, seed and result
+    hash, and the anonymised input and result to download and re-run (ADR 13)."""
+    round = selectors.round_current()
+    runs = selectors.published_runs(round=round) if round else []
+    items = [{"run": run, "available": bool(run.has_documents)} for run in runs]
+    return render(
+        request,
+        "admissions/audit.html",
+        {"round": round, "runs": items, "verify_command": audit_module.VERIFY_COMMAND},
+    )
+
+
+def audit_download(request, uuid, part):
+    """Public: the stored input or result of a published run, as JSON."""
+    run = selectors.published_run_documents(uuid=uuid)
+    if run is None or part not in ("input", "result"):
+        raise Http404
+    try:
+        export = audit_module.audit_export(run=run)
+    except audit_module.AuditUnavailable as exc:
+        raise Http404 from exc
+    body = export.input_json if part == "input" else export.result_json
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = f"{run.round.school_year}-{run.stage}-{run.mechanism}-{part}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

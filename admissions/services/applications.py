@@ -25,6 +25,7 @@ from ..constants import (
     EvidenceKind,
     Gender,
     LateEntryReason,
+    Mechanism,
     Relationship,
     ResidenceType,
     RunStage,
@@ -40,6 +41,7 @@ from ..models import (
     Evidence,
     PriorityCategory,
     RoundSchool,
+    Ticket,
 )
 from ..personal_id import birth_year_from_id, id_problems
 from .duplicates import duplicate_probes_guard, duplicate_refuse
@@ -134,16 +136,9 @@ def application_validate(
             )
             % {"year": round.birth_year, "sy": round.school_year},
         )
-    elif born < round.birth_year - MAX_LATE_YEARS:
-        err(
-            "child_dob",
-            _(
-                "Children born before %(year)s are more than three years older than the "
-                "prescribed age; the commune education office decides such cases."
-            )
-            % {"year": round.birth_year - MAX_LATE_YEARS},
-        )
     elif born < round.birth_year:
+        # More than three years late is not refused: the rule sends it to the education
+        # office, through a ticket opened at submission (`_late_entry_ticket`).
         late = True
         if not data.late_entry_reason:
             err(
@@ -208,7 +203,17 @@ def application_validate(
             err("priority_category", _("Unknown priority category."), storage=True)
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
-    if not choices:
+    if round.mechanism == Mechanism.NEAREST:
+        if choices:
+            err(
+                "choices",
+                _(
+                    "This year every school near the home is considered, nearest first: "
+                    "families do not rank schools."
+                ),
+                storage=True,
+            )
+    elif not choices:
         err("choices", _("Rank at least one school."))
     elif len(choices) > settings.ADMISSIONS_MAX_CHOICES:
         err(
@@ -422,7 +427,39 @@ def application_submit(*, application: Application, actor, consent: bool) -> App
     )
     _record_consent(application, actor)
     application.save(update_fields=["consent_version", "consented_at", "consented_by"])
-    return application_transition(application=application, to=target, actor=actor)
+    application = application_transition(application=application, to=target, actor=actor)
+    _late_entry_ticket(application, actor)
+    return application
+
+
+def _late_entry_ticket(application: Application, actor) -> None:
+    """A child more than three years older than the prescribed age (Circular 28/2020 Art. 33)
+    is decided by the education office: the committee gets a ticket with a deadline instead of
+    the family getting a refusal. Idempotent (one open ticket per kind)."""
+    born = application.child_dob.year
+    limit = application.round.birth_year - MAX_LATE_YEARS
+    if born >= limit:
+        return
+    Ticket.objects.get_or_create(
+        application=application,
+        kind=Ticket.Kind.LATE_ENTRY,
+        status=Ticket.Status.OPEN,
+        defaults={
+            "reason": _late_entry_reason(born, application.round.birth_year),
+            "opened_by": actor,
+            "decide_by": timezone.now()
+            + dt.timedelta(days=settings.ADMISSIONS_TICKET_DECISION_DAYS),
+        },
+    )
+
+
+def _late_entry_reason(born: int, year: int) -> str:
+    with translation.override("vi"):  # stored text, read by the committee
+        return _(
+            "The child was born in %(born)s, more than three years before the prescribed "
+            "year %(year)s: the education office decides on admission (Circular "
+            "28/2020/TT-BGDĐT, Art. 33)."
+        ) % {"born": born, "year": year}
 
 
 def actor_roles(application: Application, actor) -> set[str]:

@@ -273,6 +273,30 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
 
+# --- Payments (issue #7, docs/adr/0011-payments.md) ---
+# Money settles to the school's own merchant / bank account; the portal never holds funds.
+INSTALLED_APPS += ["eservices.payments.apps.PaymentsConfig"]
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "")  # enabled providers, e.g. "vnpay"
+PAYMENT_QUERY_AFTER_MINUTES = env_int("PAYMENT_QUERY_AFTER_MINUTES", 20)
+PAYMENT_PENDING_DAYS = env_int("PAYMENT_PENDING_DAYS", 30)
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET", "")
+VNPAY_PAY_URL = env_str("VNPAY_PAY_URL", "")
+VNPAY_API_URL = env_str("VNPAY_API_URL", "")
+VNPAY_CHECKOUT_MINUTES = env_int("VNPAY_CHECKOUT_MINUTES", 15)
+VNPAY_SERVER_IP = env_str("VNPAY_SERVER_IP", "127.0.0.1")
+VNPAY_TIMEOUT_SECONDS = env_int("VNPAY_TIMEOUT_SECONDS", 30)
+# The local VNPay sandbox gateway (development and tests only; production refuses it).
+VNPAY_SANDBOX_ENABLED = env_bool("VNPAY_SANDBOX_ENABLED", False)
+VNPAY_SANDBOX_IPN_URL = env_str("VNPAY_SANDBOX_IPN_URL", "")  # default: this portal's IPN URL
+# The school's bank account shown as a VietQR code on payment pages (empty: no QR).
+VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "")
+VIETQR_ACCOUNT_NO = env_str("VIETQR_ACCOUNT_NO", "")
+VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
+CELERY_BEAT_SCHEDULE = {
+    "payments-reconcile-pending": {"task": "payments.reconcile_pending", "schedule": 300.0},
+}
+
 # --- Signed documents: PAdES e-results, e-receipts, public verification (issue #10) ---
 INSTALLED_APPS += ["documents.apps.DocumentsConfig"]
 # Production: the school's PKCS#12 file and its passphrase (prod.py refuses to start without them).

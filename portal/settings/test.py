@@ -26,3 +26,5 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # Django's test client logs in without a request, which django-axes refuses; the lockout is
 # tested with AXES_ENABLED switched on in tests/portal/test_login_protection.py.
 AXES_ENABLED = False
+
+from .payments_sandbox import *  # noqa: E402, F403

@@ -122,7 +122,7 @@ def test_parent_applies_committee_allocates_parent_accepts(
     page.wait_for_selector("#application-status[data-status='accepted']")
     explanation = page.locator("#explanation-text").inner_text()
     assert explanation.startswith(f"Con được xếp vào nguyện vọng 1: {offer.school.name}.")
-    assert "Diện ưu tiên của con: không thuộc diện ưu tiên." in explanation
+    assert "Đối tượng ưu tiên của con: không thuộc đối tượng ưu tiên." in explanation
     assert f"hạt giống công khai {round_seed}" in explanation
     history = page.locator("#history li").evaluate_all("els => els.map(e => e.dataset.to)")
     assert history == ["accepted", "offered", "verified", "submitted", "draft"]
