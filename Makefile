@@ -1,7 +1,8 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up everything themselves.
 SHELL := /bin/bash
 PY := .venv/bin/python
-MANAGE := $(PY) manage.py
+# Management commands need DJANGO_SETTINGS_MODULE (never a silent default): dev unless set.
+MANAGE := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-portal.settings.dev} $(PY) manage.py
 SETTINGS_TEST := DJANGO_SETTINGS_MODULE=portal.settings.test
 ifdef DATABASE_URL
 DB_ENV := DATABASE_URL=$(DATABASE_URL)

@@ -1,9 +1,10 @@
 #!/usr/bin/env python
-import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    from portal.entrypoint import require_settings_module
+
+    require_settings_module()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -48,6 +48,16 @@ class SignUpForm(forms.Form):
         return data
 
 
+class SignUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the message"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
 class PhoneOrEmailLoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Mobile phone or e-mail"),

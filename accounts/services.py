@@ -15,8 +15,11 @@ from .phone import normalize_vn_mobile
 
 
 @transaction.atomic
-def parent_register(*, full_name: str, password: str, phone: str = "", email: str = ""):
-    """Create a parent account identified by a phone number and/or an e-mail address."""
+def parent_register(
+    *, full_name: str, password: str = "", phone: str = "", email: str = "", password_hash: str = ""
+):
+    """Create a parent account identified by a phone number and/or an e-mail address.
+    `password_hash` (from a verified sign-up, accounts/signup.py) stands for `password`."""
     phone_norm = normalize_vn_mobile(phone) if phone else None
     if phone and not phone_norm:
         raise InvalidInput(_("Not a Vietnamese mobile number."), field="phone")
@@ -29,10 +32,12 @@ def parent_register(*, full_name: str, password: str, phone: str = "", email: st
     if phone_norm and Profile.objects.filter(phone=phone_norm).exists():
         raise Conflict(_("An account with this mobile number exists."), field="phone")
     user = users.create_user(
-        username=f"parent-{uuid.uuid4().hex[:12]}", email=email, password=password
+        username=f"parent-{uuid.uuid4().hex[:12]}", email=email, password=password or None
     )
     user.first_name = full_name[:150]
-    user.save(update_fields=["first_name"])
+    if password_hash:
+        user.password = password_hash
+    user.save(update_fields=["first_name", "password"])
     try:
         with transaction.atomic():
             Profile.objects.create(user=user, phone=phone_norm, full_name=full_name)

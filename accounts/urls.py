@@ -6,14 +6,12 @@ from . import views
 
 urlpatterns = [
     path("dang-ky/", views.signup, name="signup"),
+    path("dang-ky/xac-nhan/", views.signup_confirm, name="signup-confirm"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "quen-mat-khau/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset_form.html",
-            success_url=reverse_lazy("password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
         name="password_reset",
     ),
     path(

@@ -78,6 +78,7 @@ def build_instance(
             distance_index=2,
             priority_labels=("group", "category", "distance_m"),
             seed=seed,
+            no_category_rank=rule.none_rank,
         ),
     )
 
@@ -118,14 +119,19 @@ def solve_nearest_and_check(source: NearestSource) -> tuple[Result, list]:
     return result, violations
 
 
-def explanations(result: Result, school_names: dict[str, str]):
-    """(Vietnamese, English) sentences of every child from the engine's renderer."""
+def explanations(
+    result: Result, school_names: dict[str, str], categories: list[tuple[int, str, str]]
+):
+    """(Vietnamese, English) sentences of every child from the engine's renderer; categories
+    are (rank, Vietnamese name, English name) so sentences name them, never show a rank."""
     explainer = Explainer(result)
+    names_vi = {rank: vi for rank, vi, _ in categories}
+    names_en = {rank: en for rank, _, en in categories}
     for child_id in result.instance.child_ids:
         expl = explainer.explain(child_id)
         yield (
-            render_explanation(expl, "vi", school_names),
-            render_explanation(expl, "en", school_names),
+            render_explanation(expl, "vi", school_names, names_vi),
+            render_explanation(expl, "en", school_names, names_en),
         )
 
 

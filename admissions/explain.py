@@ -13,9 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from admissions.allocation.model import Result
+from admissions.allocation.priorities import NO_CATEGORY_RANK
 
 
-def explanation_data(result: Result, child: int) -> dict:
+def explanation_data(result: Result, child: int, *, in_group_1: bool = False) -> dict:
     inst = result.instance
     lo, hi = int(inst.choice_ptr[child]), int(inst.choice_ptr[child + 1])
     assigned_pair = int(result.assigned_pair[child])
@@ -51,48 +52,78 @@ def explanation_data(result: Result, child: int) -> dict:
         )  # fmt: skip
     school = int(result.assignment[child])
     return {
-        "child": inst.child_ids[child],
+        "child": inst.child_ids[child],  # the child's pseudonym in the published input
         "placed_school": inst.school_ids[school] if school >= 0 else None,
         "seed": inst.policy.seed,
+        "mechanism": result.mechanism,
+        "max_distance_m": float(inst.policy.max_distance_m),
+        "categories_in_group_1": in_group_1,
         "choices": entries,
     }
 
 
-def render(data: dict, school_names: dict[str, str], category_labels: dict[int, str]) -> str:
+def render(data: dict, category_labels: dict[int, str]) -> str:
     """The portal's sentences (active language) added after the engine's explanation: the
-    child's priority category by name, the waiting list, and how ties are broken."""
+    child's priority category by name, the waiting list, and the order of priority in plain
+    words (which depends on the mechanism and on where categories count)."""
+    nearest = data.get("mechanism") == "nearest"
     lines = []
-    if data["choices"]:
-        rank = data["choices"][0]["category_rank"]
-        lines.append(
-            _("Your child's priority category: %(category)s.")
-            % {"category": category_labels.get(rank, _("no priority category"))}
-        )
+    ranks = {c["category_rank"] for c in data["choices"]} - {NO_CATEGORY_RANK}
+    named = [category_labels[r] for r in sorted(ranks) if r in category_labels]
+    lines.append(
+        _("Your child's priority category (đối tượng ưu tiên): %(category)s.")
+        % {"category": ", ".join(named) if named else _("no priority category")}
+    )
     if data["placed_school"] is None:
+        if nearest:
+            lines.append(
+                _(
+                    "Your child could not be placed at any school within %(max)s m; the child "
+                    "is on the waiting list and will be considered in the second round."
+                )
+                % {"max": f"{data.get('max_distance_m', 0):.0f}"}
+            )
+        else:
+            lines.append(
+                _(
+                    "Your child could not be placed at any ranked school; the child is on the "
+                    "waiting list and will be considered in the second round."
+                )
+            )
+    if data.get("categories_in_group_1"):
+        order = _(
+            "Order of priority at each school: first the children who live in the school's "
+            "catchment area, then the others; within each, by priority category, then by "
+            "distance (shorter first); a lottery number drawn from the published seed "
+            "%(seed)s breaks remaining ties."
+        )
+    else:
+        order = _(
+            "Order of priority at each school: first the children who live in the school's "
+            "catchment area, by distance (shorter first); then the others, by priority "
+            "category, then by distance; a lottery number drawn from the published seed "
+            "%(seed)s breaks remaining ties."
+        )
+    lines.append(order % {"seed": data["seed"]})
+    if nearest:
         lines.append(
             _(
-                "Your child could not be placed at any ranked school; the child is on the "
-                "waiting list and will be considered in the second round."
+                "Under this year's rule every school within %(max)s m of the home is "
+                "considered, nearest first, and the catchment school at any distance; children "
+                "still without a seat are then served by group, priority category and lottery, "
+                "each at the nearest school that still has a free seat."
             )
+            % {"max": f"{data.get('max_distance_m', 0):.0f}"}
         )
-    lines.append(
-        _(
-            "Order of priority at each school: group, then priority category, then distance "
-            "(shorter first), then a lottery number drawn from the published seed %(seed)s."
-        )
-        % {"seed": data["seed"]}
-    )
     return " ".join(lines)
 
 
-def render_both(
-    data: dict, school_names: dict[str, str], categories: list[tuple[int, str, str]]
-) -> tuple[str, str]:
+def render_both(data: dict, categories: list[tuple[int, str, str]]) -> tuple[str, str]:
     out = []
     for lang in ("vi", "en"):
         labels = {rank: (vi if lang == "vi" else en) for rank, vi, en in categories}
         with translation.override(lang):
-            out.append(render(data, school_names, labels))
+            out.append(render(data, labels))
     return out[0], out[1]
 
 

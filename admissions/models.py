@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TimeStampedModel
+from portal.core.models import AppendOnlyModel, TimeStampedModel
 
 from .constants import (
     Actor,
@@ -79,6 +79,12 @@ class AdmissionRound(TimeStampedModel):
         ),
     )
     tracking_counter = models.PositiveIntegerField(default=0, editable=False)
+    audit_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Secret key of the children's pseudonyms in published data (ADR 13).",
+    )
 
     class Meta:
         ordering = ["-school_year"]
@@ -309,19 +315,6 @@ class ApplicationChoice(models.Model):
         ]
 
 
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{type(self).__name__} rows are append-only")
-
-
 class ApplicationStatusChange(AppendOnlyModel):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=30, choices=ApplicationStatus.choices, blank=True)
@@ -376,6 +369,9 @@ class AllocationRun(models.Model):
     check_passed = models.BooleanField(null=True)
     violations = models.JSONField(default=list)
     error = models.TextField(blank=True)
+    # The complete anonymised input and the result, gzip of canonical JSON (ADR 13).
+    input_document = models.BinaryField(null=True, editable=False)
+    result_document = models.BinaryField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -488,6 +484,7 @@ class Ticket(TimeStampedModel):
     class Kind(models.TextChoices):
         APPEAL = "appeal", _("Appeal")
         DATA_CORRECTION = "data_correction", _("Data correction")
+        LATE_ENTRY = "late_entry", _("Late entry beyond three years (education office decides)")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

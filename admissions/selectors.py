@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid as uuid_module
+
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+
+from gis import selectors as gis_selectors
 
 from .constants import RunStatus
 from .models import (
@@ -94,6 +98,48 @@ def applications_in_catchments(*, application_ids: list[int], school_year: int) 
 
 def run_list(*, round: AdmissionRound) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.filter(round=round).select_related("created_by")
+
+
+def catchment_schools_at(*, point, school_year: int) -> set[int]:
+    """Every school whose current catchment holds the point (overlaps: all of them)."""
+    return set(
+        gis_selectors.catchment_list_current(school_year=school_year)
+        .filter(geom__intersects=point)
+        .values_list("school_id", flat=True)
+    )
+
+
+def published_runs(*, round: AdmissionRound) -> QuerySet[AllocationRun]:
+    """A round's published runs for the public audit page (documents not loaded)."""
+    return (
+        AllocationRun.objects.filter(round=round, status=RunStatus.PUBLISHED)
+        .defer("input_document", "result_document")
+        .annotate(
+            has_documents=ExpressionWrapper(
+                Q(input_document__isnull=False), output_field=BooleanField()
+            )
+        )
+        .order_by("published_at")
+    )
+
+
+def published_run_documents(*, uuid) -> AllocationRun | None:
+    return (
+        AllocationRun.objects.filter(uuid=uuid, status=RunStatus.PUBLISHED)
+        .select_related("round")
+        .first()
+    )
+
+
+def run_by_reference(*, reference: str) -> AllocationRun | None:
+    """A run by database id or UUID (the `export_run` argument)."""
+    runs = AllocationRun.objects.select_related("round")
+    if reference.isdigit():
+        return runs.filter(pk=int(reference)).first()
+    try:
+        return runs.filter(uuid=uuid_module.UUID(reference)).first()
+    except ValueError:
+        return None
 
 
 def run_published(*, round: AdmissionRound, stage: str = "main") -> AllocationRun | None:

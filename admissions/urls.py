@@ -19,6 +19,8 @@ urlpatterns = [
         name="staff-ticket-decide",
     ),
     path("trung-tuyen/<uuid:uuid>/tra-loi/", views.offer_answer, name="offer-answer"),
+    path("kiem-chung/", views.audit, name="audit"),
+    path("kiem-chung/<uuid:uuid>/<str:part>/", views.audit_download, name="audit-download"),
     path("hoi-dong/", views.staff_queue, name="staff-queue"),
     path("hoi-dong/ho-so/<uuid:uuid>/", views.staff_application, name="staff-application"),
     path("hoi-dong/dot/", views.staff_round, name="staff-round"),

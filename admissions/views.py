@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from accounts.access import is_staff_with, staff_permission_required
 from documents.selectors import document_signed_bytes
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
 from portal.core.exceptions import DomainError
+from portal.core.ratelimit import Limit, rate_limited
 
+from . import audit as audit_module
 from . import exports, selectors, services, workflow
-from .constants import EDITABLE_STATUSES, REVIEW_STATUSES, Actor, ApplicationStatus, OfferStatus
+from .constants import (
+    EDITABLE_STATUSES,
+    REVIEW_STATUSES,
+    Actor,
+    ApplicationStatus,
+    Mechanism,
+    OfferStatus,
+)
 from .exceptions import ApplicationInvalid
 from .forms import MAX, ApplicationForm, RunForm, StaffDecisionForm
 from .models import (
@@ -34,6 +45,7 @@ from .models import (
     Ticket,
 )
 from .services.explanations import explanation_document_issue
+from .services.tickets import FAMILY_TICKETS
 from .tasks import run_allocation
 
 # --------------------------------------------------------------------------- parents
@@ -250,7 +262,9 @@ def application_status(request, uuid):
             "editable": application.status in EDITABLE_STATUSES,
             "evidence": application.evidence.all(),
             "tickets": application.tickets.prefetch_related("decisions"),
-            "ticket_kinds": Ticket.Kind.choices,
+            "ticket_kinds": [
+                (kind, label) for kind, label in Ticket.Kind.choices if kind in FAMILY_TICKETS
+            ],
             "can_withdraw": workflow.can_transition(
                 application.status, ApplicationStatus.WITHDRAWN, Actor.PARENT
             ),
@@ -305,7 +319,7 @@ def evidence_download(request, uuid):
     """Private evidence: only the applicant and reviewing staff, never a public URL."""
     evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)
     owner = evidence.application.applicant_id == request.user.pk
-    staff = request.user.is_staff and request.user.has_perm("admissions.review_application")
+    staff = is_staff_with(request.user, "admissions.review_application")
     if not (owner or staff):
         raise Http404
     response = FileResponse(
@@ -316,6 +330,7 @@ def evidence_download(request, uuid):
     return response
 
 
+@rate_limited(Limit("suggestions-ip", 60, 60), methods=("GET",), as_json=True)
 def suggestions(request):
     """Nearest schools with seats in the current round, distance, last round's cutoff and a
     warning when the proposed list risks no placement. JSON for the application form."""
@@ -331,6 +346,8 @@ def suggestions(request):
             status=422,
         )
     seats = selectors.round_seats(round=round)
+    if round.mechanism == Mechanism.NEAREST:
+        return JsonResponse(_schools_considered(round, point, ward, seats))
     near = [n for n in gis_selectors.school_nearest(point=point, k=30) if n.school.pk in seats][
         :MAX
     ]
@@ -361,14 +378,60 @@ def suggestions(request):
     )
 
 
+def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
+    """Nearest-first: families do not rank; they see the schools that will be considered —
+    every school within the maximum distance, nearest first, and each catchment school
+    holding the home at any distance — and why each is on the list."""
+    catchments = selectors.catchment_schools_at(point=point, school_year=round.school_year)
+    near = gis_selectors.school_nearest(point=point, k=60)
+    listed = [
+        n
+        for n in near
+        if n.school.pk in seats
+        and (n.distance_m <= round.max_distance_m or n.school.pk in catchments)
+    ]
+    km = _kilometres(round.max_distance_m)
+    within = _("within %(km)s km of your home") % {"km": km}
+    results = [
+        {
+            "id": n.school.pk,
+            "name": n.school.name,
+            "distance_m": round_1(n.distance_m),
+            "seats": seats[n.school.pk],
+            "in_catchment": n.school.pk in catchments,
+            "why": _("your home lies in its catchment area")
+            if n.school.pk in catchments
+            else within,
+        }
+        for n in listed
+    ]
+    return {
+        "ward": {"code": ward.code, "name": ward.name},
+        "mechanism": round.mechanism,
+        "results": results,
+        "warning": ""
+        if results
+        else _(
+            "No school lies within %(km)s km: your child will be placed at the nearest school "
+            "with a free seat."
+        )
+        % {"km": km},
+    }
+
+
+def _kilometres(metres: float) -> str:
+    """``1500`` → "1,5" in Vietnamese, "1.5" in English (text for people, not for scripts)."""
+    return f"{metres / 1000:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
 def round_1(x: float) -> float:
     return round(x, 1)
 
 
 # --------------------------------------------------------------------------- committee
 
-staff_required = permission_required("admissions.review_application", raise_exception=True)
-runner_required = permission_required("admissions.run_allocation", raise_exception=True)
+staff_required = staff_permission_required("admissions.review_application")
+runner_required = staff_permission_required("admissions.run_allocation")
 
 
 def _int_param(request, name: str) -> int | None:
@@ -389,7 +452,6 @@ def _staff_round(request) -> AdmissionRound:
     return found
 
 
-@login_required
 @staff_required
 def staff_queue(request):
     round = _staff_round(request)
@@ -426,7 +488,6 @@ def staff_queue(request):
     )
 
 
-@login_required
 @staff_required
 def staff_application(request, uuid):
     application = get_object_or_404(
@@ -462,7 +523,6 @@ def staff_application(request, uuid):
     )
 
 
-@login_required
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
@@ -501,7 +561,6 @@ def staff_round(request):
     )
 
 
-@login_required
 @runner_required
 def staff_run(request, uuid):
     run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
@@ -530,7 +589,6 @@ def staff_run(request, uuid):
     )
 
 
-@login_required
 @runner_required
 def staff_run_progress(request, uuid):
     run = get_object_or_404(AllocationRun, uuid=uuid)
@@ -539,7 +597,6 @@ def staff_run_progress(request, uuid):
     )
 
 
-@login_required
 @runner_required
 def staff_run_export(request, uuid, fmt):
     run = get_object_or_404(AllocationRun, uuid=uuid)
@@ -560,7 +617,6 @@ def staff_run_export(request, uuid, fmt):
     return response
 
 
-@login_required
 @runner_required
 def staff_compare(request):
     try:
@@ -594,7 +650,6 @@ def ticket_open_view(request, uuid):
     return redirect("admissions:status", uuid=uuid)
 
 
-@login_required
 @staff_required
 @require_POST
 def staff_ticket_decide(request, uuid):
@@ -610,3 +665,35 @@ def staff_ticket_decide(request, uuid):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("admissions:staff-application", uuid=ticket.application.uuid)
+
+
+# --------------------------------------------------------------------------- public audit
+
+
+def audit(request):
+    """Public: the published runs of the current round with their input hash, seed and result
+    hash, and the anonymised input and result to download and re-run (ADR 13)."""
+    round = selectors.round_current()
+    runs = selectors.published_runs(round=round) if round else []
+    items = [{"run": run, "available": bool(run.has_documents)} for run in runs]
+    return render(
+        request,
+        "admissions/audit.html",
+        {"round": round, "runs": items, "verify_command": audit_module.VERIFY_COMMAND},
+    )
+
+
+def audit_download(request, uuid, part):
+    """Public: the stored input or result of a published run, as JSON."""
+    run = selectors.published_run_documents(uuid=uuid)
+    if run is None or part not in ("input", "result"):
+        raise Http404
+    try:
+        export = audit_module.audit_export(run=run)
+    except audit_module.AuditUnavailable as exc:
+        raise Http404 from exc
+    body = export.input_json if part == "input" else export.result_json
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = f"{run.round.school_year}-{run.stage}-{run.mechanism}-{part}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -81,7 +81,7 @@ class StaffActionForm(forms.Form):
 
 
 class ResultUploadForm(forms.Form):
-    file = forms.FileField(label=_("Result document (PDF)"))
+    file = forms.FileField(label=_("Result document drawn by staff (PDF): it will be signed"))
 
 
 class CounterDossierForm(forms.Form):

@@ -152,6 +152,7 @@ class Dossier(models.Model):
     last_note = models.TextField(blank=True)
     result_file = models.FileField(storage=private_storage, upload_to="results/%Y/%m/", blank=True)
     result_document_code = models.CharField(max_length=64, blank=True)
+    receipt_document_code = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -40,10 +40,26 @@ def _localised(spec: Mapping, key: str, default: str = "") -> str:
     return spec.get(f"x-{key}-vi") or default
 
 
+def ordered_properties(schema: Mapping) -> list[tuple[str, Mapping]]:
+    """Properties in the form's order: PostgreSQL's jsonb does not keep key order, so the
+    order is stored in ``x-order`` (added when a version is saved)."""
+    properties = schema.get("properties", {})
+    order = [name for name in schema.get("x-order", []) if name in properties]
+    order += [name for name in properties if name not in order]
+    return [(name, properties[name]) for name in order]
+
+
+def with_field_order(schema: dict) -> dict:
+    """The schema with ``x-order`` recording its properties' order as written."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    return {**schema, "x-order": [name for name, _prop in ordered_properties(schema)]}
+
+
 def field_specs(schema: Mapping) -> list[FieldSpec]:
     required = set(schema.get("required", []))
     specs = []
-    for name, prop in schema.get("properties", {}).items():
+    for name, prop in ordered_properties(schema):
         english = translation.get_language() == "en"
         label = (prop.get("x-title-en") if english else None) or prop.get("title") or name
         labels = prop.get("x-enum-labels-en" if english else "x-enum-labels-vi") or []

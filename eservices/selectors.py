@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from accounts.access import is_staff_with
 from portal.core.exceptions import NotFound
 
 from .constants import DECIDED, DossierStatus, HolidayKind
 from .models import CalendarAdjustment, Dossier, Procedure, ProcedureVersion
 from .working_days import WorkingCalendar, build_calendar
+
+HANDLE_DOSSIER = "eservices.handle_dossier"
 
 
 def procedure_list(*, query: str = "") -> list[ProcedureVersion]:
@@ -58,12 +61,11 @@ def dossier_get_for_citizen(*, user, uuid) -> Dossier:
 
 
 def staff_can_handle(*, user, procedure: Procedure) -> bool:
-    if not (user.is_authenticated and user.is_active):
+    """The one staff rule (active staff with the permission), then the procedure's group."""
+    if not is_staff_with(user, HANDLE_DOSSIER):
         return False
     if user.is_superuser:
         return True
-    if not user.has_perm("eservices.handle_dossier"):
-        return False
     return (
         procedure.handler_group_id is None
         or user.groups.filter(pk=procedure.handler_group_id).exists()
@@ -72,10 +74,10 @@ def staff_can_handle(*, user, procedure: Procedure) -> bool:
 
 def procedures_handled_by(*, user) -> QuerySet[Procedure]:
     procedures = Procedure.objects.all()
+    if not is_staff_with(user, HANDLE_DOSSIER):
+        return procedures.none()
     if user.is_superuser:
         return procedures
-    if not user.has_perm("eservices.handle_dossier"):
-        return procedures.none()
     return procedures.filter(Q(handler_group__isnull=True) | Q(handler_group__in=user.groups.all()))
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so/<uuid:uuid>/tep/", views.attachment_upload, name="attachment-add"),
     path("ho-so/<uuid:uuid>/nop/", views.dossier_submit, name="dossier-submit"),
     path("ho-so/<uuid:uuid>/rut/", views.dossier_withdraw, name="dossier-withdraw"),
+    path("ho-so/<uuid:uuid>/thanh-toan/", views.dossier_pay, name="dossier-pay"),
     path("ho-so/<uuid:uuid>/ket-qua.pdf", views.result_download, name="result"),
     path("tep/<uuid:uuid>/", views.attachment_download, name="attachment"),
     path("can-bo/", views.staff_queue, name="staff-queue"),

@@ -16,12 +16,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.phone import normalize_vn_mobile
 from portal.core.exceptions import DomainError, NotFound
+from surveys.services import satisfaction_survey_link
 
 from . import selectors, services, workflow
 from .constants import CITIZEN_EDITABLE, Actor, DossierStatus
 from .exceptions import DossierInvalid
 from .forms import AttachmentForm, DossierForm, LookupForm, ResultUploadForm, StaffActionForm
 from .models import DossierAttachment
+from .payments.selectors import payment_list_for_payable
+from .services.payments import PURPOSE as PAYMENT_PURPOSE
 
 S = DossierStatus
 
@@ -134,6 +137,7 @@ def _detail_context(request, dossier) -> dict:
         "attachments": dossier.attachments.all(),
         "history": dossier.history.select_related("actor").all(),
         "overdue": selectors.dossier_is_overdue(dossier),
+        "payments": payment_list_for_payable(purpose=PAYMENT_PURPOSE, purpose_ref=dossier.uuid),
     }
 
 
@@ -142,6 +146,10 @@ def dossier_detail(request, uuid):
     dossier = _own_or_404(request, uuid)
     context = _detail_context(request, dossier)
     context["can_withdraw"] = workflow.can_transition(dossier.status, S.WITHDRAWN, Actor.CITIZEN)
+    if dossier.status in (S.RESULT_ISSUED, S.CLOSED):
+        context["survey_link"] = satisfaction_survey_link(
+            subject_ref=dossier.code, user=request.user
+        )
     if dossier.status in CITIZEN_EDITABLE and dossier.procedure_version.required_documents:
         context["attachment_form"] = AttachmentForm(
             documents=dossier.procedure_version.required_documents, language=get_language()
@@ -204,6 +212,18 @@ def dossier_withdraw(request, uuid):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("eservices:dossier", uuid=dossier.uuid)
+
+
+@login_required
+@require_POST
+def dossier_pay(request, uuid):
+    """Open (or reuse) the payment of the fee and send the payer to its page."""
+    dossier = _own_or_404(request, uuid)
+    try:
+        return redirect(services.dossier_payment_page(dossier=dossier, actor=request.user))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("eservices:dossier", uuid=dossier.uuid)
 
 
 def _pdf_response(field_file, filename: str) -> FileResponse:
@@ -294,13 +314,15 @@ def staff_dossier(request, uuid):
     if request.method == "POST":
         if "result" in request.POST:
             result_form = ResultUploadForm(request.POST, request.FILES)
-            if result_form.is_valid():
+            drawn = request.POST.get("result") == "draw"
+            if drawn or result_form.is_valid():
                 try:
-                    pdf = result_form.cleaned_data["file"].read()
-                    services.dossier_store_result(dossier=dossier, actor=request.user, pdf=pdf)
-                    messages.success(request, _("The result was issued to the citizen."))
+                    pdf = None if drawn else result_form.cleaned_data["file"].read()
+                    services.dossier_issue_result(dossier=dossier, actor=request.user, pdf=pdf)
+                    messages.success(request, _("The signed result was issued to the citizen."))
                     return redirect("eservices:staff-dossier", uuid=dossier.uuid)
                 except DomainError as exc:
+                    result_form = ResultUploadForm()
                     result_form.add_error("file", exc.message)
         else:
             form = StaffActionForm(request.POST, choices=actions)
@@ -314,7 +336,8 @@ def staff_dossier(request, uuid):
                 except DomainError as exc:
                     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     context = _detail_context(request, dossier)
-    context.update(form=form, result_form=result_form, actions=actions)
+    context.update(form=form, result_form=result_form, actions=actions,
+                   result_drawn=services.result_can_be_drawn(dossier))  # fmt: skip
     return render(request, "eservices/staff/dossier.html", context)
 
 

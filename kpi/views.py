@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.access import staff_permission_required
 from portal.core.exceptions import InvalidInput
 
 from . import charts, selectors
@@ -43,8 +43,7 @@ def public_dashboard(request):
     return render(request, "kpi/public.html", context, status=status)
 
 
-@login_required
-@permission_required("kpi.view_dashboard", raise_exception=True)
+@staff_permission_required("kpi.view_dashboard")
 def staff_dashboard(request):
     context, status = _report_context(request)
     rows = context["report"].by_procedure

@@ -1,6 +1,6 @@
-import os
+"""Web entry point. DJANGO_SETTINGS_MODULE must be set (portal.settings.prod on a server):
+the `portal` package refuses to start without it (portal/entrypoint.py)."""
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.prod")
 application = get_asgi_application()

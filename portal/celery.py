@@ -1,10 +1,12 @@
-"""Celery app: tasks run on Redis when CELERY_BROKER_URL is set, in-process (eager) otherwise."""
+"""Celery app: tasks run on Redis when CELERY_BROKER_URL is set, in-process (eager) otherwise.
 
-import os
+A worker started without DJANGO_SETTINGS_MODULE refuses to start (portal/entrypoint.py)."""
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+from portal.entrypoint import require_settings_module
+
+require_settings_module()
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("gis.api.urls")),
     path("", include("admissions.api.urls")),
+    path("", include("eservices.payments.api.urls")),
     path("", include("eservices.api.urls")),
     path("", include("kpi.api.urls")),
 ]
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
+    path("thanh-toan/", include("eservices.payments.urls")),
     path("xac-thuc/", include("documents.urls")),
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import staff_permission_required
 from portal.core.exceptions import DomainError, InvalidInput
 
 from . import exports, selectors, services
@@ -137,10 +137,9 @@ def survey_thanks(request, uuid):
 
 # --------------------------------------------------------------------------- staff
 
-staff_required = permission_required("surveys.view_survey", raise_exception=True)
+staff_required = staff_permission_required("surveys.view_survey")
 
 
-@login_required
 @staff_required
 def staff_survey_list(request):
     return render(
@@ -148,7 +147,6 @@ def staff_survey_list(request):
     )
 
 
-@login_required
 @staff_required
 def staff_survey_results(request, uuid):
     survey = selectors.survey_get(uuid=uuid)
@@ -170,7 +168,6 @@ def staff_survey_results(request, uuid):
     )
 
 
-@login_required
 @staff_required
 def staff_survey_export(request, uuid, fmt):
     survey = selectors.survey_get(uuid=uuid)

@@ -26,6 +26,23 @@ def hcmc_data(transactional_db):
         load_hcmc_data()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache: each test starts with a full allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    """The SMS the locmem backend 'sent' during this test (test settings use it)."""
+    from notifications.channels import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    return LocmemSmsBackend.outbox
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests use a live server with a transactional database that is flushed after each
     # test; running them last keeps the session data for everything else.

@@ -26,7 +26,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from admissions.allocation.checker import check
+import numpy as np
+
+from admissions.allocation.checker import Violation, check
 from admissions.allocation.engine import solve
 from admissions.allocation.errors import InstanceError
 from admissions.allocation.instance_io import (
@@ -34,6 +36,7 @@ from admissions.allocation.instance_io import (
     is_nearest_document,
     read_json,
 )
+from admissions.allocation.lottery import lottery_disagreements
 
 
 class AssignmentPairs(dict):
@@ -104,6 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return solve(source, "nearest", verify=False)
 
         violations = check_nearest(source, claimed, rerun=None if args.no_rerun else rerun)
+        violations += _lottery_violations(source.child_ids, source.lottery, source.seed)
     else:
         instance = instance_from_dict(data)
 
@@ -116,6 +120,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             rerun=None if args.no_rerun else rerun,
             expected_input_sha256=instance.input_sha256,
         )
+        if not instance.lottery_per_school:
+            violations += _lottery_violations(
+                instance.child_ids, _child_lottery(instance), instance.policy.seed
+            )
     if violations:
         for violation in violations:
             print(violation)
@@ -123,6 +131,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("OK")
     return 0
+
+
+def _child_lottery(instance) -> np.ndarray:
+    values = np.full(instance.n_children, np.nan)
+    ranked = instance.list_length > 0
+    values[ranked] = instance.lottery[instance.choice_ptr[:-1][ranked]]
+    return values
+
+
+def _lottery_violations(child_ids, lottery, seed: int | None) -> list[Violation]:
+    """With a seed in the document, every lottery number must be the one drawn from it."""
+    if seed is None:
+        return []
+    wrong = lottery_disagreements(child_ids, lottery, seed)
+    return (
+        [
+            Violation(
+                "lottery_mismatch",
+                f"{len(wrong)} lottery number(s) are not the ones drawn from seed {seed}, "
+                f"e.g. child {wrong[0]}",
+            )
+        ]
+        if wrong
+        else []
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

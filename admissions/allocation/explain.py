@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from admissions.allocation.messages import LANGUAGES, MESSAGES, ordinal
+from admissions.allocation.messages import LANGUAGES, MESSAGES, capitalised, place, placed
 from admissions.allocation.model import (
     ADMITTED,
     FULL_WITH_BETTER_PRIORITY,
@@ -68,6 +68,9 @@ class Explanation:
     max_distance_m: float
     priority_labels: tuple[str, ...]
     distance_index: int | None
+    #: ``"nearest"``: positions are places in the distance list, not the family's choices.
+    mechanism: str = "da"
+    no_category_rank: int = 99
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -150,6 +153,8 @@ class Explainer:
             if inst.policy.distance_index is not None
             and inst.policy.distance_index < inst.priority_length
             else None,
+            mechanism=result.mechanism,
+            no_category_rank=int(inst.policy.no_category_rank),
         )
 
 
@@ -187,9 +192,23 @@ def _num(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _choice_sentence(item: ChoiceExplanation, expl: Explanation, lang: str, name) -> str | None:
+def _group_words(group: Any, lang: str) -> str:
+    return MESSAGES[lang]["group_1" if plain_number(group) == 1 else "group_2"]
+
+
+def _category_words(rank: Any, expl: Explanation, lang: str, names: dict[int, str]) -> str:
+    rank = int(plain_number(rank))
+    if rank == expl.no_category_rank:
+        return MESSAGES[lang]["no_category"]
+    return MESSAGES[lang]["category"].format(name=names.get(rank, str(rank)))
+
+
+def _choice_sentence(
+    item: ChoiceExplanation, expl: Explanation, lang: str, name, categories: dict[int, str]
+) -> str | None:
     text = MESSAGES[lang]
-    base = {"ordinal": ordinal(item.rank, lang), "school": name(item.school_id)}
+    where = place(item.rank, name(item.school_id), lang, nearest=expl.mechanism == "nearest")
+    base = {"Place": capitalised(where)}
     if item.reason == NO_SEATS:
         return text["no_seats"].format(**base)
     if item.reason != FULL_WITH_BETTER_PRIORITY or item.cutoff is None:
@@ -203,14 +222,19 @@ def _choice_sentence(item: ChoiceExplanation, expl: Explanation, lang: str, name
             priority=", ".join(_num(v) for v in item.priority),
         )
     d = expl.distance_index
+    with_category = len(item.priority) > 2
     fields = {
         **base,
-        "group": _num(item.priority[0]),
-        "cut_group": _num(cut.priority[0]),
+        "group": _group_words(item.priority[0], lang),
+        "cut_group": _group_words(cut.priority[0], lang),
         "distance": _metres(float(item.priority[d])),
         "cut_distance": _metres(float(cut.priority[d])),
-        "category": _num(item.priority[1]) if len(item.priority) > 2 else "",
-        "cut_category": _num(cut.priority[1]) if len(cut.priority) > 2 else "",
+        "category": _category_words(item.priority[1], expl, lang, categories)
+        if with_category
+        else "",
+        "cut_category": _category_words(cut.priority[1], expl, lang, categories)
+        if with_category
+        else "",
         "lottery": f"{float(item.lottery):.4f}",
         "cut_lottery": f"{float(cut.lottery):.4f}",
     }
@@ -222,39 +246,42 @@ def _choice_sentence(item: ChoiceExplanation, expl: Explanation, lang: str, name
 
 
 def render_explanation(
-    expl: Explanation, lang: str = "vi", school_names: dict[str, str] | None = None
+    expl: Explanation,
+    lang: str = "vi",
+    school_names: dict[str, str] | None = None,
+    category_names: dict[int, str] | None = None,
 ) -> str:
     """Sentences explaining a placement, in Vietnamese (``"vi"``) or English (``"en"``).
 
-    ``school_names`` maps school ids to display names (ids are used when missing).
+    ``school_names`` maps school ids to display names (ids are used when missing);
+    ``category_names`` maps category ranks to their names in ``lang``.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
     text = MESSAGES[lang]
     names = school_names or {}
+    categories = category_names or {}
+    nearest = expl.mechanism == "nearest"
+    max_m = f"{expl.max_distance_m:.0f}"
 
     def name(sid: str) -> str:
         return names.get(sid, sid)
 
     sentences: list[str] = []
     if expl.school_id is not None and not expl.placed_by_final_pass:
-        sentences.append(
-            text["placed"].format(
-                ordinal=ordinal(expl.assigned_rank or 0, lang), school=name(expl.school_id)
-            )
-        )
+        rank = expl.assigned_rank or 0
+        sentences.append(placed(rank, name(expl.school_id), lang, nearest=nearest))
     elif not expl.choices and (expl.placed_by_final_pass or expl.unplaced_reason is not None):
         # Nearest-first: the list is every school within the legal distance, and it was empty.
-        sentences.append(text["none_in_range"].format(max_m=f"{expl.max_distance_m:.0f}"))
+        sentences.append(text["none_in_range"].format(max_m=max_m))
     elif not expl.choices:
         sentences.append(text["no_choices"])
     else:
-        sentences.append(text["unplaced"])
+        sentences.append(text["unplaced_nearest" if nearest else "unplaced"].format(max_m=max_m))
     for item in expl.choices:
-        sentence = _choice_sentence(item, expl, lang, name)
+        sentence = _choice_sentence(item, expl, lang, name, categories)
         if sentence:
             sentences.append(sentence)
-    max_m = f"{expl.max_distance_m:.0f}"
     if expl.placed_by_final_pass and expl.school_id is not None:
         sentences.append(
             text["placed_final"].format(

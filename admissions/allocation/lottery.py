@@ -27,6 +27,15 @@ def lottery_single(child_ids: Sequence[str], seed: int) -> np.ndarray:
     return out
 
 
+def lottery_disagreements(child_ids: Sequence[str], values, seed: int) -> list[str]:
+    """Ids of the children whose lottery number is not the one :func:`lottery_single` draws
+    from ``seed`` over these ids (NaN = no number given, not checked)."""
+    values = np.asarray(values, dtype=np.float64)
+    drawn = lottery_single(child_ids, seed)
+    wrong = ~np.isnan(values) & (values != drawn)
+    return [child_ids[i] for i in np.flatnonzero(wrong)]
+
+
 def lottery_per_school(child_id: str, school_id: str, seed: int) -> float:
     """Deterministic tie-break number in [0, 1) for one (child, school) pair."""
     digest = hashlib.sha256(f"{seed}:{child_id}:{school_id}".encode()).digest()

@@ -1,7 +1,11 @@
 """Every user-facing sentence of the explanations, in one place (Vietnamese and English).
 
 Templates use ``str.format`` fields. The portal may wrap these strings for translation;
-keep the field names stable.
+keep the field names stable. ``{place}`` names the school by its position: the family's
+ranking under deferred acceptance ("your 2nd choice"), the distance list under nearest-first
+("the 2nd nearest school"). Groups and categories are said in words, never as raw ranks:
+group 1 = the home lies in the school's catchment area; a category by its name, in the
+Department's word ("đối tượng ưu tiên").
 """
 
 from __future__ import annotations
@@ -10,73 +14,91 @@ LANGUAGES = ("vi", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
+        "place_choice": "your {ordinal} choice {school}",
+        "place_nearest_1": "the nearest school, {school},",
+        "place_nearest": "the {ordinal} nearest school, {school},",
         "placed": "Placed at your {ordinal} choice {school}.",
+        "placed_nearest_1": "Placed at the nearest school: {school}.",
+        "placed_nearest": "Placed at the {ordinal} nearest school: {school}.",
         "placed_final": (
             "No school within {max_m} m had a free seat, so you were placed at the nearest "
             "school with a free seat: {school}, {distance} m away."
         ),
         "unplaced": "Not placed at any of your choices.",
+        "unplaced_nearest": "Not placed at any school within {max_m} m of your home.",
         "no_choices": "You did not rank any school.",
         "none_in_range": "No school lies within {max_m} m of your home.",
         "no_free_seat": "No school has a free seat at the moment.",
         "none_within": "There is no school within {max_m} m and all schools are full.",
+        "group_1": "living in its catchment area",
+        "group_2": "living outside its catchment area",
+        "category": 'priority category "{name}"',
+        "no_category": "no priority category",
         "full_group_distance": (
-            "Your {ordinal} choice {school} filled with group-{cut_group} children up to "
-            "{cut_distance} m; you are group {group} at {distance} m."
+            "{Place} filled with children {cut_group} up to {cut_distance} m away; your child, "
+            "{group}, is {distance} m away."
         ),
         "full_category": (
-            "Your {ordinal} choice {school} filled with group-{cut_group}, "
-            "category-{cut_category} children up to {cut_distance} m; you are group {group}, "
-            "category {category}, at {distance} m."
+            "{Place} filled with children {cut_group} with {cut_category}, up to "
+            "{cut_distance} m away; your child, {group} with {category}, is {distance} m away."
         ),
         "full_lottery": (
-            "Your {ordinal} choice {school} filled with group-{cut_group} children up to "
-            "{cut_distance} m; you are group {group} at {distance} m, the same priority as the "
-            "last admitted child, and the tie-break number decided (yours {lottery}, last "
-            "admitted {cut_lottery})."
+            "{Place} filled with children {cut_group} up to {cut_distance} m away; your child, "
+            "{group}, is {distance} m away: the same priority as the last child admitted, so "
+            "the tie-break number decided (yours {lottery}, last admitted {cut_lottery})."
         ),
         "full_generic": (
-            "Your {ordinal} choice {school} filled with children of higher priority (last "
-            "admitted {cut_priority}); your priority is {priority}."
+            "{Place} filled with children of higher priority (last admitted {cut_priority}); "
+            "your priority is {priority}."
         ),
-        "no_seats": "Your {ordinal} choice {school} has no seats this year.",
-        "rejected": "Your {ordinal} choice {school} did not admit you.",
+        "no_seats": "{Place} has no seats this year.",
+        "rejected": "{Place} did not admit you.",
     },
     "vi": {
+        "place_choice": "nguyện vọng {ordinal} ({school})",
+        "place_nearest_1": "trường gần nhất ({school})",
+        "place_nearest": "trường gần thứ {ordinal} ({school})",
         "placed": "Con được xếp vào nguyện vọng {ordinal}: {school}.",
+        "placed_nearest_1": "Con được xếp vào trường gần nhất: {school}.",
+        "placed_nearest": "Con được xếp vào trường gần thứ {ordinal}: {school}.",
         "placed_final": (
             "Các trường trong phạm vi {max_m} m đều đã đủ chỉ tiêu, nên con được xếp vào "
             "trường gần nhất còn chỗ: {school}, cách {distance} m."
         ),
         "unplaced": "Con chưa được xếp vào trường nào trong các nguyện vọng.",
+        "unplaced_nearest": (
+            "Con chưa được xếp vào trường nào trong phạm vi {max_m} m tính từ nơi ở của con."
+        ),
         "no_choices": "Con chưa đăng ký nguyện vọng nào.",
         "none_in_range": "Không có trường nào trong phạm vi {max_m} m tính từ nơi ở của con.",
         "no_free_seat": "Hiện không còn trường nào còn chỗ.",
         "none_within": (
             "Không có trường nào trong phạm vi {max_m} m và tất cả các trường đều đã đủ chỉ tiêu."
         ),
+        "group_1": "cư trú trong địa bàn tuyển sinh của trường",
+        "group_2": "cư trú ngoài địa bàn tuyển sinh của trường",
+        "category": "thuộc đối tượng ưu tiên “{name}”",
+        "no_category": "không thuộc đối tượng ưu tiên",
         "full_group_distance": (
-            "Nguyện vọng {ordinal} ({school}) đã đủ chỉ tiêu với các em thuộc nhóm {cut_group} "
-            "ở khoảng cách đến {cut_distance} m; con thuộc nhóm {group}, cách trường "
-            "{distance} m."
+            "{Place} đã đủ chỉ tiêu với các trẻ {cut_group} ở khoảng cách đến {cut_distance} m; "
+            "con {group}, cách trường {distance} m."
         ),
         "full_category": (
-            "Nguyện vọng {ordinal} ({school}) đã đủ chỉ tiêu với các em thuộc nhóm {cut_group}, "
-            "diện ưu tiên {cut_category} ở khoảng cách đến {cut_distance} m; con thuộc nhóm "
-            "{group}, diện ưu tiên {category}, cách trường {distance} m."
+            "{Place} đã đủ chỉ tiêu với các trẻ {cut_group}, {cut_category}, ở khoảng cách đến "
+            "{cut_distance} m; con {group}, {category}, cách trường {distance} m."
         ),
         "full_lottery": (
-            "Nguyện vọng {ordinal} ({school}) đã đủ chỉ tiêu với các em thuộc nhóm {cut_group} "
-            "ở khoảng cách đến {cut_distance} m; con thuộc nhóm {group}, cách trường "
-            "{distance} m, cùng mức ưu tiên với em được nhận cuối cùng nên kết quả được quyết "
-            "định bằng số bốc thăm (của con: {lottery}, của em cuối cùng: {cut_lottery})."
+            "{Place} đã đủ chỉ tiêu với các trẻ {cut_group} ở khoảng cách đến {cut_distance} m; "
+            "con {group}, cách trường {distance} m, cùng mức ưu tiên với trẻ được nhận cuối "
+            "cùng nên kết quả được quyết định bằng số bốc thăm (của con: {lottery}, của trẻ "
+            "cuối cùng: {cut_lottery})."
         ),
         "full_generic": (
-            "Nguyện vọng {ordinal} ({school}) đã đủ chỉ tiêu với các em có mức ưu tiên cao hơn "
-            "(em được nhận cuối cùng: {cut_priority}; của con: {priority})."
+            "{Place} đã đủ chỉ tiêu với các trẻ có mức ưu tiên cao hơn (trẻ được nhận cuối "
+            "cùng: {cut_priority}; của con: {priority})."
         ),
-        "no_seats": "Nguyện vọng {ordinal} ({school}) không có chỉ tiêu năm nay.",
-        "rejected": "Nguyện vọng {ordinal} ({school}) không nhận con.",
+        "no_seats": "{Place} không có chỉ tiêu năm nay.",
+        "rejected": "{Place} không nhận con.",
     },
 }
 
@@ -87,3 +109,22 @@ def ordinal(n: int, lang: str) -> str:
         return str(n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def place(rank: int, school: str, lang: str, *, nearest: bool) -> str:
+    """The school named by its position (see the module docstring), lower case."""
+    text = MESSAGES[lang]
+    if not nearest:
+        return text["place_choice"].format(ordinal=ordinal(rank, lang), school=school)
+    key = "place_nearest_1" if rank == 1 else "place_nearest"
+    return text[key].format(ordinal=ordinal(rank, lang), school=school)
+
+
+def placed(rank: int, school: str, lang: str, *, nearest: bool) -> str:
+    """The sentence saying where the child was placed from its list."""
+    key = "placed" if not nearest else ("placed_nearest_1" if rank == 1 else "placed_nearest")
+    return MESSAGES[lang][key].format(ordinal=ordinal(rank, lang), school=school)
+
+
+def capitalised(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]

@@ -60,6 +60,8 @@ class Policy:
     distance_index: int | None = 2
     priority_labels: tuple[str, ...] = ("group", "category", "distance_m")
     seed: int | None = None
+    #: Category rank that means "no priority category" (explanations say so in words).
+    no_category_rank: int = 99
 
     def __post_init__(self) -> None:
         if self.mechanism not in MECHANISMS:

@@ -502,7 +502,10 @@ class _ListCache:
             lottery=source.lottery[child],
             distance_m=dist,
             policy=Policy(
-                mechanism="nearest", max_distance_m=source.max_distance_m, seed=source.seed
+                mechanism="nearest",
+                max_distance_m=source.max_distance_m,
+                seed=source.seed,
+                no_category_rank=source.rule.none_rank,
             ),
             ward=source.ward,
             group=source.group,

@@ -13,11 +13,12 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.allocation.instance_io import instance_to_dict
 from admissions.allocation.priorities import CategoryRule, ChildMemberships
 from gis.selectors import school_points
 from portal.core.exceptions import Conflict
 
-from .. import engine, explain
+from .. import audit, engine, explain
 from ..constants import (
     ApplicationStatus,
     CategoryScope,
@@ -56,11 +57,14 @@ def round_close(*, round: AdmissionRound, lottery_seed: int | None = None) -> Ad
     if locked.status != RoundStatus.OPEN:
         raise Conflict(_("The round is not open."), field="status")
     locked.lottery_seed = lottery_seed if lottery_seed is not None else secrets.randbelow(2**62)
+    locked.audit_key = locked.audit_key or secrets.token_hex(32)
     locked.status = RoundStatus.CLOSED
     locked.closes_at = min(locked.closes_at, timezone.now())
     if locked.closes_at <= locked.opens_at:
         locked.opens_at = locked.closes_at - timezone.timedelta(seconds=1)
-    locked.save(update_fields=["status", "lottery_seed", "closes_at", "opens_at", "updated_at"])
+    locked.save(
+        update_fields=["status", "lottery_seed", "audit_key", "closes_at", "opens_at", "updated_at"]
+    )
     return locked
 
 
@@ -73,13 +77,16 @@ def allocation_run_create(
     stage: str = RunStage.MAIN,
 ) -> AllocationRun:
     """A queued run. `seed` defaults to the round's lottery seed; any other seed makes the run a
-    simulation that can be reviewed and compared but never published."""
+    simulation that can be reviewed and compared but never published. The second stage always
+    follows the round's configured mechanism (the Department's plan), whatever was asked."""
     if round.status == RoundStatus.OPEN:
         raise Conflict(_("Close the application window before allocating."), field="round")
     if stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
         raise Conflict(_("The main round is already published."), field="round")
     if seed is None:
         seed = round.lottery_seed
+    if stage == RunStage.SECOND:
+        mechanism = round.mechanism
     return AllocationRun.objects.create(
         round=round, mechanism=mechanism, seed=seed, stage=stage, created_by=actor
     )
@@ -127,6 +134,19 @@ def _memberships(rows, in_catchment_set, child_pos, school_index) -> ChildMember
         else:
             categories.append([(rank, -1)])
     return ChildMemberships.from_lists([sorted(c) for c in catchments], categories)
+
+
+def _audit_key(round: AdmissionRound) -> str:
+    """The round's pseudonym key; set once (conditional update) for rounds closed before keys
+    existed, so that two runs of one round always publish the same pseudonyms."""
+    if not round.audit_key:
+        AdmissionRound.objects.filter(pk=round.pk, audit_key="").update(
+            audit_key=secrets.token_hex(32)
+        )
+        round.audit_key = AdmissionRound.objects.values_list("audit_key", flat=True).get(
+            pk=round.pk
+        )
+    return round.audit_key
 
 
 def _input_fingerprint(rows, choice_rows) -> str:
@@ -210,9 +230,9 @@ def allocation_run_execute(
         # Membership as one vectorised lookup on combined (application, school) keys.
         known = np.array([a * 2**24 + s for a, s in in_catchment_set], dtype=np.int64)
         children = engine.ChildArrays(
-            ids=[r[1] for r in rows],
-            lon=np.array([r[2] for r in rows], dtype=np.float64),
-            lat=np.array([r[3] for r in rows], dtype=np.float64),
+            ids=audit.pseudonyms(_audit_key(round), [r[1] for r in rows]),
+            lon=audit.rounded([r[2] for r in rows]),
+            lat=audit.rounded([r[3] for r in rows]),
             members=_memberships(rows, in_catchment_set, child_pos, school_index),
             choice_ptr=np.zeros(len(rows) + 1, dtype=np.int64),
             choice_school=np.zeros(0, dtype=np.int64),
@@ -226,6 +246,7 @@ def allocation_run_execute(
             )
             result, violations = engine.solve_nearest_and_check(source)
             instance = result.instance
+            input_document = source.document()
         else:
             choice_app = np.array([child_pos[a] for a, _ in choice_rows], dtype=np.int64)
             choice_school = np.array(
@@ -240,6 +261,7 @@ def allocation_run_execute(
                 children, schools, rule=rule, seed=run.seed, max_distance_m=round.max_distance_m
             )
             result, violations = engine.solve_and_check(instance)
+            input_document = {**instance_to_dict(instance), "seed": run.seed}
         timings["solve_and_check_s"] = round_s(time.perf_counter() - t)
         stats = engine.statistics(result)
         stats["cutoff_distance_m"] = {
@@ -260,11 +282,11 @@ def allocation_run_execute(
         )
         ranks = explain.assigned_rank(result)
         placements = []
-        sentences = engine.explanations(result, names)
+        sentences = engine.explanations(result, names, categories)
         for c in range(instance.n_children):
-            data = explain.explanation_data(result, c)
+            data = explain.explanation_data(result, c, in_group_1=round.categories_in_group_1)
             engine_vi, engine_en = next(sentences)
-            text_vi, text_en = explain.render_both(data, names, categories)
+            text_vi, text_en = explain.render_both(data, categories)
             text_vi, text_en = f"{engine_vi} {text_vi}", f"{engine_en} {text_en}"
             school = int(result.assignment[c])
             placements.append(
@@ -292,16 +314,20 @@ def allocation_run_execute(
                 "mechanism": run.mechanism,
                 "stage": run.stage,
                 "priority": ["group (1 = in catchment)", "category rank", "distance_m"],
-                "tie_break": "lottery_single(seed) over tracking codes",
+                "tie_break": "lottery_single(seed) over the published pseudonyms",
                 "max_distance_m": round.max_distance_m,
                 "class_size_norm": round.class_size_norm,
                 "categories": [
                     {"rank": r, "label_vi": vi, "label_en": en} for r, vi, en in categories
                 ],
-                "distance": "WGS 84 geodesic, straight line",
+                "distance": "WGS 84 geodesic, straight line, from homes rounded to "
+                f"{audit.COORDINATE_DECIMALS} decimals",
+                "categories_in_group_1": round.categories_in_group_1,
                 "input_fingerprint": _input_fingerprint(rows, choice_rows),
             }
             run.input_sha256 = result.input_sha256
+            run.input_document = audit.pack(input_document)
+            run.result_document = audit.pack(result.to_json())
             run.result_sha256 = result.result_sha256
             run.statistics = stats
             run.check_passed = not violations
@@ -451,7 +477,28 @@ def allocation_run_compare(*, a: AllocationRun, b: AllocationRun) -> dict:
         pa = dict(Placement.objects.filter(run=a).values_list("application_id", "school_id"))
         pb = dict(Placement.objects.filter(run=b).values_list("application_id", "school_id"))
         moved = sum(1 for k, v in pa.items() if k in pb and pb[k] != v)
+    basis_a, basis_b = _list_basis(a), _list_basis(b)
     return {
-        "rows": [(k, a.statistics.get(k), b.statistics.get(k)) for k in keys],
+        "rows": [
+            (
+                k,
+                a.statistics.get(k),
+                b.statistics.get(k),
+                *((basis_a, basis_b) if k in LIST_RELATIVE_STATISTICS else ("", "")),
+            )
+            for k in keys
+        ],
         "children_moved": moved,
     }
+
+
+# What these figures count depends on the lists the run used (issue 12): a first choice and
+# an envy pair mean the family's ranking under deferred acceptance, the distance list under
+# nearest-first — so the comparison says which, beside each figure.
+LIST_RELATIVE_STATISTICS = frozenset({"placed_first_choice", "placed_top3", "envy_pairs"})
+
+
+def _list_basis(run: AllocationRun) -> str:
+    if run.mechanism == Mechanism.NEAREST:
+        return _("against the distance lists (1st = the nearest school)")
+    return _("against the families' rankings")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.access import is_staff_with
 from accounts.phone import normalize_vn_mobile
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
@@ -24,12 +25,13 @@ from ..constants import (
     EvidenceKind,
     Gender,
     LateEntryReason,
+    Mechanism,
     Relationship,
     ResidenceType,
     RunStage,
     RunStatus,
 )
-from ..exceptions import ApplicationInvalid, DuplicateApplication, WindowClosed
+from ..exceptions import ApplicationInvalid, WindowClosed
 from ..models import (
     AdmissionRound,
     AllocationRun,
@@ -39,8 +41,10 @@ from ..models import (
     Evidence,
     PriorityCategory,
     RoundSchool,
+    Ticket,
 )
 from ..personal_id import birth_year_from_id, id_problems
+from .duplicates import duplicate_probes_guard, duplicate_refuse
 from .notify import application_notify_status
 
 
@@ -132,16 +136,9 @@ def application_validate(
             )
             % {"year": round.birth_year, "sy": round.school_year},
         )
-    elif born < round.birth_year - MAX_LATE_YEARS:
-        err(
-            "child_dob",
-            _(
-                "Children born before %(year)s are more than three years older than the "
-                "prescribed age; the commune education office decides such cases."
-            )
-            % {"year": round.birth_year - MAX_LATE_YEARS},
-        )
     elif born < round.birth_year:
+        # More than three years late is not refused: the rule sends it to the education
+        # office, through a ticket opened at submission (`_late_entry_ticket`).
         late = True
         if not data.late_entry_reason:
             err(
@@ -206,7 +203,17 @@ def application_validate(
             err("priority_category", _("Unknown priority category."), storage=True)
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
-    if not choices:
+    if round.mechanism == Mechanism.NEAREST:
+        if choices:
+            err(
+                "choices",
+                _(
+                    "This year every school near the home is considered, nearest first: "
+                    "families do not rank schools."
+                ),
+                storage=True,
+            )
+    elif not choices:
         err("choices", _("Rank at least one school."))
     elif len(choices) > settings.ADMISSIONS_MAX_CHOICES:
         err(
@@ -321,6 +328,7 @@ def application_create(
     when it fires, the existing application is returned to its own applicant (idempotent
     double submit) and anyone else gets a conflict."""
     _require_window(round)
+    duplicate_probes_guard(applicant=applicant)
     cleaned = application_validate(round=round, data=data, for_submit=submit, partial=not submit)
     try:
         with transaction.atomic():
@@ -357,8 +365,10 @@ def application_create(
         )
         if existing is not None and existing.applicant_id == getattr(applicant, "pk", None):
             return existing, False
-        raise DuplicateApplication(
-            _("This child already has an application in this round."), field="child_personal_id"
+        raise duplicate_refuse(
+            round_id=round.pk,
+            child_personal_id=cleaned.values["child_personal_id"],
+            applicant=applicant,
         ) from exc
     return application, True
 
@@ -373,6 +383,8 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
         raise TransitionNotAllowed(_("This application can no longer be edited."))
     if application.status == ApplicationStatus.DRAFT:
         _require_window(application.round)
+    if (data.child_personal_id or "").strip() != application.child_personal_id:
+        duplicate_probes_guard(applicant=actor)
     cleaned = application_validate(
         round=application.round,
         data=data,
@@ -385,8 +397,10 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
-        raise DuplicateApplication(
-            _("This child already has an application in this round."), field="child_personal_id"
+        raise duplicate_refuse(
+            round_id=application.round_id,
+            child_personal_id=cleaned.values["child_personal_id"],
+            applicant=actor,
         ) from exc
     _save_choices(application, cleaned.choices)
     return application
@@ -413,7 +427,39 @@ def application_submit(*, application: Application, actor, consent: bool) -> App
     )
     _record_consent(application, actor)
     application.save(update_fields=["consent_version", "consented_at", "consented_by"])
-    return application_transition(application=application, to=target, actor=actor)
+    application = application_transition(application=application, to=target, actor=actor)
+    _late_entry_ticket(application, actor)
+    return application
+
+
+def _late_entry_ticket(application: Application, actor) -> None:
+    """A child more than three years older than the prescribed age (Circular 28/2020 Art. 33)
+    is decided by the education office: the committee gets a ticket with a deadline instead of
+    the family getting a refusal. Idempotent (one open ticket per kind)."""
+    born = application.child_dob.year
+    limit = application.round.birth_year - MAX_LATE_YEARS
+    if born >= limit:
+        return
+    Ticket.objects.get_or_create(
+        application=application,
+        kind=Ticket.Kind.LATE_ENTRY,
+        status=Ticket.Status.OPEN,
+        defaults={
+            "reason": _late_entry_reason(born, application.round.birth_year),
+            "opened_by": actor,
+            "decide_by": timezone.now()
+            + dt.timedelta(days=settings.ADMISSIONS_TICKET_DECISION_DAYS),
+        },
+    )
+
+
+def _late_entry_reason(born: int, year: int) -> str:
+    with translation.override("vi"):  # stored text, read by the committee
+        return _(
+            "The child was born in %(born)s, more than three years before the prescribed "
+            "year %(year)s: the education office decides on admission (Circular "
+            "28/2020/TT-BGDĐT, Art. 33)."
+        ) % {"born": born, "year": year}
 
 
 def actor_roles(application: Application, actor) -> set[str]:
@@ -422,7 +468,7 @@ def actor_roles(application: Application, actor) -> set[str]:
     roles = set()
     if application.applicant_id and actor.pk == application.applicant_id:
         roles.add(Actor.PARENT)
-    if actor.is_active and actor.is_staff and actor.has_perm("admissions.review_application"):
+    if is_staff_with(actor, "admissions.review_application"):
         roles.add(Actor.STAFF)
     return roles
 

@@ -19,6 +19,8 @@ from .applications import actor_roles, application_transition
 
 APPEALABLE = {S.REJECTED, S.WAITLISTED, S.OFFERED}
 CORRECTABLE = {S.SUBMITTED, S.UNDER_REVIEW, S.RESUBMITTED, S.VERIFIED, S.WAITLISTED, S.OFFERED}
+# Families open appeals and data corrections; late-entry tickets are opened by the system.
+FAMILY_TICKETS = {Ticket.Kind.APPEAL, Ticket.Kind.DATA_CORRECTION}
 # What an upheld ticket does to the application (when the table allows it).
 REOPEN = {S.REJECTED: S.UNDER_REVIEW, S.VERIFIED: S.CORRECTION_REQUESTED}
 
@@ -26,6 +28,8 @@ REOPEN = {S.REJECTED: S.UNDER_REVIEW, S.VERIFIED: S.CORRECTION_REQUESTED}
 def ticket_open(*, application: Application, kind: str, reason: str, actor) -> Ticket:
     if application.applicant_id != actor.pk:
         raise NotFound(_("No such application."))
+    if kind not in FAMILY_TICKETS:
+        raise InvalidInput(_("Unknown request."), field="kind")
     allowed = APPEALABLE if kind == Ticket.Kind.APPEAL else CORRECTABLE
     if application.status not in allowed:
         raise TransitionNotAllowed(_("This request is not possible in the current status."))

@@ -99,3 +99,11 @@ class DossierDetailOutputSerializer(DossierListOutputSerializer):
 
     def get_result_available(self, dossier) -> bool:
         return bool(dossier.result_file)
+
+
+class DossierPaymentOutputSerializer(serializers.Serializer):
+    payment = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    amount_vnd = serializers.IntegerField(source="amount")
+    payment_page = serializers.CharField(help_text="The payer's page: VNPay button and VietQR.")
+    checkout = serializers.CharField(help_text="POST here to get the gateway URL and VietQR.")

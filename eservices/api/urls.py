@@ -10,6 +10,11 @@ urlpatterns = [
     path("dossiers/<uuid:uuid>/", views.DossierDetailApi.as_view(), name="dossier-detail"),
     path("dossiers/<uuid:uuid>/submit/", views.DossierSubmitApi.as_view(), name="dossier-submit"),
     path(
+        "dossiers/<uuid:uuid>/payment/",
+        views.DossierPaymentStartApi.as_view(),
+        name="dossier-payment",
+    ),
+    path(
         "dossiers/<uuid:uuid>/attachments/",
         views.DossierAttachmentAddApi.as_view(),
         name="dossier-attachments",

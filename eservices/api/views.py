@@ -1,6 +1,7 @@
 """Public catalogue and the citizen's dossier API: thin views over selectors and services,
 problem+json on every error."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -16,6 +17,7 @@ from .serializers import (
     DossierCreateInputSerializer,
     DossierDetailOutputSerializer,
     DossierListOutputSerializer,
+    DossierPaymentOutputSerializer,
     DossierUpdateInputSerializer,
     ProcedureDetailOutputSerializer,
     ProcedureListOutputSerializer,
@@ -172,3 +174,19 @@ class DossierAttachmentAddApi(APIView):
         return Response(
             DossierAttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED
         )
+
+
+class DossierPaymentStartApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: DossierPaymentOutputSerializer, 404: PROBLEM, 409: PROBLEM},
+        summary="Start paying a dossier's fee (or get the payment still pending)",
+    )
+    def post(self, request, uuid):
+        dossier = selectors.dossier_get_for_citizen(user=request.user, uuid=uuid)
+        payment = services.dossier_payment_start(dossier=dossier, actor=request.user)
+        payment.payment_page = reverse("payments:payment", kwargs={"uuid": payment.uuid})
+        payment.checkout = reverse("payments-api:payment-checkout", kwargs={"uuid": payment.uuid})
+        return Response(DossierPaymentOutputSerializer(payment).data)

@@ -13,12 +13,18 @@ from .dossiers import (
     dossier_update,
     next_dossier_code,
 )
+from .payments import dossier_payment_page, dossier_payment_settled, dossier_payment_start
+from .results import dossier_issue_result, result_can_be_drawn
 
 __all__ = [
     "attachment_add",
     "catalogue_load",
     "dossier_check_complete",
     "dossier_create",
+    "dossier_issue_result",
+    "dossier_payment_page",
+    "dossier_payment_settled",
+    "dossier_payment_start",
     "dossier_provide_supplement",
     "dossier_record_payment",
     "dossier_store_result",
@@ -27,4 +33,5 @@ __all__ = [
     "dossier_update",
     "next_dossier_code",
     "procedure_version_revise",
+    "result_can_be_drawn",
 ]

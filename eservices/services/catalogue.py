@@ -29,6 +29,7 @@ VERSIONED_FIELDS = (
 
 
 def _check_version_values(values: dict) -> None:
+    values["form_schema"] = schema_forms.with_field_order(values["form_schema"])
     try:
         schema_forms.check_schema(values["form_schema"])
     except SchemaError as exc:

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.channels import send_email, sms_backend
+from surveys.services import satisfaction_survey_link
 
 from ..constants import DossierStatus
 from ..models import Dossier, DossierNotification
@@ -33,6 +34,11 @@ def dossier_message(dossier: Dossier, status: str) -> tuple[str, str]:
             "eservices:dossier", kwargs={"uuid": dossier.uuid}
         )
         note = f" {dossier.last_note}" if dossier.last_note and status != "paid" else ""
+        if status == DossierStatus.CLOSED:
+            survey = satisfaction_survey_link(subject_ref=dossier.code, user=dossier.applicant)
+            note += " " + _("Please rate the online service: %(link)s") % {
+                "link": settings.SITE_URL.rstrip("/") + survey
+            }
         body = _("Your dossier %(code)s (%(procedure)s) is now: %(status)s.%(note)s "
                  "Details: %(link)s") % {
             "code": dossier.code, "procedure": dossier.procedure_version.name_vi,

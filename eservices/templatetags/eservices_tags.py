@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import translation
 
-from ..schema_forms import display_value
+from ..schema_forms import display_value, field_specs, ordered_properties
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def form_rows(schema: dict, data: dict) -> list[tuple[str, str]]:
     """(label, displayed value) for every answered field of a dossier."""
     english = translation.get_language() == "en"
     rows = []
-    for name, prop in schema.get("properties", {}).items():
+    for name, prop in ordered_properties(schema):
         if name not in data:
             continue
         label = (prop.get("x-title-en") if english else None) or prop.get("title") or name
@@ -47,6 +47,12 @@ def form_rows(schema: dict, data: dict) -> list[tuple[str, str]]:
 @register.simple_tag
 def field_labels(schema: dict) -> list[tuple[str, bool]]:
     """(label, required) of every field of a procedure's form, in the current language."""
-    from ..schema_forms import field_specs
-
     return [(spec.label, spec.required) for spec in field_specs(schema)]
+
+
+@register.simple_tag
+def deadline_exceptions(version) -> list[tuple[int, str]]:
+    """(working days, the case in words) for each deadline rule of a version."""
+    labels = {spec.name: spec.label for spec in field_specs(version.form_schema)}
+    return [(rule["days"], labels.get(rule.get("field"), rule.get("field", ""))) for rule in
+            version.deadline_rules]  # fmt: skip

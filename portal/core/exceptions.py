@@ -38,3 +38,8 @@ class Conflict(DomainError):
 class TransitionNotAllowed(DomainError):
     status_code = 409
     code = "transition_not_allowed"
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+    code = "too_many_attempts"

@@ -16,3 +16,18 @@ class UUIDModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyModel(models.Model):
+    """History and event rows: written once, never edited or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only")

@@ -137,7 +137,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Deny unless a view declares its rule (AllowAny for public views): docs/adr/0018.
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.DenyAll"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -181,6 +182,16 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+
+# Shared cache for rate limits (and anything else every web worker must agree on): Redis when
+# CACHE_REDIS_URL is set (`check --deploy` warns without it), per-process memory otherwise.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+CACHES = {
+    "default": {"BACKEND": _REDIS_CACHE, "LOCATION": CACHE_REDIS_URL}
+    if CACHE_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 MAILERS = {
     "default": {
@@ -244,6 +255,10 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 ADMISSIONS_EVIDENCE_MAX_BYTES = env_int("ADMISSIONS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 ADMISSIONS_SMS_BACKEND = env_str("ADMISSIONS_SMS_BACKEND", "console")
+# The `http` SMS backend (notifications.channels.HttpSmsBackend): a brand-name gateway's JSON API.
+SMS_API_URL = env_str("SMS_API_URL", "")
+SMS_API_KEY = env_str("SMS_API_KEY", "")
+SMS_BRANDNAME = env_str("SMS_BRANDNAME", "")
 ADMISSIONS_CONSENT_VERSION = env_str("ADMISSIONS_CONSENT_VERSION", "2026-01")
 ADMISSIONS_PDF_FONT = env_str(
     "ADMISSIONS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -257,17 +272,44 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 )
 ADMISSIONS_TICKET_DECISION_DAYS = env_int("ADMISSIONS_TICKET_DECISION_DAYS", 7)
 
-# Brute-force protection for every password login (parents, staff, admin): django-axes locks a
-# username from one IP address after repeated failures, and the lock expires by itself.
+# Brute-force protection for every password login (parents, staff, admin): django-axes locks an
+# identity from one IP address after repeated failures, and the lock expires by itself. The
+# identity is normalised first (0912…, +84912…, 091 2… are one phone; e-mails ignore case), so
+# spelling a number differently buys no fresh tries.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.identity.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
+
+# --- Payments (issue #7, docs/adr/0011-payments.md) ---
+# Money settles to the school's own merchant / bank account; the portal never holds funds.
+INSTALLED_APPS += ["eservices.payments.apps.PaymentsConfig"]
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "")  # enabled providers, e.g. "vnpay"
+PAYMENT_QUERY_AFTER_MINUTES = env_int("PAYMENT_QUERY_AFTER_MINUTES", 20)
+PAYMENT_PENDING_DAYS = env_int("PAYMENT_PENDING_DAYS", 30)
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET", "")
+VNPAY_PAY_URL = env_str("VNPAY_PAY_URL", "")
+VNPAY_API_URL = env_str("VNPAY_API_URL", "")
+VNPAY_CHECKOUT_MINUTES = env_int("VNPAY_CHECKOUT_MINUTES", 15)
+VNPAY_SERVER_IP = env_str("VNPAY_SERVER_IP", "127.0.0.1")
+VNPAY_TIMEOUT_SECONDS = env_int("VNPAY_TIMEOUT_SECONDS", 30)
+# The local VNPay sandbox gateway (development and tests only; production refuses it).
+VNPAY_SANDBOX_ENABLED = env_bool("VNPAY_SANDBOX_ENABLED", False)
+VNPAY_SANDBOX_IPN_URL = env_str("VNPAY_SANDBOX_IPN_URL", "")  # default: this portal's IPN URL
+# The school's bank account shown as a VietQR code on payment pages (empty: no QR).
+VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "")
+VIETQR_ACCOUNT_NO = env_str("VIETQR_ACCOUNT_NO", "")
+VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
+CELERY_BEAT_SCHEDULE = {
+    "payments-reconcile-pending": {"task": "payments.reconcile_pending", "schedule": 300.0},
+}
 
 # --- Signed documents: PAdES e-results, e-receipts, public verification (issue #10) ---
 INSTALLED_APPS += ["documents.apps.DocumentsConfig"]

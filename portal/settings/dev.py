@@ -11,3 +11,5 @@ from .base import *  # noqa: F403
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+from .payments_sandbox import *  # noqa: E402, F403

@@ -17,12 +17,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# A debug page shows settings, SQL and children's data to anyone who triggers an error.
+if DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off in production (portal.settings.prod)")
+
 # Families must really receive their SMS, and logs must not hold their messages.
 if ADMISSIONS_SMS_BACKEND in {"console", "locmem"}:  # noqa: F405
     raise ImproperlyConfigured(
         "ADMISSIONS_SMS_BACKEND must name a real SMS provider in production "
-        f"(got {ADMISSIONS_SMS_BACKEND!r})"  # noqa: F405
+        f"(got {ADMISSIONS_SMS_BACKEND!r}; use 'http' with SMS_API_URL, SMS_API_KEY, SMS_BRANDNAME)"  # noqa: F405
     )
+if ADMISSIONS_SMS_BACKEND == "http":  # noqa: F405
+    _missing = [
+        name for name in ("SMS_API_URL", "SMS_API_KEY", "SMS_BRANDNAME") if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"the http SMS backend needs {', '.join(_missing)}")
+    if not SMS_API_URL.startswith("https://"):  # noqa: F405
+        raise ImproperlyConfigured("SMS_API_URL must be an https:// address in production")
+
+# Payments: never the sandbox; an enabled VNPay needs its merchant settings, over HTTPS.
+if VNPAY_SANDBOX_ENABLED:  # noqa: F405
+    raise ImproperlyConfigured("VNPAY_SANDBOX_ENABLED must be off in production")
+if "vnpay" in PAYMENT_PROVIDERS:  # noqa: F405
+    _missing = [
+        name
+        for name in ("VNPAY_TMN_CODE", "VNPAY_HASH_SECRET", "VNPAY_PAY_URL", "VNPAY_API_URL")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"VNPay is enabled but {', '.join(_missing)} not set")
+    if not (VNPAY_PAY_URL.startswith("https://") and VNPAY_API_URL.startswith("https://")):  # noqa: F405
+        raise ImproperlyConfigured("VNPAY_PAY_URL and VNPAY_API_URL must be https:// URLs")
 
 # Signed results and receipts need the school's real key; without it nothing can be issued.
 if not (SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE):  # noqa: F405

@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-
 # Tests create their own local CA and signing key, outside the working tree.
 os.environ.setdefault("SIGNING_DEV_DIR", tempfile.mkdtemp(prefix="portal-test-signing-"))
 os.environ["CELERY_BROKER_URL"] = ""
+os.environ.setdefault("ADMISSIONS_SMS_BACKEND", "locmem")  # tests read the codes and notices sent
 
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE
@@ -25,3 +26,5 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # Django's test client logs in without a request, which django-axes refuses; the lockout is
 # tested with AXES_ENABLED switched on in tests/portal/test_login_protection.py.
 AXES_ENABLED = False
+
+from .payments_sandbox import *  # noqa: E402, F403

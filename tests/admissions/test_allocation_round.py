@@ -75,9 +75,11 @@ def test_allocation_end_to_end(demo, django_user_model):
         if p.school_id is None:
             assert "waiting list" in p.explanation_en
         else:
-            # stored distance = independent geodesic distance from the pin to the school
+            # stored distance = independent geodesic distance from the published pin
+            # (rounded to 4 decimals, ADR 13) to the school
             a, s = p.application.residence_point, p.school.location
-            expected = float(geodesic_m(np.array([a.x]), np.array([a.y]),
+            lon, lat = round(a.x, 4), round(a.y, 4)
+            expected = float(geodesic_m(np.array([lon]), np.array([lat]),
                                         np.array([s.x]), np.array([s.y]))[0])  # fmt: skip
             assert abs(p.distance_m - expected) < 0.1
             assert p.school_id in p.application.choices.values_list("school_id", flat=True)
@@ -96,7 +98,14 @@ def test_allocation_end_to_end(demo, django_user_model):
     allocation_run_execute(run=nearest)
     assert nearest.check_passed is True
     comparison = allocation_run_compare(a=run, b=nearest)
-    assert dict((k, a) for k, a, _ in comparison["rows"])["placed"] == stats["placed"]
+    rows = {key: rest for key, *rest in comparison["rows"]}
+    assert rows["placed"][0] == stats["placed"]
+    # First choices and envy mean the families' ranking in A, the distance list in B.
+    assert rows["envy_pairs"][2:] == [
+        "so với thứ tự nguyện vọng của gia đình",
+        "so với danh sách theo khoảng cách (thứ 1 = trường gần nhất)",
+    ]
+    assert rows["placed"][2:] == ["", ""]
 
     # dry run → review → publish
     with pytest.raises(RunNotReady):
@@ -193,6 +202,9 @@ def test_second_round_places_children_still_unplaced(demo):
     RoundSchool.objects.filter(round=round_).update(seats_override=20)
     waitlisted = Application.objects.filter(status=ApplicationStatus.WAITLISTED).count()
     second = allocation_run_create(round=round_, mechanism="nearest", seed=5, stage="second")
+    # The second stage follows the round's configured rule (here the families' rankings), not
+    # always nearest-first (issue 12).
+    assert second.mechanism == round_.mechanism == "da"
     allocation_run_execute(run=second)
     assert second.check_passed is True
     assert second.statistics["children"] == waitlisted

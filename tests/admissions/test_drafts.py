@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from admissions.constants import ApplicationStatus
 from admissions.exceptions import ApplicationInvalid, WindowClosed
-from admissions.models import Application, Evidence
+from admissions.models import Application, Evidence, Ticket
 from admissions.services import (
     ApplicationInput,
     application_create,
@@ -246,3 +246,34 @@ def test_evidence_add_locks_the_application_before_checking_it(admission_round, 
     first = next(q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"])
     assert "FOR UPDATE" in first and '"admissions_application"' in first
     assert not Evidence.objects.filter(application=app).exists()
+
+
+def test_more_than_three_years_late_opens_a_ticket_instead_of_a_refusal(
+    admission_round, parent, make_input
+):
+    # Round 2026: prescribed birth year 2020; 2016 is four years earlier.
+    data = make_input(
+        child_dob=dt.date(2016, 3, 1),
+        child_personal_id=personal_id(year=2016, female=True, serial=434343),
+        late_entry_reason="disability",
+    )
+    app, _ = application_create(round=admission_round, applicant=parent, data=data)
+    evidence_add(application=app, kind="late_entry", actor=parent,
+                 upload=SimpleUploadedFile("giay-xac-nhan.pdf", PDF))  # fmt: skip
+    application_submit(application=app, actor=parent, consent=True)
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.SUBMITTED
+    ticket = Ticket.objects.get(application=app)
+    assert ticket.kind == Ticket.Kind.LATE_ENTRY and ticket.status == Ticket.Status.OPEN
+    assert "2016" in ticket.reason
+    assert "quá ba năm" in ticket.reason
+    application_submit(application=app, actor=parent, consent=True)  # idempotent
+    assert Ticket.objects.filter(application=app).count() == 1
+
+
+def test_up_to_three_years_late_opens_no_ticket(admission_round, parent, make_input):
+    app, _ = application_create(round=admission_round, applicant=parent, data=_late(make_input))
+    evidence_add(application=app, kind="late_entry", actor=parent,
+                 upload=SimpleUploadedFile("giay-xac-nhan.pdf", PDF))  # fmt: skip
+    application_submit(application=app, actor=parent, consent=True)
+    assert not Ticket.objects.filter(application=app).exists()

@@ -33,15 +33,19 @@ def committee_member(hcmc_data):
 
 
 def test_parent_applies_committee_allocates_parent_accepts(
-    live_server, page, browser, open_round, committee_member
+    live_server, page, browser, open_round, committee_member, sms_outbox
 ):
     url = live_server.url
-    # 1. The parent signs up with a mobile number and lands on the form.
+    # 1. The parent signs up with a mobile number, types the code from the SMS and lands on
+    #    the form.
     page.goto(f"{url}/accounts/dang-ky/?next=/tuyen-sinh/nop-ho-so/")
     page.fill("#id_full_name", "Nguyễn Thị Lan")
     page.fill("#id_phone", "+84 912 345 678")
     page.fill("#id_password1", "mật-khẩu-dài-2026")
     page.fill("#id_password2", "mật-khẩu-dài-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#signup-sent")
+    page.fill("#id_code", re.search(r"\b(\d{6})\b", sms_outbox[-1]["body"]).group(1))
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/tuyen-sinh/nop-ho-so/$"))
 
@@ -118,7 +122,7 @@ def test_parent_applies_committee_allocates_parent_accepts(
     page.wait_for_selector("#application-status[data-status='accepted']")
     explanation = page.locator("#explanation-text").inner_text()
     assert explanation.startswith(f"Con được xếp vào nguyện vọng 1: {offer.school.name}.")
-    assert "Diện ưu tiên của con: không thuộc diện ưu tiên." in explanation
+    assert "Đối tượng ưu tiên của con: không thuộc đối tượng ưu tiên." in explanation
     assert f"hạt giống công khai {round_seed}" in explanation
     history = page.locator("#history li").evaluate_all("els => els.map(e => e.dataset.to)")
     assert history == ["accepted", "offered", "verified", "submitted", "draft"]

@@ -1,6 +1,7 @@
-"""A citizen's full-process dossier in headless Chromium: find a procedure, submit with an
-attachment, staff receive and ask for a supplement, the citizen supplies it, staff approve and
-issue the result, the citizen downloads it. Every page passes axe-core (WCAG 2 A/AA)."""
+"""A citizen's full-process dossier in headless Chromium: find a fee-bearing procedure, submit
+with an attachment, pay through the local VNPay sandbox, staff receive and ask for a
+supplement, the citizen supplies it, staff approve and issue the signed result, the citizen
+downloads it and sees the payment. Every page passes axe-core (WCAG 2 A/AA)."""
 
 import re
 
@@ -52,42 +53,41 @@ def assert_accessible_and_uncut(page):
     assert width <= page.viewport_size["width"], "the page scrolls sideways"
 
 
-def test_citizen_dossier_from_catalogue_to_signed_result(
-    live_server, browser, citizen, officer, tmp_path
+def test_citizen_dossier_with_a_fee_from_catalogue_to_signed_result(
+    live_server, browser, citizen, officer, tmp_path, settings
 ):
+    settings.VNPAY_API_URL = f"{live_server.url}/thanh-toan/sandbox/merchant_webapi/api/transaction"
     url = live_server.url
     context = browser.new_context(locale="vi-VN", viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    # 1. The public catalogue: search, open the card.
+    # 1. The public catalogue: search, open the card of a fee-bearing procedure.
     page.goto(f"{url}/dich-vu-cong/")
     assert_accessible_and_uncut(page)
-    page.fill("#q", "chuyển trường")
+    page.fill("#q", "bán trú")
     page.click("form[role=search] button")
     assert page.locator("li[data-code]").count() == 1
-    page.click("li[data-code='1.005099'] a")
-    assert page.locator("#procedure-code").inner_text() == "1.005099"
-    assert "Không mất phí" in page.locator("#procedure-fee").inner_text()
+    page.click("li[data-code='TH.BAN-TRU'] a")
+    assert page.locator("#procedure-code").inner_text() == "TH.BAN-TRU"
+    assert page.locator("#procedure-fee").inner_text().startswith("680.000 đ")
     assert_accessible_and_uncut(page)
-    # 2. Sign in, fill the form rendered from the schema; a wrong ID is refused next to its field.
+    # 2. Sign in, fill the form rendered from the schema; a wrong month is refused next to it.
     log_in(page, url, "0903123456", "mật-khẩu-dài-2026")
-    page.goto(f"{url}/dich-vu-cong/thu-tuc/1.005099/nop/")
-    page.fill("#id_student_full_name", "Nguyễn Minh Khang")
-    page.fill("#id_student_dob", "2018-03-12")
-    page.fill("#id_student_personal_id", "0792180001")
-    page.fill("#id_current_school", "Trường Tiểu học Lê Văn Tám")
-    page.select_option("#id_current_grade", "2")
-    page.fill("#id_reason", "Gia đình chuyển nơi ở về xã Nhà Bè.")
+    page.goto(f"{url}/dich-vu-cong/thu-tuc/TH.BAN-TRU/nop/")
+    page.fill("#id_student_full_name", "Lê Gia Hân")
+    page.fill("#id_class_name", "1A1")
+    page.fill("#id_month", "13/2027")
     page.click("button[name=save]")
-    assert "12 chữ số" in page.locator("#student_personal_id-errors").inner_text()
+    assert "MM/YYYY" in page.locator("#month-errors").inner_text()
     assert_accessible_and_uncut(page)
-    page.fill("#id_student_personal_id", "079218000123")
+    page.fill("#id_month", "01/2027")
+    page.fill("#id_allergies", "Dị ứng tôm")
     page.click("button[name=save]")
     page.wait_for_url(re.compile(r"/dich-vu-cong/ho-so/[0-9a-f-]+/$"))
-    # 3. Attach the record book (checked by content), submit.
-    pdf = tmp_path / "hoc-ba.pdf"
+    # 3. Attach the allergy certificate (checked by content), submit: the fee is due.
+    pdf = tmp_path / "giay-xac-nhan.pdf"
     pdf.write_bytes(PDF)
-    page.select_option("#id_document_code", "hoc_ba")
+    page.select_option("#id_document_code", "xac_nhan_di_ung")
     page.set_input_files("#id_file", str(pdf))
     page.click("#attachment-form button[type=submit]")
     page.wait_for_selector("text=đã đính kèm")
@@ -96,51 +96,68 @@ def test_citizen_dossier_from_catalogue_to_signed_result(
     page.wait_for_selector("#dossier-code")
     code = page.locator("#dossier-code").inner_text()
     assert re.fullmatch(r"000\.27\.79\.H29-\d{6}-\d{4}", code)
-    assert page.locator("#dossier-status").get_attribute("data-status") == "submitted"
+    assert page.locator("#dossier-status").get_attribute("data-status") == "awaiting_payment"
     dossier = Dossier.objects.get(code=code)
 
-    # 4. Staff (desktop) receive, then ask for a supplement with a reason.
+    # 4. Pay through the local VNPay sandbox: the IPN (server to server) makes it paid.
+    page.click("#pay-fee")
+    page.wait_for_url(re.compile(r"/thanh-toan/[0-9a-f-]+/$"))
+    assert page.locator("#payment-amount").inner_text() == "680.000 đ"
+    page.click("#pay-with-vnpay")
+    page.wait_for_url(re.compile(r"/thanh-toan/sandbox/paymentv2/vpcpay\.html\?"))
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    page.wait_for_url(re.compile(r"/thanh-toan/vnpay/return/\?"))
+    assert page.locator("#payment-status").get_attribute("data-status") == "paid"
+    page.goto(f"{url}/dich-vu-cong/ho-so/{dossier.uuid}/")
+    assert page.locator("#fee-status").get_attribute("data-paid") == "1"
+    assert page.locator("#receipt-link").count() == 1
+    assert_accessible_and_uncut(page)
+
+    # 5. Staff (desktop) receive, then ask for a supplement with a reason.
     staff_context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
     staff = staff_context.new_page()
     staff.set_default_timeout(20_000)
     log_in(staff, url, "motcua", "mot-cua-2026")
-    staff.goto(f"{url}/dich-vu-cong/can-bo/?status=submitted")
+    staff.goto(f"{url}/dich-vu-cong/can-bo/?procedure=TH.BAN-TRU")
     assert staff.locator(f"tr[data-code='{code}']").count() == 1
     assert_accessible_and_uncut(staff)
     staff.click(f"tr[data-code='{code}'] a")
     for step, note in (("received", ""), ("in_review", ""),
-                       ("supplement_requested", "Học bạ bị mờ trang 2, xin gửi lại.")):  # fmt: skip
+                       ("supplement_requested", "Xin ghi rõ lớp 1A1 hay 1A2.")):  # fmt: skip
         staff.select_option("#id_to", step)
         staff.fill("#id_note", note)
         staff.click("#staff-action button[type=submit]")
         staff.wait_for_selector(f"#staff-status[data-status='{step}']")
     assert_accessible_and_uncut(staff)
 
-    # 5. The citizen reads the request and supplies the correction.
+    # 6. The citizen reads the request and supplies the correction.
     page.goto(f"{url}/dich-vu-cong/ho-so/{dossier.uuid}/")
-    assert "Học bạ bị mờ trang 2" in page.locator("#next-step").inner_text()
+    assert "Xin ghi rõ lớp 1A1 hay 1A2." in page.locator("#next-step").inner_text()
     page.click("#next-step a.btn")
-    page.fill("#id_note", "Đã sửa lại thông tin.")
+    page.fill("#id_note", "Cháu học lớp 1A1.")
     page.click("button[name=supplement]")
     page.wait_for_selector("#dossier-status[data-status='in_review']")
 
-    # 6. Staff approve and issue the result; the citizen downloads it.
+    # 7. Staff approve; the result is drawn from the template, signed and issued.
     staff.reload()
     staff.select_option("#id_to", "approved")
     staff.click("#staff-action button[type=submit]")
     staff.wait_for_selector("#staff-status[data-status='approved']")
-    result = tmp_path / "ket-qua.pdf"
-    result.write_bytes(b"%PDF-1.7\n% ket qua chuyen truong\n%%EOF\n")
-    staff.set_input_files("#id_file", str(result))
-    staff.click("#result-form button[type=submit]")
-    staff.wait_for_selector("#staff-status[data-status='result_issued']")
+    staff.click("#issue-drawn-result")
+    # Signing creates the local test CA on first use: slow on a loaded 2-core machine.
+    staff.wait_for_selector("#staff-status[data-status='result_issued']", timeout=120_000)
+
+    # 8. The citizen downloads the signed result and sees the payment.
     page.goto(f"{url}/dich-vu-cong/ho-so/{dossier.uuid}/")
     with page.expect_download() as download:
         page.click("#result-link")
     assert download.value.path().read_bytes().startswith(b"%PDF-")
+    assert page.locator("#payments li[data-payment='paid']").count() == 1
     history = page.locator("#history li").evaluate_all("els => els.map(e => e.dataset.to)")
-    assert history == ["result_issued", "approved", "in_review", "supplement_requested",
-                       "in_review", "received", "submitted", "draft"]  # fmt: skip
+    assert history == [
+        "result_issued", "approved", "in_review", "supplement_requested", "in_review",
+        "received", "awaiting_payment", "submitted", "draft",
+    ]  # fmt: skip
     assert_accessible_and_uncut(page)
     staff_context.close()
     context.close()

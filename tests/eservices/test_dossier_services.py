@@ -267,3 +267,25 @@ def test_concurrent_submissions_never_share_a_code():
     assert len(codes) == len(set(codes)) == 12
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 13))
     assert DossierStatusChange.objects.filter(to_status="submitted").count() == 12
+
+
+def test_form_fields_keep_their_written_order_through_the_database(db, version):
+    from eservices.schema_forms import field_specs
+
+    names = [spec.name for spec in field_specs(version("1.005099").form_schema)]
+    assert names == ["student_full_name", "student_dob", "student_personal_id", "current_school",
+                     "current_grade", "from_abroad", "reason"]  # fmt: skip
+
+
+def test_closing_a_dossier_sends_the_satisfaction_survey_link(
+    citizen, version, officer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://truong.example.vn"
+    dossier = submitted(citizen, version)
+    staff = {"actor": officer, "role": Actor.STAFF}
+    services.dossier_transition(dossier=dossier, to=S.REJECTED, note="Sai thủ tục.", **staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_transition(dossier=dossier, to=S.CLOSED, **staff)
+    body = mail.outbox[0].body
+    assert "https://truong.example.vn/khao-sat/" in body and "đánh giá mức độ hài lòng" in body

@@ -37,3 +37,33 @@ def test_a_few_wrong_passwords_then_the_right_one_logs_in(client, parent):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(parent.pk)
+
+
+@pytest.fixture
+def phone_parent(db):
+    from accounts.services import parent_register
+
+    return parent_register(full_name="Lê Thị Hoa", password="right-pass-123", phone="0912345678")
+
+
+@pytest.mark.django_db
+def test_spelling_a_phone_number_differently_buys_no_fresh_tries(client, phone_parent):
+    spellings = ["0912345678", "+84912345678", "091 234 5678", "84 912 345 678", "+84 91 234 56 78"]
+    for spelling in spellings:
+        client.post("/accounts/dang-nhap/", {"username": spelling, "password": "wrong"})
+    locked = client.post(
+        "/accounts/dang-nhap/", {"username": "0912.345.678", "password": "right-pass-123"}
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_e_mail_case_buys_no_fresh_tries(client, parent):
+    for spelling in ["me@example.vn", "ME@example.vn", "Me@Example.VN", " me@example.vn", "mE@ex"
+                     "ample.vn"]:  # fmt: skip
+        client.post("/accounts/dang-nhap/", {"username": spelling, "password": "wrong"})
+    locked = client.post(
+        "/accounts/dang-nhap/", {"username": "ME@EXAMPLE.VN", "password": "right-pass-123"}
+    )
+    assert locked.status_code == 429

@@ -12,6 +12,12 @@ from documents.keys import dev_pkcs12_bytes
 from notifications.channels import mask_phone
 
 LOAD = "import django; django.setup(); print('loaded')"
+HTTP_SMS = {
+    "ADMISSIONS_SMS_BACKEND": "http",
+    "SMS_API_URL": "https://sms.example.vn/api/send",
+    "SMS_API_KEY": "k",
+    "SMS_BRANDNAME": "TUYENSINH",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -32,19 +38,13 @@ def school_pkcs12(tmp_path, monkeypatch):
     return path
 
 
-def load_prod(**env) -> subprocess.CompletedProcess:
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
-        "DJANGO_SECRET_KEY": "k",
-        "DJANGO_ALLOWED_HOSTS": "portal.example",
-        **env,
-    }
+def run_python(args: list[str], **env) -> subprocess.CompletedProcess:
+    inherited = ("DJANGO_SETTINGS_MODULE", "SMS_", "ADMISSIONS_")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
+    environment.update(env)
     environment = {name: value for name, value in environment.items() if value is not None}
-    if "ADMISSIONS_SMS_BACKEND" not in env:
-        environment.pop("ADMISSIONS_SMS_BACKEND", None)
     return subprocess.run(
-        [sys.executable, "-c", LOAD],
+        [sys.executable, *args],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
@@ -53,16 +53,53 @@ def load_prod(**env) -> subprocess.CompletedProcess:
     )
 
 
+def load_prod(**env) -> subprocess.CompletedProcess:
+    base = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "DJANGO_SECRET_KEY": "k",
+        "DJANGO_ALLOWED_HOSTS": "portal.example",
+    }
+    return run_python(["-c", LOAD], **{**base, **env})
+
+
 def test_production_refuses_the_console_sms_backend():
     result = load_prod()
     assert result.returncode != 0
     assert "ADMISSIONS_SMS_BACKEND must name a real SMS provider" in result.stderr
 
 
-def test_production_loads_with_a_real_provider_and_without_debug():
-    result = load_prod(ADMISSIONS_SMS_BACKEND="viettel")
+def test_production_loads_with_the_http_sms_gateway_and_without_debug():
+    result = load_prod(**HTTP_SMS)
     assert result.returncode == 0, result.stderr
     assert "loaded" in result.stdout
+
+
+def test_production_refuses_an_incomplete_http_sms_configuration():
+    result = load_prod(**{**HTTP_SMS, "SMS_API_KEY": "", "SMS_BRANDNAME": ""})
+    assert result.returncode != 0
+    assert "the http SMS backend needs SMS_API_KEY, SMS_BRANDNAME" in result.stderr
+    plain = load_prod(**{**HTTP_SMS, "SMS_API_URL": "http://sms.example.vn/api/send"})
+    assert "SMS_API_URL must be an https:// address" in plain.stderr
+
+
+def test_production_refuses_debug():
+    result = load_prod(**HTTP_SMS, DJANGO_DEBUG="1")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off in production" in result.stderr
+
+
+def test_a_command_without_a_settings_module_refuses_to_start():
+    result = run_python(["manage.py", "check"])
+    assert result.returncode == 2
+    assert "DJANGO_SETTINGS_MODULE is not set" in result.stderr
+    assert "System check identified" not in result.stdout
+
+
+def test_a_celery_worker_without_a_settings_module_refuses_to_start():
+    worker = run_python(["-m", "celery", "-A", "portal", "inspect", "ping", "--timeout", "1"])
+    assert worker.returncode != 0
+    assert "DJANGO_SETTINGS_MODULE is not set" in worker.stderr
+    assert run_python(["-c", "import portal.celery"]).returncode == 2
 
 
 def test_console_sms_logs_mask_the_number():

@@ -31,6 +31,13 @@
     $("pin-ward").innerHTML = `${esc(T.ward)}: <strong id="pin-ward-name" data-code="${esc(body.ward.code)}">${esc(body.ward.name)}</strong>`;
     const typed = $("id_ward_code");
     $("pin-mismatch").hidden = !(typed && typed.value && typed.value !== body.ward.code);
+    if (!$("id_choice_1")) {  // nearest-first round: nothing to rank, show what is considered
+      const considered = body.results.map((r) =>
+        `<li data-school="${r.id}">${esc(r.name)} — ${(r.distance_m / 1000).toFixed(2)} ${T.km} · ${esc(r.why)}</li>`).join("");
+      out.innerHTML = `<p><strong>${esc(T.considered)}</strong></p><ol id="considered-list">${considered}</ol>` +
+        (body.warning ? `<p class="note" id="suggestion-warning">${esc(body.warning)}</p>` : "");
+      return;
+    }
     const items = body.results.map((r) =>
       `<li data-school="${r.id}">${esc(r.name)} — ${(r.distance_m / 1000).toFixed(2)} ${T.km} · ${r.seats} ${esc(T.seats)}` +
       `${r.last_cutoff_m ? " · " + esc(T.cutoff) + " " + (r.last_cutoff_m / 1000).toFixed(2) + " km" : ""}` +

@@ -62,25 +62,33 @@ def test_explanation_data_and_sentences_in_both_languages():
     en = render_explanation(expl, "en", NAMES)
     assert en == (
         "Placed at your 2nd choice Trường Tiểu học Nguyễn Bỉnh Khiêm. Your 1st choice "
-        "Trường Tiểu học Lê Văn Tám filled with group-1 children up to 640 m; you are group 1 "
-        "at 910 m."
+        "Trường Tiểu học Lê Văn Tám filled with children living in its catchment area up to "
+        "640 m away; your child, living in its catchment area, is 910 m away."
     )
     vi = render_explanation(expl, "vi", NAMES)
     assert vi == (
         "Con được xếp vào nguyện vọng 2: Trường Tiểu học Nguyễn Bỉnh Khiêm. Nguyện vọng 1 "
-        "(Trường Tiểu học Lê Văn Tám) đã đủ chỉ tiêu với các em thuộc nhóm 1 ở khoảng cách "
-        "đến 640 m; con thuộc nhóm 1, cách trường 910 m."
+        "(Trường Tiểu học Lê Văn Tám) đã đủ chỉ tiêu với các trẻ cư trú trong địa bàn tuyển "
+        "sinh của trường ở khoảng cách đến 640 m; con cư trú trong địa bàn tuyển sinh của "
+        "trường, cách trường 910 m."
     )
 
 
-def test_category_decides_sentence():
+def test_category_decides_sentence_names_the_category():
     result = solve(two_school_instance())
     expl = explain(result, "third")
     assert expl.choices[0].deciding == "category"
-    en = render_explanation(expl, "en")
-    assert "category-0 children up to 640 m; you are group 1, category 1, at 100 m" in en
-    vi = render_explanation(expl, "vi")
-    assert "diện ưu tiên 1, cách trường 100 m" in vi
+    en = render_explanation(expl, "en", category_names={0: "Children of martyrs", 1: "Poor"})
+    assert (
+        'children living in its catchment area with priority category "Children of martyrs", '
+        "up to 640 m away; your child, living in its catchment area with priority category "
+        '"Poor", is 100 m away.'
+    ) in en
+    vi = render_explanation(expl, "vi", category_names={0: "Con liệt sĩ", 1: "Hộ nghèo"})
+    assert (
+        "con cư trú trong địa bàn tuyển sinh của trường, thuộc đối tượng ưu tiên “Hộ nghèo”" in vi
+    )
+    assert "diện ưu tiên" not in vi and "ưu tiên 1" not in vi
 
 
 def test_lottery_decides_and_unplaced_sentences():

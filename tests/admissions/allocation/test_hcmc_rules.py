@@ -263,3 +263,25 @@ def test_checker_replays_the_final_pass_and_refuses_another_order():
     claim["assignment"]["x"], claim["assignment"]["z"] = "f30", "f50"  # lottery before category
     kinds = [v.kind for v in check_nearest(source, claim)]
     assert kinds.count("final_pass_mismatch") == 2
+
+
+# -- what families read under nearest-first --------------------------------------------------
+
+
+def test_nearest_first_explanation_speaks_of_nearest_schools_not_choices():
+    from admissions.allocation.explain import explain, render_explanation
+
+    result = solved(nearest_source_from_dict(TWO_SCHOOLS))
+    names = {"s0": "Trường A", "s1": "Trường B"}
+    en = render_explanation(explain(result, "a"), "en", names)
+    assert en.startswith("Placed at the 2nd nearest school: Trường A. The nearest school, ")
+    assert "Trường B, has no seats this year." in en
+    assert "choice" not in en
+    vi = render_explanation(explain(result, "a"), "vi", names)
+    assert vi.startswith("Con được xếp vào trường gần thứ 2: Trường A. Trường gần nhất (Trường B)")
+    assert "nguyện vọng" not in vi
+    unplaced = render_explanation(explain(result, "b"), "vi", names)
+    assert unplaced.startswith("Con chưa được xếp vào trường nào trong phạm vi 2000 m")
+    assert "Trường gần thứ 2 (Trường A) đã đủ chỉ tiêu với các trẻ cư trú ngoài địa bàn" in (
+        unplaced
+    )

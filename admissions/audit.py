@@ -1,0 +1,86 @@
+"""What an auditor downloads: the complete, anonymised input of a run and its result (ADR 13).
+
+The engine runs on exactly the published data: children are identified by stable pseudonyms
+(an HMAC of the tracking code under the round's secret audit key, so nobody can map a
+pseudonym back to a tracking code) and their homes by coordinates rounded to 4 decimals
+(about 11 m, as precise as a pin placed on a map by a family). The documents are stored with
+the run, gzip-compressed canonical JSON, so an export is byte for byte what was computed even
+after applications move on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from admissions.allocation.hashing import canonical_json
+
+#: Decimal places of published coordinates (1e-4° ≈ 11 m in Ho Chi Minh City).
+COORDINATE_DECIMALS = 4
+VERIFY_COMMAND = "python -m admissions.allocation check input.json result.json"
+
+
+class AuditUnavailable(Exception):
+    """The run has no stored input/result (computed before inputs were stored, or failed)."""
+
+
+def pseudonym(key: str, tracking_code: str) -> str:
+    """Stable pseudonym of a child in published data (64 bits of HMAC-SHA256)."""
+    digest = hmac.new(key.encode(), tracking_code.encode(), hashlib.sha256).hexdigest()
+    return f"C{digest[:16]}"
+
+
+def pseudonyms(key: str, tracking_codes: list[str]) -> list[str]:
+    names = [pseudonym(key, code) for code in tracking_codes]
+    if len(set(names)) != len(names):  # pragma: no cover - 64-bit collision
+        raise ValueError("two children share a pseudonym; change the round's audit key")
+    return names
+
+
+def rounded(degrees) -> np.ndarray:
+    """Coordinates as the engine sees and publishes them."""
+    return np.round(np.asarray(degrees, dtype=np.float64), COORDINATE_DECIMALS)
+
+
+def pack(document: Any) -> bytes:
+    """Canonical JSON, gzip-compressed deterministically (no timestamp in the header)."""
+    return gzip.compress(canonical_json(document), mtime=0)
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    input_json: bytes
+    result_json: bytes
+    manifest: dict[str, Any]
+
+
+def audit_export(*, run) -> AuditExport:
+    """The export of a computed run (no database query: the documents are on the run)."""
+    if not run.input_document or not run.result_document:
+        raise AuditUnavailable(
+            "this run has no stored input; it was computed before inputs were stored or it "
+            "failed: compute a new run"
+        )
+    result_json = gzip.decompress(bytes(run.result_document))
+    manifest = {
+        "round": run.round.school_year,
+        "stage": run.stage,
+        "mechanism": run.mechanism,
+        "seed": run.seed,
+        "status": run.status,
+        "published_at": run.published_at.isoformat() if run.published_at else None,
+        "input_sha256": run.input_sha256,
+        "result_sha256": run.result_sha256,
+        "coordinates_decimals": COORDINATE_DECIMALS,
+        "verify": VERIFY_COMMAND,
+    }
+    return AuditExport(
+        input_json=gzip.decompress(bytes(run.input_document)),
+        result_json=result_json,
+        manifest=manifest,
+    )

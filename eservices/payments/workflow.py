@@ -1,0 +1,33 @@
+"""The payment state machine: ONE transition table, pure data (no ORM).
+
+`TRANSITIONS[(from, to)]` is the set of actors who may make that move; everything else is
+refused by `payments.services._transition`, the only code that sets a status. Provider messages
+(IPN, querydr, statement lines) can only move a pending payment; a settled payment moves only
+through the refund service; failed, cancelled, expired and refunded never move again.
+"""
+
+from __future__ import annotations
+
+from .constants import Actor
+from .constants import PaymentStatus as S
+
+PROVIDER, SYSTEM, REFUND = Actor.PROVIDER, Actor.SYSTEM, Actor.REFUND
+
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.PENDING, S.PAID): frozenset({PROVIDER}),
+    (S.PENDING, S.FAILED): frozenset({PROVIDER}),
+    (S.PENDING, S.CANCELLED): frozenset({PROVIDER, SYSTEM}),
+    (S.PENDING, S.EXPIRED): frozenset({SYSTEM}),
+    (S.PAID, S.PARTIALLY_REFUNDED): frozenset({REFUND}),
+    (S.PAID, S.REFUNDED): frozenset({REFUND}),
+    (S.PARTIALLY_REFUNDED, S.PARTIALLY_REFUNDED): frozenset({REFUND}),
+    (S.PARTIALLY_REFUNDED, S.REFUNDED): frozenset({REFUND}),
+}
+
+
+def can_transition(from_status: str, to_status: str, actor: str) -> bool:
+    return str(actor) in TRANSITIONS.get((str(from_status), str(to_status)), frozenset())
+
+
+def next_statuses(from_status: str, actor: str) -> list[str]:
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == from_status and actor in who]

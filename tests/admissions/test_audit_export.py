@@ -1,0 +1,149 @@
+"""Every run stores its complete, anonymised input and result; `export_run` writes them and the
+engine's command line reproduces the result hash bit for bit, for both mechanisms (issue 12)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from admissions.audit import pseudonym
+from admissions.demo import generate_demo_round
+from admissions.models import Application, RoundSchool
+from admissions.services import (
+    allocation_run_create,
+    allocation_run_execute,
+    allocation_run_publish,
+    allocation_run_review,
+    round_close,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def closed_round(db):
+    summary = generate_demo_round(school_year=2032, children=150, seed=3)
+    RoundSchool.objects.filter(round=summary.round).update(classes=0, seats_override=3)
+    return round_close(round=summary.round, lottery_seed=2032)
+
+
+def computed(round_, mechanism):
+    run = allocation_run_create(round=round_, mechanism=mechanism)
+    allocation_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.check_passed is True, run.violations
+    return run
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "admissions.allocation", *args],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("mechanism", ["nearest", "da"])
+def test_export_is_anonymised_and_reproduces_the_result_hash(closed_round, mechanism, tmp_path):
+    run = computed(closed_round, mechanism)
+    call_command("export_run", str(run.pk), "-o", str(tmp_path))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["input_sha256"] == run.input_sha256
+    assert manifest["result_sha256"] == run.result_sha256
+    assert manifest["seed"] == 2032 and manifest["mechanism"] == mechanism
+
+    text = (tmp_path / "input.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    apps = list(Application.objects.filter(round=closed_round))
+    for app in apps[:20]:  # no tracking code, name or personal ID leaves the portal
+        assert app.tracking_code not in text
+        assert app.child_full_name not in text
+        assert app.child_personal_id not in text
+    key = closed_round.audit_key
+    expected_ids = sorted(pseudonym(key, a.tracking_code) for a in apps)
+    assert sorted(c["id"] for c in document["children"]) == expected_ids
+    if mechanism == "nearest":
+        assert hashlib.sha256(text.encode()).hexdigest() == run.input_sha256
+        for child in document["children"]:
+            for value in (child["lon"], child["lat"]):
+                assert re.fullmatch(r"-?\d+(\.\d{1,4})?", repr(value)), value
+        assert any(c.get("catchments") for c in document["children"])
+
+    checked = cli("check", str(tmp_path / "input.json"), str(tmp_path / "result.json"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip() == "OK"
+    solved = cli(
+        "solve", str(tmp_path / "input.json"), "-o", str(tmp_path / "again.json"),
+        "--mechanism", mechanism,
+    )  # fmt: skip
+    assert solved.returncode == 0, solved.stderr
+    assert json.loads((tmp_path / "again.json").read_text())["result_sha256"] == run.result_sha256
+
+
+def test_export_of_an_unknown_run_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="run 999999: no such allocation run"):
+        call_command("export_run", "999999", "-o", str(tmp_path))
+
+
+def test_public_audit_page_shows_hashes_and_serves_the_input(
+    closed_round, client, django_user_model
+):
+    committee = django_user_model.objects.create_user("hoidong-audit")
+    run = computed(closed_round, "nearest")
+    draft = computed(closed_round, "da")  # never published: not on the page
+    page = client.get(reverse("admissions:audit"))
+    assert page.status_code == 200
+    assert run.input_sha256 not in page.content.decode()
+
+    allocation_run_review(run=run, actor=committee)
+    allocation_run_publish(run=run, actor=committee)
+    html = client.get(reverse("admissions:audit")).content.decode()
+    assert run.input_sha256 in html and run.result_sha256 in html and ">2032<" in html
+    assert draft.input_sha256 not in html
+
+    response = client.get(reverse("admissions:audit-download", args=[run.uuid, "input"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert hashlib.sha256(response.content).hexdigest() == run.input_sha256
+    result = client.get(reverse("admissions:audit-download", args=[run.uuid, "result"]))
+    assert json.loads(result.content)["result_sha256"] == run.result_sha256
+    hidden = client.get(reverse("admissions:audit-download", args=[draft.uuid, "input"]))
+    assert hidden.status_code == 404
+
+
+def test_family_reads_its_childs_pseudonym_and_cannot_open_a_late_entry_ticket(
+    client, staff, parent, admission_round, make_input
+):
+    from admissions.models import Placement, Ticket
+    from admissions.services import (
+        application_create,
+        application_transition,
+        ticket_open,
+    )
+    from portal.core.exceptions import InvalidInput
+
+    app, _ = application_create(
+        round=admission_round, applicant=parent, data=make_input(), submit=True
+    )
+    application_transition(application=app, to="verified", actor=staff)
+    round_ = round_close(round=admission_round, lottery_seed=9)
+    run = allocation_run_create(round=round_, mechanism="da")
+    allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=staff)
+    allocation_run_publish(run=run, actor=staff)
+    code = pseudonym(round_.audit_key, app.tracking_code)
+    assert Placement.objects.get(run=run, application=app).explanation["child"] == code
+
+    client.force_login(parent)
+    html = client.get(reverse("admissions:status", args=[app.uuid])).content.decode()
+    assert f"con được ghi là {code}" in html
+    assert 'value="late_entry"' not in html
+    with pytest.raises(InvalidInput):
+        ticket_open(application=app, kind=Ticket.Kind.LATE_ENTRY, reason="x", actor=parent)
