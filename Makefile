@@ -35,8 +35,8 @@ schema:
 	$(SETTINGS_TEST) $(MANAGE) spectacular --validate --fail-on-warn --file portal/openapi.yaml
 
 schema-check:
-	$(SETTINGS_TEST) $(MANAGE) spectacular --validate --fail-on-warn --file /tmp/openapi.check.yaml
-	diff -u portal/openapi.yaml /tmp/openapi.check.yaml || (echo "portal/openapi.yaml is out of date: run 'make schema' and commit it" && exit 1)
+	$(SETTINGS_TEST) $(MANAGE) spectacular --validate --fail-on-warn --file $(CURDIR)/.run/openapi.check.yaml
+	diff -u portal/openapi.yaml $(CURDIR)/.run/openapi.check.yaml || (echo "portal/openapi.yaml is out of date: run 'make schema' and commit it" && exit 1)
 
 test: setup-browser lint
 	$(MANAGE) compilemessages -v0 --ignore=.venv

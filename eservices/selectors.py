@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import is_staff_with
@@ -168,23 +168,42 @@ class OnTimeRow:
 
 
 def on_time_statistics(*, user, today: dt.date | None = None) -> list[OnTimeRow]:
-    """Per procedure: dossiers decided, decided by their due date, and still open but late."""
+    """Per procedure: dossiers decided, decided by their due date, and still open but late —
+    counted in one grouped query, not three per procedure."""
     today = today or timezone.localdate()
-    rows = []
-    for procedure in procedures_handled_by(user=user).order_by("code"):
-        dossiers = Dossier.objects.filter(procedure_version__procedure=procedure)
-        decided = dossiers.filter(decided_at__isnull=False, due_date__isnull=False)
-        counts = decided.aggregate(
-            total=Count("pk"), on_time=Count("pk", filter=Q(decided_at__date__lte=F("due_date")))
+    decided = Q(
+        versions__dossiers__decided_at__isnull=False,
+        versions__dossiers__due_date__isnull=False,
+    )
+    on_time = decided & Q(
+        versions__dossiers__decided_at__date__lte=F("versions__dossiers__due_date")
+    )
+    overdue_open = Q(versions__dossiers__due_date__lt=today) & ~Q(
+        versions__dossiers__status__in=[*DECIDED, DossierStatus.WITHDRAWN]
+    )
+    dossier = "versions__dossiers"
+    procedures = (
+        procedures_handled_by(user=user)
+        .annotate(
+            decided=Count(dossier, filter=decided),
+            on_time=Count(dossier, filter=on_time),
+            overdue_open=Count(dossier, filter=overdue_open),
         )
-        current = procedure.current_version
+        .prefetch_related(
+            Prefetch("versions", queryset=ProcedureVersion.objects.order_by("-number"))
+        )
+        .order_by("code")
+    )
+    rows = []
+    for procedure in procedures:
+        versions = list(procedure.versions.all())
         rows.append(
             OnTimeRow(
                 code=procedure.code,
-                name=current.name if current else procedure.code,
-                decided=counts["total"],
-                on_time=counts["on_time"],
-                overdue_open=dossier_filter_overdue(dossiers, today=today).count(),
+                name=versions[0].name if versions else procedure.code,
+                decided=procedure.decided,
+                on_time=procedure.on_time,
+                overdue_open=procedure.overdue_open,
             )
         )
     return rows
