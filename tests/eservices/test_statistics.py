@@ -23,9 +23,7 @@ def _dossier(citizen, version, code, *, status, due, decided=None):
         version=version(code), applicant=citizen, form_data=VALID_FORMS[code],
         contact_phone="0903123456",
     )  # fmt: skip
-    decided_at = (
-        timezone.make_aware(dt.datetime.combine(decided, dt.time(10))) if decided else None
-    )
+    decided_at = timezone.make_aware(dt.datetime.combine(decided, dt.time(10))) if decided else None
     Dossier.objects.filter(pk=dossier.pk).update(
         status=status, code=f"T-{dossier.pk}", due_date=due, decided_at=decided_at
     )
