@@ -226,3 +226,10 @@ def _payload(data) -> dict:
     body["child_dob"] = data.child_dob.isoformat()
     body.pop("priority_school")
     return body
+
+
+def test_second_stage_of_a_nearest_first_round_runs_nearest_first_whatever_is_asked(two_schools):
+    round, _a, _b = two_schools
+    round = round_close(round=round, lottery_seed=3)
+    second = allocation_run_create(round=round, mechanism="da", seed=3, stage="second")
+    assert second.mechanism == round.mechanism == "nearest"

@@ -2,13 +2,14 @@
 submits a request, staff approve it and issue the signed result, the citizen downloads it,
 verifies it on /xac-thuc/ by the address its QR code encodes and by uploading the file, staff
 close the dossier, the citizen follows the survey link of the closing notification and answers,
-and the KPI pages (public, staff) and GET /api/v1/kpi/ then count that answer.
+and the KPI pages (public, staff) and GET /api/v1/kpi/ then count that answer. Staff also record
+a paper dossier handed in at the counter: the denominator of the online share.
 
 No QR decoder is installed, so the QR is read from the PDF itself: its dark modules are the
 vector squares drawn on the page, rebuilt into a module matrix and compared with segno's encoding
-of the verification address printed beside it (same library, same error level as a scanner would
-have to agree with). Every page visited passes axe-core (WCAG 2 A/AA) and fits without sideways
-scrolling at 390×844 and at 1366×768."""
+of the verification address of the result's document code (the address printed beside the QR).
+Every page visited passes axe-core (WCAG 2 A/AA) and fits without sideways scrolling at 390×844
+and at 1366×768."""
 
 import io
 import re
@@ -152,6 +153,16 @@ def test_approved_dossier_signed_result_verified_by_qr_and_upload_then_survey_re
     staff.goto(f"{url}/dich-vu-cong/can-bo/?procedure={PROCEDURE}")
     assert staff.locator(f"tr[data-code='{code}']").count() == 1
     assert_accessible_both_sizes(staff)
+    # A paper dossier handed in at the counter is recorded too: the online share's denominator.
+    staff.click("#record-counter")
+    staff.wait_for_selector("#counter-form")
+    assert_accessible_both_sizes(staff)
+    staff.select_option("#id_procedure", PROCEDURE)
+    staff.fill("#id_contact_phone", "0938765432")
+    staff.click("#counter-form button[type=submit]")
+    staff.wait_for_selector("#staff-status[data-status='received']")
+    assert Dossier.objects.filter(channel="counter").count() == 1
+    staff.goto(f"{url}/dich-vu-cong/can-bo/?procedure={PROCEDURE}")
     staff.click(f"tr[data-code='{code}'] a")
     for step in ("received", "in_review", "approved"):
         staff.select_option("#id_to", step)
@@ -233,8 +244,8 @@ def test_approved_dossier_signed_result_verified_by_qr_and_upload_then_survey_re
     assert satisfied_card(page) == ("1", "2")
     satisfied = page.locator("#kpi-satisfied").inner_text()
     assert "50,0 %" in satisfied and "3,50" in satisfied
-    online = page.locator("#kpi-online")
-    assert (online.get_attribute("data-part"), online.get_attribute("data-whole")) == ("1", "1")
+    online = page.locator("#kpi-online")  # the online dossier and the counter one
+    assert (online.get_attribute("data-part"), online.get_attribute("data-whole")) == ("1", "2")
     assert_accessible_both_sizes(page)
     api = page.request.get(f"{url}/api/v1/kpi/").json()
     assert api["total"]["satisfied"]["part"] == 1 and api["total"]["satisfied"]["whole"] == 2
