@@ -24,13 +24,16 @@ def empty_outboxes():
     mail.outbox = []
 
 
-def test_officer_records_a_counter_dossier_received_at_once(client, officer):
+def test_officer_records_a_counter_dossier_received_at_once(
+    client, officer, django_capture_on_commit_callbacks
+):
     client.force_login(officer)
     with translation.override("vi"):
         page = client.get(URL)
     assert page.status_code == 200
     assert "Ghi nhận hồ sơ nộp trực tiếp tại quầy" in page.content.decode()
-    response = client.post(URL, {"procedure": "1.005099", "contact_phone": "0903 123 456"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"procedure": "1.005099", "contact_phone": "0903 123 456"})
     dossier = Dossier.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/dich-vu-cong/can-bo/ho-so/{dossier.uuid}/"
@@ -54,16 +57,27 @@ def test_a_bad_phone_is_named_and_nothing_is_recorded(client, officer):
     assert not Dossier.objects.exists()
 
 
-def test_only_handlers_of_the_procedure_record_it(client, officer, citizen, version):
-    client.force_login(officer)
-    response = client.post(URL, {"procedure": "TH.XAC-NHAN", "contact_phone": "0903123456"})
-    assert response.status_code == 200  # not one of this officer's procedures
-    assert "procedure" in response.context["form"].errors
+def test_only_handlers_record_counter_dossiers(client, citizen, version, django_user_model):
+    outsider = django_user_model.objects.create_user("ketoan", password="x", is_staff=True)
+    client.force_login(outsider)  # staff, but in no handling group
+    assert client.get(URL).status_code == 403
+    assert (
+        client.post(URL, {"procedure": "1.005099", "contact_phone": "0903123456"}).status_code
+        == 403
+    )
     with pytest.raises(NotFound):
-        dossier_record_counter(version=version("TH.XAC-NHAN"), actor=officer,
+        dossier_record_counter(version=version("1.005099"), actor=outsider,
                                contact_phone="0903123456")  # fmt: skip
     client.force_login(citizen)
     assert client.get(URL).status_code == 403
+    assert not Dossier.objects.exists()
+
+
+def test_an_unknown_procedure_is_a_form_error(client, officer):
+    client.force_login(officer)
+    response = client.post(URL, {"procedure": "KHONG-CO", "contact_phone": "0903123456"})
+    assert response.status_code == 200
+    assert "procedure" in response.context["form"].errors
     assert not Dossier.objects.exists()
 
 
