@@ -205,7 +205,9 @@ def application_validate(
         category = PriorityCategory.objects.filter(round=round, code=data.priority_category).first()
         if category is None:
             err("priority_category", _("Unknown priority category."), storage=True)
-    priority_school = _priority_school(round, category, data.priority_school, err)
+    priority_school = _priority_school(
+        round, category, data.priority_school, err, unknown_code=bool(data.priority_category)
+    )
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
     if round.mechanism == Mechanism.NEAREST:
@@ -267,7 +269,7 @@ def application_validate(
     )
 
 
-def _priority_school(round, category, raw, err) -> int | None:
+def _priority_school(round, category, raw, err, *, unknown_code: bool = False) -> int | None:
     """The school a school-scoped category counts at: required with such a category (on
     submission), refused with a city-wide one or none, and it must take grade-1 pupils in the
     round. The committee checks it against the evidence."""
@@ -295,11 +297,13 @@ def _priority_school(round, category, raw, err) -> int | None:
         )
         return None
     if category is None:
-        err(
-            "priority_school",
-            _("A school of the priority goes with a priority category that counts at one school."),
-            storage=True,
-        )
+        if not unknown_code:  # an unknown category code is named on its own field
+            err(
+                "priority_school",
+                _("A school of the priority goes with a priority category that counts at one "
+                  "school."),
+                storage=True,
+            )  # fmt: skip
         return None
     if not RoundSchool.objects.filter(round=round, school_id=school_id).exists():
         err(

@@ -139,6 +139,12 @@ def test_school_of_the_priority_is_required_only_with_a_scoped_category(
     outside = make_input_2033(lat=P_LAT, lon=LON, choices=[], priority_category="sibling",
                               priority_school=elsewhere.pk)  # fmt: skip
     assert "không tuyển lớp 1" in _errors(round, parent, outside)["priority_school"][0]
+    no_category = make_input_2033(lat=P_LAT, lon=LON, choices=[], priority_school=a.pk)
+    assert "Chỉ chọn trường" in _errors(round, parent, no_category)["priority_school"][0]
+    unknown = make_input_2033(
+        lat=P_LAT, lon=LON, choices=[], priority_category="khong-co", priority_school=a.pk
+    )
+    assert list(_errors(round, parent, unknown)) == ["priority_category"]
     assert not Application.objects.filter(round=round).exists()  # nothing stored
 
 
