@@ -19,7 +19,14 @@ from gis.geometry import make_point
 from gis.models import AdminUnit, Catchment, School
 from gis.services import catchments_generate_drafts
 
-from .constants import ApplicationStatus, Gender, Relationship, ResidenceType, RoundStatus
+from .constants import (
+    ApplicationStatus,
+    CategoryScope,
+    Gender,
+    Relationship,
+    ResidenceType,
+    RoundStatus,
+)
 from .models import (
     AdmissionRound,
     AllocationRun,
@@ -34,12 +41,18 @@ from .models import (
     RoundSchool,
 )
 
+# code, Vietnamese, English, rank, where it counts (ADR 12: a sibling or a parent on the staff
+# gives priority only at that school; the others count at every school).
 DEFAULT_CATEGORIES = [
-    ("sibling", "Có anh/chị/em ruột đang học tại trường", "Sibling already at the school", 1),
-    ("staff_child", "Con cán bộ, giáo viên, nhân viên của trường", "Child of school staff", 2),
-    ("policy_family", "Con gia đình chính sách, người có công", "Child of a policy family", 3),
-    ("poor_household", "Con hộ nghèo, cận nghèo", "Child of a poor or near-poor household", 4),
-]
+    ("sibling", "Có anh/chị/em ruột đang học tại trường", "Sibling already at the school", 1,
+     CategoryScope.SCHOOL),
+    ("staff_child", "Con cán bộ, giáo viên, nhân viên của trường", "Child of school staff", 2,
+     CategoryScope.SCHOOL),
+    ("policy_family", "Con gia đình chính sách, người có công", "Child of a policy family", 3,
+     CategoryScope.CITY),
+    ("poor_household", "Con hộ nghèo, cận nghèo", "Child of a poor or near-poor household", 4,
+     CategoryScope.CITY),
+]  # fmt: skip
 CATEGORY_SHARES = {
     "sibling": 0.06,
     "staff_child": 0.01,
@@ -60,9 +73,11 @@ def round_ensure(*, school_year: int, is_demo: bool = True, now=None) -> Admissi
             "is_demo": is_demo,
         },
     )
-    for code, vi, en, rank in DEFAULT_CATEGORIES:
+    for code, vi, en, rank, scope in DEFAULT_CATEGORIES:
         PriorityCategory.objects.get_or_create(
-            round=round, code=code, defaults={"label_vi": vi, "label_en": en, "rank": rank}
+            round=round,
+            code=code,
+            defaults={"label_vi": vi, "label_en": en, "rank": rank, "scope": scope},
         )
     return round
 
@@ -210,6 +225,7 @@ def generate_demo_round(
         edges = np.cumsum(list(CATEGORY_SHARES.values()))
         category_index = np.searchsorted(edges, draw, side="right")
         category_codes = [*CATEGORY_SHARES, None]
+        chosen = [categories.get(category_codes[int(k)] or "") for k in category_index]
         now = timezone.now()
         apps = [
             Application(
@@ -231,7 +247,11 @@ def generate_demo_round(
                 residence_type=ResidenceType.PERMANENT
                 if rng.random() < 0.75
                 else ResidenceType.TEMPORARY,
-                priority_category=categories.get(category_codes[int(category_index[i])] or ""),
+                priority_category=chosen[i],
+                # A sibling or a parent on the staff: at the nearest school (synthetic).
+                priority_school=schools[int(first[i])]
+                if chosen[i] is not None and chosen[i].scope == CategoryScope.SCHOOL
+                else None,
                 consent_version="synthetic-demo",
                 consented_at=now,
                 submitted_at=now,

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gis.selectors import admin_unit_list
 
-from .constants import Gender, LateEntryReason, Mechanism, Relationship, ResidenceType
+from .constants import (
+    CategoryScope,
+    Gender,
+    LateEntryReason,
+    Mechanism,
+    Relationship,
+    ResidenceType,
+)
 from .selectors import round_categories, round_school_list
 
 MAX = settings.ADMISSIONS_MAX_CHOICES
@@ -64,6 +71,17 @@ class ApplicationForm(forms.Form):
         label=_("Residence evidence (PDF or photo)"), required=False
     )
     priority_category = forms.ChoiceField(label=_("Priority category"), required=False)
+    priority_school = forms.TypedChoiceField(
+        label=_("School of the priority"),
+        help_text=_(
+            "Only for a priority that counts at one school (marked “at one school”): the school "
+            "the sibling attends or where the parent works. The committee checks it against "
+            "the evidence."
+        ),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     priority_evidence = forms.FileField(label=_("Priority evidence (PDF or photo)"), required=False)
     consent = forms.BooleanField(required=False)
 
@@ -75,12 +93,12 @@ class ApplicationForm(forms.Form):
             *admin_unit_list().values_list("code", "name"),
         ]
         self.fields["priority_category"].choices = [("", _("None"))] + [
-            (c.code, c.label_vi if self._vi() else c.label_en)
-            for c in round_categories(round=round)
+            (c.code, self._category_label(c)) for c in round_categories(round=round)
         ]
         schools = [("", "—")] + [
             (rs.school_id, rs.school.name) for rs in round_school_list(round=round)
         ]
+        self.fields["priority_school"].choices = schools
         for i in range(1, MAX + 1):
             self.fields[f"choice_{i}"] = forms.TypedChoiceField(
                 label=_("Choice %(n)s") % {"n": i},
@@ -89,6 +107,13 @@ class ApplicationForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
+
+    @classmethod
+    def _category_label(cls, category) -> str:
+        label = category.label_vi if cls._vi() else category.label_en
+        if category.scope == CategoryScope.SCHOOL:
+            return f"{label} ({_('at one school')})"
+        return label
 
     @staticmethod
     def _vi() -> bool:

@@ -92,6 +92,7 @@ def _form_input(form: ApplicationForm) -> services.ApplicationInput:
         child_dob=d.get("child_dob"),
         lat=d.get("lat"),
         lon=d.get("lon"),
+        priority_school=d.get("priority_school"),
         choices=form.choices_list(),
         consent=d.get("consent", False),
         **text,
@@ -136,6 +137,7 @@ def _initial(application: Application) -> dict:
         priority_category=application.priority_category.code
         if application.priority_category
         else "",
+        priority_school=application.priority_school_id,
     )
     for choice in application.ranked_choices:
         initial[f"choice_{choice.rank}"] = choice.school_id
@@ -240,7 +242,9 @@ def _apply_page(request, form, round, application):
 @login_required
 def application_status(request, uuid):
     application = get_object_or_404(
-        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
+        Application.objects.select_related(
+            "round", "ward", "ward_typed", "priority_category", "priority_school"
+        ),
         uuid=uuid,
         applicant=request.user,
     )
@@ -491,7 +495,9 @@ def staff_queue(request):
 @staff_required
 def staff_application(request, uuid):
     application = get_object_or_404(
-        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
+        Application.objects.select_related(
+            "round", "ward", "ward_typed", "priority_category", "priority_school"
+        ),
         uuid=uuid,
     )
     form = StaffDecisionForm(request.POST or None)

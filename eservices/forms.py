@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Channel
 from .schema_forms import FieldSpec, field_specs
 
 
@@ -88,4 +87,13 @@ class CounterDossierForm(forms.Form):
     """A dossier received at the counter is recorded so that the online share has its
     denominator."""
 
-    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.COUNTER)
+    procedure = forms.ChoiceField(label=_("Procedure"))
+    contact_phone = forms.CharField(
+        label=_("Citizen's mobile phone (for the SMS notifications)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, procedures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = [(p.code, str(p)) for p in procedures]

@@ -20,4 +20,5 @@ urlpatterns = [
     path("can-bo/", views.staff_queue, name="staff-queue"),
     path("can-bo/ho-so/<uuid:uuid>/", views.staff_dossier, name="staff-dossier"),
     path("can-bo/thong-ke/", views.staff_statistics, name="staff-statistics"),
+    path("can-bo/tai-quay/", views.staff_counter, name="staff-counter"),
 ]

@@ -21,7 +21,14 @@ from surveys.services import satisfaction_survey_link
 from . import selectors, services, workflow
 from .constants import CITIZEN_EDITABLE, Actor, DossierStatus
 from .exceptions import DossierInvalid
-from .forms import AttachmentForm, DossierForm, LookupForm, ResultUploadForm, StaffActionForm
+from .forms import (
+    AttachmentForm,
+    CounterDossierForm,
+    DossierForm,
+    LookupForm,
+    ResultUploadForm,
+    StaffActionForm,
+)
 from .models import DossierAttachment
 from .payments.selectors import payment_list_for_payable
 from .services.payments import PURPOSE as PAYMENT_PURPOSE
@@ -339,6 +346,33 @@ def staff_dossier(request, uuid):
     context.update(form=form, result_form=result_form, actions=actions,
                    result_drawn=services.result_can_be_drawn(dossier))  # fmt: skip
     return render(request, "eservices/staff/dossier.html", context)
+
+
+def staff_counter(request):
+    """Record a dossier handed in on paper at the counter (the online share's denominator)."""
+    if (refusal := _require_handler(request)) is not None:
+        return refusal
+    procedures = [p for p in selectors.procedures_handled_by(user=request.user).order_by("code")
+                  if p.current_version is not None]  # fmt: skip
+    form = CounterDossierForm(request.POST or None, procedures=procedures)
+    if request.method == "POST" and form.is_valid():
+        procedure = next(p for p in procedures if p.code == form.cleaned_data["procedure"])
+        try:
+            dossier = services.dossier_record_counter(
+                version=procedure.current_version, actor=request.user,
+                contact_phone=form.cleaned_data["contact_phone"],
+            )  # fmt: skip
+        except DossierInvalid as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(
+                request,
+                _("Counter dossier %(code)s recorded and received.") % {"code": dossier.code},
+            )
+            return redirect("eservices:staff-dossier", uuid=dossier.uuid)
+    return render(request, "eservices/staff/counter.html", {"form": form})
 
 
 def staff_statistics(request):

@@ -49,6 +49,16 @@ class ApplicationInputSerializer(serializers.Serializer):
     priority_category = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default=""
     )
+    priority_school = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "School id where a priority category scoped to one school (sibling at the school, "
+            "child of its staff) counts; required with such a category, refused otherwise"
+        ),
+    )
     choices = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -91,6 +101,13 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
     lat = serializers.SerializerMethodField()
     lon = serializers.SerializerMethodField()
     choices = ApplicationChoiceOutputSerializer(source="ranked_choices", many=True)
+    priority_category = serializers.CharField(
+        source="priority_category.code", allow_null=True, default=None
+    )
+    priority_school = serializers.IntegerField(source="priority_school_id", allow_null=True)
+    priority_school_name = serializers.CharField(
+        source="priority_school.name", allow_null=True, default=None
+    )
     history = ApplicationHistoryOutputSerializer(many=True)
 
     class Meta:
@@ -110,6 +127,9 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
             "lat",
             "lon",
             "choices",
+            "priority_category",
+            "priority_school",
+            "priority_school_name",
             "last_note",
             "submitted_at",
             "history",

@@ -47,7 +47,9 @@ def _round(data: dict) -> AdmissionRound:
 
 
 def _detail(application: Application) -> dict:
-    application = Application.objects.select_related("round", "ward").get(pk=application.pk)
+    application = Application.objects.select_related(
+        "round", "ward", "priority_category", "priority_school"
+    ).get(pk=application.pk)
     return ApplicationDetailOutputSerializer(application).data
 
 

@@ -22,6 +22,7 @@ from ..constants import (
     EDITABLE_STATUSES,
     Actor,
     ApplicationStatus,
+    CategoryScope,
     EvidenceKind,
     Gender,
     LateEntryReason,
@@ -69,6 +70,9 @@ class ApplicationInput:
     late_entry_reason: str = ""
     ward_code: str = ""
     priority_category: str = ""
+    # The school where a school-scoped category (sibling at the school, child of its staff)
+    # applies; only with such a category.
+    priority_school: int | None = None
     consent: bool = False
     is_synthetic: bool = False
 
@@ -201,6 +205,9 @@ def application_validate(
         category = PriorityCategory.objects.filter(round=round, code=data.priority_category).first()
         if category is None:
             err("priority_category", _("Unknown priority category."), storage=True)
+    priority_school = _priority_school(
+        round, category, data.priority_school, err, unknown_code=bool(data.priority_category)
+    )
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
     if round.mechanism == Mechanism.NEAREST:
@@ -255,10 +262,57 @@ def application_validate(
             "ward_mismatch": bool(ward_typed and ward and ward_typed.pk != ward.pk),
             "residence_type": data.residence_type or "",
             "priority_category": category,
+            "priority_school_id": priority_school,
             "is_synthetic": data.is_synthetic,
         },
         choices=choices,
     )
+
+
+def _priority_school(round, category, raw, err, *, unknown_code: bool = False) -> int | None:
+    """The school a school-scoped category counts at: required with such a category (on
+    submission), refused with a city-wide one or none, and it must take grade-1 pupils in the
+    round. The committee checks it against the evidence."""
+    scoped = category is not None and category.scope == CategoryScope.SCHOOL
+    if raw in (None, ""):
+        if scoped:
+            err(
+                "priority_school",
+                _(
+                    "Name the school where the sibling studies or the parent works: "
+                    "this priority counts only at that school."
+                ),
+            )
+        return None
+    try:
+        school_id = int(raw)
+    except (TypeError, ValueError):
+        err("priority_school", _("Choose a school from the list."), storage=True)
+        return None
+    if category is not None and not scoped:
+        err(
+            "priority_school",
+            _("This priority counts at every school: leave the school of the priority empty."),
+            storage=True,
+        )
+        return None
+    if category is None:
+        if not unknown_code:  # an unknown category code is named on its own field
+            err(
+                "priority_school",
+                _("A school of the priority goes with a priority category that counts at one "
+                  "school."),
+                storage=True,
+            )  # fmt: skip
+        return None
+    if not RoundSchool.objects.filter(round=round, school_id=school_id).exists():
+        err(
+            "priority_school",
+            _("This school takes no grade-1 pupils in this round."),
+            storage=True,
+        )
+        return None
+    return school_id
 
 
 def application_input_from(application: Application, *, consent: bool = False) -> ApplicationInput:
@@ -282,6 +336,7 @@ def application_input_from(application: Application, *, consent: bool = False) -
         priority_category=(
             application.priority_category.code if application.priority_category else ""
         ),
+        priority_school=application.priority_school_id,
         choices=[c.school_id for c in application.choices.order_by("rank")],
         consent=consent,
         is_synthetic=application.is_synthetic,

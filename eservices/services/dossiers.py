@@ -16,10 +16,10 @@ from accounts.phone import normalize_vn_mobile
 from portal.core.exceptions import Conflict, InvalidInput, NotFound, TransitionNotAllowed
 
 from .. import schema_forms, workflow
-from ..constants import CITIZEN_EDITABLE, Actor, DossierStatus
+from ..constants import CITIZEN_EDITABLE, Actor, Channel, DossierStatus
 from ..exceptions import DossierInvalid
 from ..models import Dossier, DossierAttachment, DossierStatusChange, ProcedureVersion
-from ..selectors import working_calendar
+from ..selectors import staff_can_handle, working_calendar
 from ..working_days import deadline_days
 from .notify import dossier_notify_status
 
@@ -142,6 +142,34 @@ def dossier_submit(*, dossier: Dossier, actor) -> Dossier:
         dossier = dossier_transition(dossier=dossier, to=S.AWAITING_PAYMENT, actor=None,
                                      role=Actor.SYSTEM)  # fmt: skip
     return dossier
+
+
+@transaction.atomic
+def dossier_record_counter(*, version: ProcedureVersion, actor, contact_phone: str) -> Dossier:
+    """A dossier handed in on paper at the counter, recorded by the officer who receives it: it
+    gets its code and is received at once (the deadline starts), so that the share of dossiers
+    submitted online has its denominator and the counter dossier is handled and counted like
+    any other. The citizen may have no account: the officer is the recorded applicant, and the
+    citizen hears of each step by SMS on the phone given (no e-mail, see `notify`). A fee is
+    paid in cash at the counter (the KPI counts it so)."""
+    if not staff_can_handle(user=actor, procedure=version.procedure):
+        raise NotFound(_("No such procedure."))
+    now = timezone.now()
+    dossier = Dossier.objects.create(
+        procedure_version=version,
+        applicant=actor,
+        channel=Channel.COUNTER,
+        contact_phone=_clean_phone(contact_phone),
+        fee_vnd=version.fee_vnd,
+        code=next_dossier_code(unit_code=settings.ESERVICES_UNIT_CODE, day=timezone.localdate(now)),
+        submitted_at=now,
+    )
+    DossierStatusChange.objects.create(
+        dossier=dossier, to_status=S.DRAFT, actor=actor, actor_role=Actor.STAFF
+    )
+    dossier = dossier_transition(dossier=dossier, to=S.SUBMITTED, actor=actor, role=Actor.CITIZEN,
+                                 note=_("Handed in at the counter."))  # fmt: skip
+    return dossier_transition(dossier=dossier, to=S.RECEIVED, actor=actor, role=Actor.STAFF)
 
 
 def _check_requirement(dossier: Dossier, to: str) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from notifications.channels import send_email, sms_backend
 from surveys.services import satisfaction_survey_link
 
-from ..constants import DossierStatus
+from ..constants import Channel, DossierStatus
 from ..models import Dossier, DossierNotification
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ def dossier_notify_status(*, dossier_id: int, status: str) -> None:
     if status == DossierStatus.DRAFT:
         return
     subject, body = dossier_message(dossier, status)
-    email = dossier.applicant.email
+    # A counter dossier's recorded applicant is the officer: the citizen is told by SMS only.
+    email = dossier.applicant.email if dossier.channel == Channel.ONLINE else ""
     if email:
         send_email(to=email, subject=subject, body=body)
         DossierNotification.objects.create(dossier=dossier, channel="email", recipient=email,

@@ -75,6 +75,12 @@ def test_export_is_anonymised_and_reproduces_the_result_hash(closed_round, mecha
             for value in (child["lon"], child["lat"]):
                 assert re.fullmatch(r"-?\d+(\.\d{1,4})?", repr(value)), value
         assert any(c.get("catchments") for c in document["children"])
+        # A school-scoped category (sibling, staff; ADR 0023) travels with its school, a
+        # city-wide one without: the re-run counts each where the portal did.
+        entries = [e for c in document["children"] for e in c.get("categories", [])]
+        scoped = Application.objects.filter(round=closed_round, priority_school__isnull=False)
+        assert sum("school" in e for e in entries) == scoped.count() > 0
+        assert any("school" not in e for e in entries)
 
     checked = cli("check", str(tmp_path / "input.json"), str(tmp_path / "result.json"))
     assert checked.returncode == 0, checked.stdout + checked.stderr
