@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from gis import selectors as gis_selectors
 
-from .constants import RunStatus
+from .constants import OfferStatus, RunStage, RunStatus
 from .models import (
     AdmissionRound,
     AllocationRun,
@@ -39,6 +39,22 @@ def round_school_list(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
 
 def round_seats(*, round: AdmissionRound) -> dict[int, int]:
     return {rs.school_id: rs.seats for rs in round_school_list(round=round)}
+
+
+def capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
+    """Seats a run of this stage may fill: all of them in the main round, the seats without a
+    live offer in the second."""
+    if stage == RunStage.MAIN:
+        return seats
+    taken = dict(
+        Offer.objects.filter(
+            application__round=round, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
+        )
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+    )
+    return {s: max(0, n - taken.get(s, 0)) for s, n in seats.items()}
 
 
 def application_list_for_parent(*, user) -> QuerySet[Application]:

@@ -4,7 +4,6 @@ from .allocation import (
     allocation_run_compare,
     allocation_run_create,
     allocation_run_execute,
-    allocation_run_publish,
     allocation_run_review,
     round_close,
 )
@@ -27,6 +26,7 @@ from .offers import (
     offers_send_reminders,
     waitlist_fill_seat,
 )
+from .publication import allocation_run_publish
 from .tickets import ticket_decide, ticket_open, tickets_overdue
 
 __all__ = [

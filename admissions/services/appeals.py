@@ -22,6 +22,7 @@ from ..constants import CategoryScope, OfferStatus, RunStatus
 from ..models import NO_CATEGORY_RANK, Application, Offer, Placement
 from ..selectors import applications_in_catchments, round_seats
 from .applications import application_transition
+from .states import offer_created, offer_transition
 from .vacancies import round_lock, waitlist_fill_seat
 
 
@@ -118,8 +119,7 @@ def _replace(*, application: Application, current: Offer | None, school_id: int,
     now = timezone.now()
     accepted = current is not None and current.status == OfferStatus.ACCEPTED
     if current is not None:
-        current.status = OfferStatus.WITHDRAWN
-        current.save(update_fields=["status", "updated_at"])
+        offer_transition(offer=current, to=OfferStatus.WITHDRAWN, note="appeal upheld")
     offer = Offer.objects.create(
         application=application,
         run=run,
@@ -133,6 +133,7 @@ def _replace(*, application: Application, current: Offer | None, school_id: int,
         ),
         supernumerary=True,
     )
+    offer_created(offer=offer, note="appeal upheld")
     rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
     with translation.override("vi"):
         note = _("Appeal upheld: your child is re-placed at choice %(rank)s, %(school)s.") % {

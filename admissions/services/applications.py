@@ -46,6 +46,7 @@ from ..models import (
 from ..personal_id import birth_year_from_id, id_problems
 from .duplicates import duplicate_probes_guard, duplicate_refuse
 from .notify import application_notify_status
+from .tracking import tracking_code_next
 
 
 @dataclass
@@ -298,13 +299,6 @@ def _require_window(round: AdmissionRound) -> None:
         raise WindowClosed(_("The application window of this round is closed."))
 
 
-def _next_tracking_code(round: AdmissionRound) -> str:
-    locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
-    locked.tracking_counter += 1
-    locked.save(update_fields=["tracking_counter"])
-    return f"ADM-{round.school_year}-{locked.tracking_counter:06d}"
-
-
 def _save_choices(application: Application, choices: list[int]) -> None:
     application.choices.all().delete()
     ApplicationChoice.objects.bulk_create(
@@ -335,7 +329,7 @@ def application_create(
             application = Application(
                 round=round,
                 applicant=applicant,
-                tracking_code=_next_tracking_code(round),
+                tracking_code=tracking_code_next(round),
                 **cleaned.values,
             )
             if submit:
@@ -518,8 +512,7 @@ def application_transition(
         actor_role=role,
         note=note,
     )
-    pk = locked.pk
-    transaction.on_commit(lambda: application_notify_status(application_id=pk, status=to))
+    application_notify_status(application=locked, status=to)
     application.status = to
     application.last_note = locked.last_note
     if str(to) == ApplicationStatus.VERIFIED and _main_run_published(locked.round_id):

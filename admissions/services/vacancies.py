@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from ..constants import ApplicationStatus, OfferStatus, RunStage, RunStatus
 from ..models import AdmissionRound, Application, ApplicationChoice, Offer, Placement, RoundSchool
 from .applications import application_transition
+from .states import offer_created, offer_transition
 
 LIVE_OFFER = (OfferStatus.PENDING, OfferStatus.ACCEPTED)
 # Who may still move: waiting list, open offer, accepted but not yet enrolled.
@@ -148,8 +149,7 @@ def _move(
     left = None
     accepted = old is not None and old.status == OfferStatus.ACCEPTED
     if old is not None:
-        old.status = OfferStatus.WITHDRAWN
-        old.save(update_fields=["status", "updated_at"])
+        offer_transition(offer=old, to=OfferStatus.WITHDRAWN, note="vacancy chain")
         left = old.school_id
     offer = Offer.objects.create(
         application=application,
@@ -164,6 +164,7 @@ def _move(
         ),
         from_waitlist=True,
     )
+    offer_created(offer=offer, note="vacancy chain")
     rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
     with translation.override("vi"):
         note = _("A seat became free: your child moves up to choice %(rank)s, %(school)s.") % {
