@@ -71,9 +71,7 @@ def offer_decline(*, offer: Offer, actor) -> Offer:
     application_transition(
         application=offer.application, to=ApplicationStatus.DECLINED, actor=actor
     )
-    offer_transition(
-        offer=offer, to=OfferStatus.DECLINED, actor=actor, responded_at=timezone.now()
-    )
+    offer_transition(offer=offer, to=OfferStatus.DECLINED, actor=actor, responded_at=timezone.now())
     waitlist_fill_seat(school_id=offer.school_id, round_id=offer.application.round_id)
     return offer
 
