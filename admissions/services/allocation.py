@@ -53,7 +53,7 @@ def round_close(
     """Close the window and fix the round's lottery seed (drawn here unless the committee
     supplies one, e.g. from a public draw), before any allocation result exists: publication
     accepts only a run with this seed, so nobody can shop for a favourable lottery."""
-    locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
+    locked = AdmissionRound.objects.select_for_update(no_key=True).get(pk=round.pk)
     if locked.status != RoundStatus.OPEN:
         raise Conflict(_("The round is not open."), field="status")
     closes_at = min(locked.closes_at, timezone.now())
@@ -323,7 +323,9 @@ def allocation_run_execute(
                                     if f.name not in ("id", "status")])  # fmt: skip
             run_transition(run=run, to=RunStatus.DRY_RUN)
             if run.stage == RunStage.MAIN:
-                locked_round = AdmissionRound.objects.select_for_update().get(pk=round.pk)
+                locked_round = AdmissionRound.objects.select_for_update(no_key=True).get(
+                    pk=round.pk
+                )
                 if locked_round.status == RoundStatus.CLOSED:
                     round_transition(round=locked_round, to=RoundStatus.ALLOCATED)
     except Exception as exc:

@@ -485,7 +485,9 @@ def application_transition(
     takes part in the vacancy chains and the second round (`vacancies.late_verified_placement`,
     ADR 0008)."""
     if str(to) == ApplicationStatus.VERIFIED:
-        AdmissionRound.objects.select_for_update().filter(pk=application.round_id).first()
+        AdmissionRound.objects.select_for_update(no_key=True).filter(
+            pk=application.round_id
+        ).first()
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
     allowed = workflow.allowed_actors(from_status, to) & actor_roles(locked, actor)

@@ -98,7 +98,7 @@ def _check_publishable(run: AllocationRun, round: AdmissionRound, *, status: str
 @transaction.atomic
 def allocation_run_publish_request(*, run: AllocationRun, actor) -> AllocationRun:
     """Check a reviewed run and move it to *publishing* (the job does the rest)."""
-    round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
+    round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
     run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
     _check_publishable(run, round, status=RunStatus.REVIEWED)
     return run_transition(
@@ -189,7 +189,7 @@ def _publish(*, run_id: int, actor_id: int | None, progress) -> AllocationRun:
         return run
     progress(5, "checking the input")
     # Lock order: round → run → applications, as everywhere (seat moves wait for us).
-    round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
+    round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
     run = AllocationRun.objects.select_related("round").get(pk=run_id)
     if run.status != RunStatus.PUBLISHING:  # a duplicate job published it meanwhile
         return run

@@ -19,7 +19,7 @@ def seats_editable(round: AdmissionRound) -> bool:
 @transaction.atomic
 def round_school_save(*, round_school: RoundSchool, actor) -> RoundSchool:
     """Save a school's classes / seat override (new or changed) and record the change."""
-    round = AdmissionRound.objects.select_for_update().get(pk=round_school.round_id)
+    round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=round_school.round_id)
     if not seats_editable(round):
         raise Conflict(
             _("Seats and classes can only change while the application window is open."),

@@ -47,7 +47,7 @@ def state_transition(*, kind: str, pk: int, to: str, actor=None, note: str = "",
     `fields` are saved with the status (e.g. the run's `published_by`). Raises
     TransitionNotAllowed (field ``status``) for a move the table does not allow this actor."""
     model = MODELS[kind]
-    queryset = model.objects.select_for_update()
+    queryset = model.objects.select_for_update(no_key=True)
     if kind == StateChange.Kind.OFFER:
         queryset = queryset.select_related("application")
     locked = queryset.get(pk=pk)

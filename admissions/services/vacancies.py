@@ -50,8 +50,10 @@ MAX_CHAIN = 10_000  # safety net; every step strictly improves one child's rank
 
 
 def round_lock(*, round_id: int) -> AdmissionRound:
-    """Serialise seat moves of one round (always the first lock taken)."""
-    return AdmissionRound.objects.select_for_update().get(pk=round_id)
+    """Serialise seat moves of one round (always the first lock taken). ``FOR NO KEY UPDATE``:
+    it excludes every other seat move, yet a parent creating an application (whose foreign key
+    takes ``FOR KEY SHARE`` on the round) never waits for it (ADR 0020)."""
+    return AdmissionRound.objects.select_for_update(no_key=True).get(pk=round_id)
 
 
 def _priority_key(explanation: dict, school_id: int) -> tuple | None:
