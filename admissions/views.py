@@ -181,15 +181,10 @@ def application_form(request, uuid=None):
         #    hashed and written first, outside the transaction, and removed if it fails.
         stored: list[tuple[str, services.StoredUpload]] = []
         try:
-            if application is not None:
-                for field, kind in EVIDENCE_FIELDS:
-                    upload = form.cleaned_data.get(field)
-                    if upload:
-                        stored.append(
-                            (kind, services.evidence_store(
-                                application=application, upload=upload, actor=request.user
-                            ))
-                        )  # fmt: skip
+            for field, kind in EVIDENCE_FIELDS:
+                upload = form.cleaned_data.get(field)
+                if upload:
+                    stored.append((kind, services.evidence_store(upload=upload)))
             with transaction.atomic():
                 data = _form_input(form)
                 if application is None:
@@ -197,6 +192,7 @@ def application_form(request, uuid=None):
                         round=round, applicant=request.user, data=data
                     )
                     if not created_now:
+                        services.evidence_discard([item for _kind, item in stored])
                         messages.info(
                             request,
                             _("This child already has application %(code)s.")
@@ -207,16 +203,6 @@ def application_form(request, uuid=None):
                     services.application_update(
                         application=application, actor=request.user, data=data
                     )
-            if created_now:  # a new draft: its files are written now that it exists
-                for field, kind in EVIDENCE_FIELDS:
-                    upload = form.cleaned_data.get(field)
-                    if upload:
-                        stored.append(
-                            (kind, services.evidence_store(
-                                application=application, upload=upload, actor=request.user
-                            ))
-                        )  # fmt: skip
-            with transaction.atomic():
                 for kind, item in stored:
                     services.evidence_attach(
                         application=application, kind=kind, stored=item, actor=request.user

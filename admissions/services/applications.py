@@ -590,11 +590,11 @@ def _check_evidence_owner(application: Application, actor) -> None:
         raise TransitionNotAllowed(_("Evidence can only be added while the form is editable."))
 
 
-def evidence_store(*, application: Application, upload, actor) -> StoredUpload:
+def evidence_store(*, upload) -> StoredUpload:
     """Check, hash and write an upload BEFORE any transaction (ADR 0020): no row or round lock
     is held while a phone's photo is read and written. The caller records it with
-    `evidence_attach` and removes it with `evidence_discard` when that fails."""
-    _check_evidence_owner(application, actor)
+    `evidence_attach` (which checks the application and its owner under the row lock) and
+    removes it with `evidence_discard` when that fails."""
     if upload.size > settings.ADMISSIONS_EVIDENCE_MAX_BYTES:
         raise InvalidInput(
             _("The file is larger than %(mb)s MB.")
@@ -654,7 +654,8 @@ def evidence_attach(
 def evidence_add(*, application: Application, kind: str, upload, actor) -> Evidence:
     """Store the file (outside any lock), then record it; the file is removed when recording
     fails."""
-    stored = evidence_store(application=application, upload=upload, actor=actor)
+    _check_evidence_owner(application, actor)  # cheap check before writing anything
+    stored = evidence_store(upload=upload)
     try:
         return evidence_attach(application=application, kind=kind, stored=stored, actor=actor)
     except BaseException:
