@@ -177,7 +177,11 @@ class RoundSchool(models.Model):
 
 class Application(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    round = models.ForeignKey(AdmissionRound, on_delete=models.PROTECT, related_name="applications")
+    # Indexed by (round, status) below; the application table carries only the indexes its
+    # queries use, so that publication's one UPDATE of a city's children stays cheap (ADR 0020).
+    round = models.ForeignKey(
+        AdmissionRound, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -213,7 +217,7 @@ class Application(TimeStampedModel):
     # Residence
     address_text = models.CharField(_("address"), max_length=500, blank=True)
     residence_point = models.PointField(
-        _("residence"), geography=True, srid=4326, null=True, blank=True
+        _("residence"), geography=True, srid=4326, null=True, blank=True, spatial_index=False
     )
     ward = models.ForeignKey(
         "geo.AdminUnit",
@@ -228,6 +232,7 @@ class Application(TimeStampedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("ward (as typed)"),
     )
@@ -250,7 +255,12 @@ class Application(TimeStampedModel):
     consent_version = models.CharField(max_length=40, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     consented_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     last_note = models.TextField(_("last message from the committee"), blank=True)

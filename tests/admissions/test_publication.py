@@ -62,7 +62,7 @@ def reviewed(db):
 
 def _refusal(run, change_sql: str, params) -> str:
     """Apply one change, try to publish, undo the change; returns the refusal (English)."""
-    sid = transaction.savepoint()
+    sid = transaction.savepoint_create()
     with connection.cursor() as cursor:
         cursor.execute(change_sql, params)
     try:
