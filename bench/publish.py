@@ -166,6 +166,16 @@ def _make_round(children: int):
     return run
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 when /proc is not readable
+    (the database on another host)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_publish(children: int = 155_000) -> dict:
     """Seconds from the committee's click to the last notification job on the broker."""
     import redis
@@ -185,12 +195,17 @@ def bench_publish(children: int = 155_000) -> dict:
     started = time.perf_counter()
     run = _make_round(children)
     setup_s = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     try:
+        db_cpu, py_cpu = _cpu_s(backend), time.process_time()
         start = time.perf_counter()
         run = allocation_run_publish_request(run=run, actor=None)  # the committee's click
         request_s = time.perf_counter() - start
         run = allocation_run_publish_job(run_id=run.pk, raise_errors=True)  # the worker
         publish_s = time.perf_counter() - start
+        db_cpu, py_cpu = _cpu_s(backend) - db_cpu, time.process_time() - py_cpu
         assert run.status == "published", run.status
         offers = Offer.objects.filter(run=run).count()
         messages = Delivery.objects.filter(batch=publication_batch(run)).count()
@@ -203,7 +218,9 @@ def bench_publish(children: int = 155_000) -> dict:
         f"  synthetic round of {children:,} children written in {setup_s:.1f} s (not counted)\n"
         f"  publish: request (checks, fingerprints) {request_s:.2f} s; request + job "
         f"{publish_s:.2f} s — {offers:,} offers, {messages:,} messages queued, {jobs} "
-        f"notification jobs on the broker"
+        f"notification jobs on the broker\n"
+        f"  CPU time: database backend {db_cpu:.1f} s, Python {py_cpu:.1f} s; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time grows with other load)"
     )
     return {"publish_s": publish_s, "offers": offers, "messages": messages, "jobs": jobs}
 
