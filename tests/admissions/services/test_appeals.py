@@ -126,7 +126,7 @@ def _lock_order(queries) -> list[str]:
     order: list[str] = []
     for q in queries:
         sql = q["sql"]
-        if "FOR UPDATE" not in sql:
+        if "FOR UPDATE" not in sql and "FOR NO KEY UPDATE" not in sql:
             continue
         table = re.search(r'FROM "(\w+)"', sql).group(1)
         if table not in order:
