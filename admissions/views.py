@@ -544,7 +544,7 @@ def staff_round(request):
     form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.lottery_seed})
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
-            services.round_close(round=round)
+            services.round_close(round=round, actor=request.user)
             messages.success(request, _("The application window is closed."))
         except DomainError as exc:
             messages.error(request, exc.message)
