@@ -46,7 +46,7 @@ test: setup-browser lint
 	$(PY) -m pytest -p no:cacheprovider
 
 bench: data
-	$(PY) bench/allocation.py
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-portal.settings.dev} $(PY) bench/allocation.py
 	$(PY) bench/roads.py
 
 stop-db:

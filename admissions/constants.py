@@ -101,6 +101,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     DRY_RUN = "dry_run", _("Dry run")
     REVIEWED = "reviewed", _("Reviewed")
+    PUBLISHING = "publishing", _("Publishing")
     PUBLISHED = "published", _("Published")
 
 

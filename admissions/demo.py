@@ -34,12 +34,12 @@ from .models import (
     ApplicationChoice,
     ApplicationStatusChange,
     Evidence,
-    Notification,
     Offer,
     Placement,
     PriorityCategory,
     RoundSchool,
 )
+from .services.tracking import tracking_sequence_set
 
 # code, Vietnamese, English, rank, where it counts (ADR 12: a sibling or a parent on the staff
 # gives priority only at that school; the others count at every school).
@@ -89,14 +89,13 @@ def round_reset(round: AdmissionRound) -> None:
     Offer.objects.filter(application__round=round).delete()
     Placement.objects.filter(run__round=round).delete()
     AllocationRun.objects.filter(round=round).delete()
-    Notification.objects.filter(application__round=round).delete()
     Evidence.objects.filter(application__round=round).delete()
     ApplicationStatusChange.objects.filter(application__round=round).delete()
     ApplicationChoice.objects.filter(application__round=round).delete()
     Application.objects.filter(round=round).delete()
+    tracking_sequence_set(round, 0)
     now = timezone.now()
     AdmissionRound.objects.filter(pk=round.pk).update(
-        tracking_counter=0,
         status=RoundStatus.OPEN,
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
@@ -283,7 +282,7 @@ def generate_demo_round(
             ),
             batch_size=5000,
         )
-        AdmissionRound.objects.filter(pk=round.pk).update(tracking_counter=n)
+        tracking_sequence_set(round, n)
     round.refresh_from_db()
     return DemoSummary(
         round=round,

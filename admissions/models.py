@@ -78,7 +78,6 @@ class AdmissionRound(TimeStampedModel):
             "(group 2); inside it, distance decides. On: they order both groups."
         ),
     )
-    tracking_counter = models.PositiveIntegerField(default=0, editable=False)
     audit_key = models.CharField(
         max_length=64,
         blank=True,
@@ -178,7 +177,11 @@ class RoundSchool(models.Model):
 
 class Application(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    round = models.ForeignKey(AdmissionRound, on_delete=models.PROTECT, related_name="applications")
+    # Indexed by (round, status) below; the application table carries only the indexes its
+    # queries use, so that publication's one UPDATE of a city's children stays cheap (ADR 0020).
+    round = models.ForeignKey(
+        AdmissionRound, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -214,7 +217,7 @@ class Application(TimeStampedModel):
     # Residence
     address_text = models.CharField(_("address"), max_length=500, blank=True)
     residence_point = models.PointField(
-        _("residence"), geography=True, srid=4326, null=True, blank=True
+        _("residence"), geography=True, srid=4326, null=True, blank=True, spatial_index=False
     )
     ward = models.ForeignKey(
         "geo.AdminUnit",
@@ -229,6 +232,7 @@ class Application(TimeStampedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("ward (as typed)"),
     )
@@ -251,7 +255,12 @@ class Application(TimeStampedModel):
     consent_version = models.CharField(max_length=40, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     consented_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     last_note = models.TextField(_("last message from the committee"), blank=True)
@@ -461,21 +470,51 @@ class Offer(TimeStampedModel):
         ]
 
 
-class Notification(models.Model):
-    """Log of every message sent to a family (e-mail or SMS)."""
+class StateChange(AppendOnlyModel):
+    """History of the state machines of rounds, allocation runs and offers (append-only): who
+    moved which record from which state to which, and when (ADR 0020)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="notifications"
+    class Kind(models.TextChoices):
+        ROUND = "round", _("Admission round")
+        RUN = "run", _("Allocation run")
+        OFFER = "offer", _("Offer")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    channel = models.CharField(max_length=10)
-    recipient = models.CharField(max_length=254)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-    backend = models.CharField(max_length=60, blank=True)
+    actor_role = models.CharField(max_length=10, choices=Actor.choices)
+    note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["created_at", "pk"]
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        indexes = [models.Index(fields=["kind", "object_id"], name="state_change_object")]
+
+
+class SeatChange(AppendOnlyModel):
+    """Every change of a school's grade-1 classes or seats, with who and when (append-only).
+    Seats change only while the round's window is open (ADR 0020)."""
+
+    round_school = models.ForeignKey(RoundSchool, on_delete=models.CASCADE, related_name="changes")
+    classes_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    classes_after = models.PositiveSmallIntegerField()
+    seats_override_before = models.PositiveIntegerField(null=True, blank=True)
+    seats_override_after = models.PositiveIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("seat change")
+        verbose_name_plural = _("seat changes")
 
 
 class Ticket(TimeStampedModel):

@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from gis import selectors as gis_selectors
 
-from .constants import RunStatus
+from .constants import OfferStatus, RunStage, RunStatus
 from .models import (
     AdmissionRound,
     AllocationRun,
@@ -39,6 +39,22 @@ def round_school_list(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
 
 def round_seats(*, round: AdmissionRound) -> dict[int, int]:
     return {rs.school_id: rs.seats for rs in round_school_list(round=round)}
+
+
+def capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
+    """Seats a run of this stage may fill: all of them in the main round, the seats without a
+    live offer in the second."""
+    if stage == RunStage.MAIN:
+        return seats
+    taken = dict(
+        Offer.objects.filter(
+            application__round=round, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
+        )
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+    )
+    return {s: max(0, n - taken.get(s, 0)) for s, n in seats.items()}
 
 
 def application_list_for_parent(*, user) -> QuerySet[Application]:
@@ -148,14 +164,22 @@ def run_published(*, round: AdmissionRound, stage: str = "main") -> AllocationRu
     ).first()
 
 
+def placements_of(*, application_ids) -> QuerySet[Placement]:
+    """THE placement of each child (ADR 0020): the one in the published run of the round's MAIN
+    stage. It holds the child's priority and lottery number at every ranked school under the
+    published policy — children verified after publication get one when they are verified
+    (ADR 0008) — so the vacancy chains, appeals, the status page and the explanation all read
+    the same row. A seat won later (second round, vacancy chain, appeal) is an offer, not a
+    placement."""
+    return Placement.objects.filter(
+        application_id__in=application_ids,
+        run__status=RunStatus.PUBLISHED,
+        run__stage=RunStage.MAIN,
+    ).select_related("school", "run")
+
+
 def placement_for_application(*, application: Application) -> Placement | None:
-    """The placement from the latest published run that includes the application."""
-    return (
-        Placement.objects.filter(application=application, run__status=RunStatus.PUBLISHED)
-        .select_related("school", "run")
-        .order_by("-run__published_at")
-        .first()
-    )
+    return placements_of(application_ids=[application.pk]).first()
 
 
 def offer_current(*, application: Application) -> Offer | None:

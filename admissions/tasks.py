@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .models import AllocationRun
 from .services import allocation_run_execute, offers_expire, offers_send_reminders
+from .services.publication import allocation_run_publish_job
 
 
 @shared_task(name="admissions.run_allocation")
@@ -11,6 +12,12 @@ def run_allocation(run_id: int) -> str:
     run = AllocationRun.objects.select_related("round").get(pk=run_id)
     allocation_run_execute(run=run)
     return str(run.uuid)
+
+
+@shared_task(name="admissions.publish_run")
+def publish_run(run_id: int, actor_id: int | None = None) -> str:
+    run = allocation_run_publish_job(run_id=run_id, actor_id=actor_id)
+    return run.status
 
 
 @shared_task(name="admissions.offers_tick")

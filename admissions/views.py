@@ -20,6 +20,8 @@ from accounts.access import is_staff_with, staff_permission_required
 from documents.selectors import document_signed_bytes
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
+from notifications.selectors import delivery_counts
+from notifications.services import deliveries_resend_failed
 from portal.core.exceptions import DomainError
 from portal.core.ratelimit import Limit, rate_limited
 
@@ -32,6 +34,7 @@ from .constants import (
     ApplicationStatus,
     Mechanism,
     OfferStatus,
+    RunStatus,
 )
 from .exceptions import ApplicationInvalid
 from .forms import MAX, ApplicationForm, RunForm, StaffDecisionForm
@@ -45,6 +48,7 @@ from .models import (
     Ticket,
 )
 from .services.explanations import explanation_document_issue
+from .services.publication import publication_batch
 from .services.tickets import FAMILY_TICKETS
 from .tasks import run_allocation
 
@@ -144,6 +148,13 @@ def _initial(application: Application) -> dict:
     return initial
 
 
+EVIDENCE_FIELDS = (
+    ("residence_evidence", "residence"),
+    ("priority_evidence", "priority"),
+    ("late_entry_evidence", "late_entry"),
+)
+
+
 @login_required
 def application_form(request, uuid=None):
     application = None
@@ -168,8 +179,14 @@ def application_form(request, uuid=None):
         submit = "submit" in request.POST
         created_now = False
         # 1. Save what was typed (a draft may be partial) and the uploads; this is kept even
-        #    when submission finds problems, so nothing typed on a phone is lost.
+        #    when submission finds problems, so nothing typed on a phone is lost. The files are
+        #    hashed and written first, outside the transaction, and removed if it fails.
+        stored: list[tuple[str, services.StoredUpload]] = []
         try:
+            for field, kind in EVIDENCE_FIELDS:
+                upload = form.cleaned_data.get(field)
+                if upload:
+                    stored.append((kind, services.evidence_store(upload=upload)))
             with transaction.atomic():
                 data = _form_input(form)
                 if application is None:
@@ -177,6 +194,7 @@ def application_form(request, uuid=None):
                         round=round, applicant=request.user, data=data
                     )
                     if not created_now:
+                        services.evidence_discard([item for _kind, item in stored])
                         messages.info(
                             request,
                             _("This child already has application %(code)s.")
@@ -187,17 +205,14 @@ def application_form(request, uuid=None):
                     services.application_update(
                         application=application, actor=request.user, data=data
                     )
-                for field, kind in (
-                    ("residence_evidence", "residence"),
-                    ("priority_evidence", "priority"),
-                    ("late_entry_evidence", "late_entry"),
-                ):
-                    upload = form.cleaned_data.get(field)
-                    if upload:
-                        services.evidence_add(
-                            application=application, kind=kind, upload=upload, actor=request.user
-                        )
-        except DomainError as exc:
+                for kind, item in stored:
+                    services.evidence_attach(
+                        application=application, kind=kind, stored=item, actor=request.user
+                    )
+        except BaseException as exc:
+            services.evidence_discard([item for _kind, item in stored])
+            if not isinstance(exc, DomainError):
+                raise
             if created_now or uuid is None:
                 application = None
             _apply_errors(form, exc)
@@ -535,7 +550,7 @@ def staff_round(request):
     form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.lottery_seed})
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
-            services.round_close(round=round)
+            services.round_close(round=round, actor=request.user)
             messages.success(request, _("The application window is closed."))
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -577,8 +592,20 @@ def staff_run(request, uuid):
                 services.allocation_run_review(run=run, actor=request.user)
                 messages.success(request, _("Run marked as reviewed."))
             elif action == "publish":
-                services.allocation_run_publish(run=run, actor=request.user)
-                messages.success(request, _("Results published; offers were sent."))
+                run = services.allocation_run_publish(run=run, actor=request.user)
+                if run.status == RunStatus.PUBLISHED:
+                    messages.success(request, _("Results published; offers were sent."))
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "Publication started. You may leave this page: it runs in the "
+                            "background and this page shows its progress."
+                        ),
+                    )
+            elif action == "resend":
+                n = deliveries_resend_failed(batch=publication_batch(run))
+                messages.success(request, _("%(n)s failed message(s) queued again.") % {"n": n})
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("admissions:staff-run", uuid=uuid)
@@ -591,7 +618,16 @@ def staff_run(request, uuid):
     return render(
         request,
         "admissions/staff/run.html",
-        {"run": run, "per_school": per_school, "others": selectors.run_list(round=run.round)},
+        {
+            "run": run,
+            "per_school": per_school,
+            "others": selectors.run_list(round=run.round),
+            "deliveries": (
+                delivery_counts(batch=publication_batch(run))
+                if run.status == RunStatus.PUBLISHED
+                else None
+            ),
+        },
     )
 
 
@@ -599,7 +635,12 @@ def staff_run(request, uuid):
 def staff_run_progress(request, uuid):
     run = get_object_or_404(AllocationRun, uuid=uuid)
     return JsonResponse(
-        {"status": run.status, "progress": run.progress, "message": run.progress_message}
+        {
+            "status": run.status,
+            "progress": run.progress,
+            "message": run.progress_message,
+            "error": run.error,
+        }
     )
 
 

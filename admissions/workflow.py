@@ -1,13 +1,19 @@
-"""The application state machine: ONE transition table, pure data (no ORM).
+"""The state machines of admissions: one transition table each, pure data (no ORM).
 
-`TRANSITIONS[(from, to)]` is the set of actors who may trigger that move. Everything else is
-refused by `admissions.services.application_transition`, the only code that sets a status.
+`TRANSITIONS[(from, to)]` is the set of actors who may trigger that move for an application;
+`ROUND_TRANSITIONS`, `RUN_TRANSITIONS` and `OFFER_TRANSITIONS` do the same for admission rounds,
+allocation runs and offers (ADR 0020). Everything else is refused by
+`admissions.services.application_transition` and `admissions.services.states.state_transition`,
+the only code that sets a status.
 """
 
 from __future__ import annotations
 
 from .constants import Actor
 from .constants import ApplicationStatus as S
+from .constants import OfferStatus as O
+from .constants import RoundStatus as R
+from .constants import RunStatus as U
 
 P, T, Y = Actor.PARENT, Actor.STAFF, Actor.SYSTEM
 
@@ -82,3 +88,49 @@ def next_statuses(from_status: str, actor: str) -> list[str]:
 
 def note_required(from_status: str, to_status: str) -> bool:
     return (str(from_status), str(to_status)) in NOTE_REQUIRED
+
+
+# Admission rounds: the committee closes the window (fixing the lottery seed); the first
+# computed main run marks the round allocated; the publication job publishes it.
+ROUND_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (R.OPEN, R.CLOSED): frozenset({T, Y}),
+    (R.CLOSED, R.ALLOCATED): frozenset({Y}),
+    (R.ALLOCATED, R.PUBLISHED): frozenset({Y}),
+}
+
+# Allocation runs: computed by a worker (queued → running → dry run, or failed and retried),
+# reviewed by the committee, published by a background job (publishing → published, or back
+# to reviewed when the job fails: nothing of it was committed).
+RUN_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (U.QUEUED, U.RUNNING): frozenset({Y}),
+    (U.FAILED, U.RUNNING): frozenset({Y}),
+    (U.RUNNING, U.DRY_RUN): frozenset({Y}),
+    (U.RUNNING, U.FAILED): frozenset({Y}),
+    # The committee reviews and publishes from its pages (permission checked there); scripts
+    # and management commands act as the system.
+    (U.DRY_RUN, U.REVIEWED): frozenset({T, Y}),
+    (U.REVIEWED, U.PUBLISHING): frozenset({T, Y}),
+    (U.PUBLISHING, U.PUBLISHED): frozenset({Y}),
+    (U.PUBLISHING, U.REVIEWED): frozenset({Y}),
+}
+
+# Offers: the family answers; the system expires an unanswered offer (after two reminders)
+# and withdraws a seat when the child moves up a vacancy chain or after an upheld appeal; the
+# family's withdrawal of the application withdraws its seat too.
+OFFER_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (O.PENDING, O.ACCEPTED): frozenset({P}),
+    (O.PENDING, O.DECLINED): frozenset({P}),
+    (O.PENDING, O.EXPIRED): frozenset({Y}),
+    (O.PENDING, O.WITHDRAWN): frozenset({P, Y}),
+    (O.ACCEPTED, O.WITHDRAWN): frozenset({P, Y}),
+}
+
+TABLES: dict[str, dict[tuple[str, str], frozenset[str]]] = {
+    "round": ROUND_TRANSITIONS,
+    "run": RUN_TRANSITIONS,
+    "offer": OFFER_TRANSITIONS,
+}
+
+
+def allowed_state_actors(kind: str, from_status: str, to_status: str) -> frozenset[str]:
+    return TABLES[kind].get((str(from_status), str(to_status)), frozenset())

@@ -296,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument("--skip-publish", action="store_true", help="no database at hand")
     args = parser.parse_args(argv)
 
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, cpus {os.cpu_count()}")
@@ -313,6 +314,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.skip_national
         else bench_national(args.national_children, args.national_schools, args.seed)
     )
+    publish_s = None
+    if not args.skip_publish:
+        from bench.publish import _setup_django, bench_publish
+
+        section(f"publication of a {args.children:,}-child round (real database, job + broker)")
+        _setup_django()
+        publish_s = bench_publish(args.children)["publish_s"]
     print(f"\nprocess max RSS {max_rss_mb():.0f} MB")
     summary = {
         "distances_s": round(distances_s, 3),
@@ -321,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         "matching_ratio": round(ratio, 1),
         "matching_identical": identical,
         "national_s": None if national_s is None else round(national_s, 3),
+        "publish_s": None if publish_s is None else round(publish_s, 3),
     }
     print(json.dumps(summary))
     return 0

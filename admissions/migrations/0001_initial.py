@@ -9,311 +9,890 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0002_dataset_load'),
+        ("geo", "0002_dataset_load"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdmissionRound',
+            name="AdmissionRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school_year', models.PositiveSmallIntegerField(unique=True, verbose_name='school year')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('status', models.CharField(choices=[('open', 'Open for applications'), ('closed', 'Closed'), ('allocated', 'Allocated'), ('published', 'Results published')], default='open', max_length=20, verbose_name='status')),
-                ('opens_at', models.DateTimeField(verbose_name='applications open')),
-                ('closes_at', models.DateTimeField(verbose_name='applications close')),
-                ('offer_response_deadline', models.DateTimeField(verbose_name='offer response deadline')),
-                ('class_size_norm', models.PositiveSmallIntegerField(default=35, verbose_name='class-size norm')),
-                ('max_distance_m', models.PositiveIntegerField(default=4000, verbose_name='legal maximum distance (m)')),
-                ('is_demo', models.BooleanField(default=False, help_text='Synthetic children; not real people.', verbose_name='demo round')),
-                ('tracking_counter', models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school_year",
+                    models.PositiveSmallIntegerField(unique=True, verbose_name="school year"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open for applications"),
+                            ("closed", "Closed"),
+                            ("allocated", "Allocated"),
+                            ("published", "Results published"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="applications open")),
+                ("closes_at", models.DateTimeField(verbose_name="applications close")),
+                (
+                    "offer_response_deadline",
+                    models.DateTimeField(verbose_name="offer response deadline"),
+                ),
+                (
+                    "class_size_norm",
+                    models.PositiveSmallIntegerField(default=35, verbose_name="class-size norm"),
+                ),
+                (
+                    "max_distance_m",
+                    models.PositiveIntegerField(
+                        default=4000, verbose_name="legal maximum distance (m)"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Synthetic children; not real people.",
+                        verbose_name="demo round",
+                    ),
+                ),
+                ("tracking_counter", models.PositiveIntegerField(default=0, editable=False)),
             ],
             options={
-                'verbose_name': 'admission round',
-                'verbose_name_plural': 'admission rounds',
-                'ordering': ['-school_year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='round_window_ordered'), models.CheckConstraint(condition=models.Q(('class_size_norm__gte', 1)), name='round_class_size_positive')],
+                "verbose_name": "admission round",
+                "verbose_name_plural": "admission rounds",
+                "ordering": ["-school_year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                        name="round_window_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("class_size_norm__gte", 1)),
+                        name="round_class_size_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AllocationRun',
+            name="AllocationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('stage', models.CharField(choices=[('main', 'Main round'), ('second', 'Second round (children still unplaced)')], default='main', max_length=10)),
-                ('mechanism', models.CharField(choices=[('da', 'Deferred acceptance on ranked choices'), ('nearest', 'Nearest school first')], max_length=10)),
-                ('seed', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('failed', 'Failed'), ('dry_run', 'Dry run'), ('reviewed', 'Reviewed'), ('published', 'Published')], default='queued', max_length=20)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('progress_message', models.CharField(blank=True, max_length=200)),
-                ('policy', models.JSONField(default=dict)),
-                ('input_sha256', models.CharField(blank=True, max_length=64)),
-                ('result_sha256', models.CharField(blank=True, max_length=64)),
-                ('timings', models.JSONField(default=dict)),
-                ('statistics', models.JSONField(default=dict)),
-                ('check_passed', models.BooleanField(null=True)),
-                ('violations', models.JSONField(default=list)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='admissions.admissionround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("main", "Main round"),
+                            ("second", "Second round (children still unplaced)"),
+                        ],
+                        default="main",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "mechanism",
+                    models.CharField(
+                        choices=[
+                            ("da", "Deferred acceptance on ranked choices"),
+                            ("nearest", "Nearest school first"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("seed", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("failed", "Failed"),
+                            ("dry_run", "Dry run"),
+                            ("reviewed", "Reviewed"),
+                            ("published", "Published"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("progress_message", models.CharField(blank=True, max_length=200)),
+                ("policy", models.JSONField(default=dict)),
+                ("input_sha256", models.CharField(blank=True, max_length=64)),
+                ("result_sha256", models.CharField(blank=True, max_length=64)),
+                ("timings", models.JSONField(default=dict)),
+                ("statistics", models.JSONField(default=dict)),
+                ("check_passed", models.BooleanField(null=True)),
+                ("violations", models.JSONField(default=list)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="runs",
+                        to="admissions.admissionround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allocation run',
-                'verbose_name_plural': 'allocation runs',
-                'ordering': ['-created_at'],
+                "verbose_name": "allocation run",
+                "verbose_name_plural": "allocation runs",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('tracking_code', models.CharField(max_length=20, unique=True, verbose_name='tracking code')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('correction_requested', 'Correction requested'), ('resubmitted', 'Resubmitted'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('offered', 'Seat offered'), ('waitlisted', 'Waiting list'), ('accepted', 'Offer accepted'), ('declined', 'Offer declined'), ('expired', 'Offer expired'), ('enrolled', 'Enrolled'), ('withdrawn', 'Withdrawn')], default='draft', max_length=30, verbose_name='status')),
-                ('is_synthetic', models.BooleanField(default=False, help_text='Generated demo child, not a real person.', verbose_name='synthetic')),
-                ('child_full_name', models.CharField(max_length=200, verbose_name="child's full name")),
-                ('child_dob', models.DateField(verbose_name='date of birth')),
-                ('child_gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female')], max_length=10, verbose_name='gender')),
-                ('child_personal_id', models.CharField(max_length=12, verbose_name="child's personal ID")),
-                ('late_entry_reason', models.CharField(blank=True, choices=[('disability', 'Disability or developmental delay'), ('difficult_area', 'Lives in an especially difficult area'), ('ethnic_minority', 'Ethnic minority child'), ('orphan', 'Orphan without support'), ('returned_from_abroad', 'Returning from abroad'), ('foreigner', 'Child of foreigners working or studying in Viet Nam')], max_length=30, verbose_name='late-entry reason')),
-                ('guardian_full_name', models.CharField(max_length=200, verbose_name="guardian's full name")),
-                ('guardian_personal_id', models.CharField(max_length=12, verbose_name="guardian's citizen ID")),
-                ('guardian_phone', models.CharField(max_length=10, verbose_name="guardian's mobile phone")),
-                ('guardian_relationship', models.CharField(choices=[('father', 'Father'), ('mother', 'Mother'), ('guardian', 'Legal guardian'), ('other', 'Other legal representative')], max_length=20, verbose_name='relationship to the child')),
-                ('address_text', models.CharField(max_length=500, verbose_name='address')),
-                ('residence_point', django.contrib.gis.db.models.fields.PointField(geography=True, srid=4326, verbose_name='residence')),
-                ('ward_mismatch', models.BooleanField(default=False, verbose_name='typed ward disagrees with the pin')),
-                ('residence_type', models.CharField(choices=[('permanent', 'Permanent residence (thường trú)'), ('temporary', 'Temporary residence (tạm trú)')], max_length=20, verbose_name='residence type')),
-                ('consent_version', models.CharField(blank=True, max_length=40)),
-                ('consented_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('last_note', models.TextField(blank=True, verbose_name='last message from the committee')),
-                ('applicant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='admission_applications', to=settings.AUTH_USER_MODEL)),
-                ('consented_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='admissions.admissionround')),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='ward (from the map pin)')),
-                ('ward_typed', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='ward (as typed)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "tracking_code",
+                    models.CharField(max_length=20, unique=True, verbose_name="tracking code"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("correction_requested", "Correction requested"),
+                            ("resubmitted", "Resubmitted"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                            ("offered", "Seat offered"),
+                            ("waitlisted", "Waiting list"),
+                            ("accepted", "Offer accepted"),
+                            ("declined", "Offer declined"),
+                            ("expired", "Offer expired"),
+                            ("enrolled", "Enrolled"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Generated demo child, not a real person.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "child_full_name",
+                    models.CharField(max_length=200, verbose_name="child's full name"),
+                ),
+                ("child_dob", models.DateField(verbose_name="date of birth")),
+                (
+                    "child_gender",
+                    models.CharField(
+                        choices=[("male", "Male"), ("female", "Female")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "child_personal_id",
+                    models.CharField(max_length=12, verbose_name="child's personal ID"),
+                ),
+                (
+                    "late_entry_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("disability", "Disability or developmental delay"),
+                            ("difficult_area", "Lives in an especially difficult area"),
+                            ("ethnic_minority", "Ethnic minority child"),
+                            ("orphan", "Orphan without support"),
+                            ("returned_from_abroad", "Returning from abroad"),
+                            ("foreigner", "Child of foreigners working or studying in Viet Nam"),
+                        ],
+                        max_length=30,
+                        verbose_name="late-entry reason",
+                    ),
+                ),
+                (
+                    "guardian_full_name",
+                    models.CharField(max_length=200, verbose_name="guardian's full name"),
+                ),
+                (
+                    "guardian_personal_id",
+                    models.CharField(max_length=12, verbose_name="guardian's citizen ID"),
+                ),
+                (
+                    "guardian_phone",
+                    models.CharField(max_length=10, verbose_name="guardian's mobile phone"),
+                ),
+                (
+                    "guardian_relationship",
+                    models.CharField(
+                        choices=[
+                            ("father", "Father"),
+                            ("mother", "Mother"),
+                            ("guardian", "Legal guardian"),
+                            ("other", "Other legal representative"),
+                        ],
+                        max_length=20,
+                        verbose_name="relationship to the child",
+                    ),
+                ),
+                ("address_text", models.CharField(max_length=500, verbose_name="address")),
+                (
+                    "residence_point",
+                    django.contrib.gis.db.models.fields.PointField(
+                        geography=True, srid=4326, verbose_name="residence"
+                    ),
+                ),
+                (
+                    "ward_mismatch",
+                    models.BooleanField(
+                        default=False, verbose_name="typed ward disagrees with the pin"
+                    ),
+                ),
+                (
+                    "residence_type",
+                    models.CharField(
+                        choices=[
+                            ("permanent", "Permanent residence (thường trú)"),
+                            ("temporary", "Temporary residence (tạm trú)"),
+                        ],
+                        max_length=20,
+                        verbose_name="residence type",
+                    ),
+                ),
+                ("consent_version", models.CharField(blank=True, max_length=40)),
+                ("consented_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_note",
+                    models.TextField(blank=True, verbose_name="last message from the committee"),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="admission_applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consented_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="admissions.admissionround",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="ward (from the map pin)",
+                    ),
+                ),
+                (
+                    "ward_typed",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="ward (as typed)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-created_at'],
-                'permissions': [('review_application', 'Can verify, reject and request corrections'), ('run_allocation', 'Can run, review and publish allocations')],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("review_application", "Can verify, reject and request corrections"),
+                    ("run_allocation", "Can run, review and publish allocations"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationChoice',
+            name="ApplicationChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='admissions.application')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="admissions.application",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'rank'],
+                "ordering": ["application", "rank"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationStatusChange',
+            name="ApplicationStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('correction_requested', 'Correction requested'), ('resubmitted', 'Resubmitted'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('offered', 'Seat offered'), ('waitlisted', 'Waiting list'), ('accepted', 'Offer accepted'), ('declined', 'Offer declined'), ('expired', 'Offer expired'), ('enrolled', 'Enrolled'), ('withdrawn', 'Withdrawn')], max_length=30)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('correction_requested', 'Correction requested'), ('resubmitted', 'Resubmitted'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('offered', 'Seat offered'), ('waitlisted', 'Waiting list'), ('accepted', 'Offer accepted'), ('declined', 'Offer declined'), ('expired', 'Offer expired'), ('enrolled', 'Enrolled'), ('withdrawn', 'Withdrawn')], max_length=30)),
-                ('actor_role', models.CharField(choices=[('parent', 'Parent'), ('staff', 'Staff'), ('system', 'System')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='admissions.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("correction_requested", "Correction requested"),
+                            ("resubmitted", "Resubmitted"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                            ("offered", "Seat offered"),
+                            ("waitlisted", "Waiting list"),
+                            ("accepted", "Offer accepted"),
+                            ("declined", "Offer declined"),
+                            ("expired", "Offer expired"),
+                            ("enrolled", "Enrolled"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("correction_requested", "Correction requested"),
+                            ("resubmitted", "Resubmitted"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                            ("offered", "Seat offered"),
+                            ("waitlisted", "Waiting list"),
+                            ("accepted", "Offer accepted"),
+                            ("declined", "Offer declined"),
+                            ("expired", "Offer expired"),
+                            ("enrolled", "Enrolled"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "actor_role",
+                    models.CharField(
+                        choices=[("parent", "Parent"), ("staff", "Staff"), ("system", "System")],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="admissions.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('residence', 'Residence'), ('priority', 'Priority category'), ('late_entry', 'Late entry'), ('other', 'Other')], max_length=20)),
-                ('file', models.FileField(storage=admissions.models.private_storage, upload_to='evidence/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=60)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='admissions.application')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("residence", "Residence"),
+                            ("priority", "Priority category"),
+                            ("late_entry", "Late entry"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        storage=admissions.models.private_storage, upload_to="evidence/%Y/%m/"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=60)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="admissions.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['created_at'],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=10)),
-                ('recipient', models.CharField(max_length=254)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('body', models.TextField()),
-                ('backend', models.CharField(blank=True, max_length=60)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='admissions.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(max_length=10)),
+                ("recipient", models.CharField(max_length=254)),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("body", models.TextField()),
+                ("backend", models.CharField(blank=True, max_length=60)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="admissions.application",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting answer'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('expired', 'Expired'), ('withdrawn', 'Withdrawn')], default='pending', max_length=20)),
-                ('deadline', models.DateTimeField()),
-                ('reminders_sent', models.PositiveSmallIntegerField(default=0)),
-                ('last_reminder_at', models.DateTimeField(blank=True, null=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('from_waitlist', models.BooleanField(default=False)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='admissions.application')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='admissions.allocationrun')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting answer"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("expired", "Expired"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("deadline", models.DateTimeField()),
+                ("reminders_sent", models.PositiveSmallIntegerField(default=0)),
+                ("last_reminder_at", models.DateTimeField(blank=True, null=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("from_waitlist", models.BooleanField(default=False)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="admissions.application",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="admissions.allocationrun",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice_rank', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('distance_m', models.FloatField(blank=True, null=True)),
-                ('in_catchment', models.BooleanField(default=False)),
-                ('lottery', models.FloatField()),
-                ('explanation_vi', models.TextField()),
-                ('explanation_en', models.TextField()),
-                ('explanation', models.JSONField(default=dict)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='admissions.application')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='admissions.allocationrun')),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("choice_rank", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("distance_m", models.FloatField(blank=True, null=True)),
+                ("in_catchment", models.BooleanField(default=False)),
+                ("lottery", models.FloatField()),
+                ("explanation_vi", models.TextField()),
+                ("explanation_en", models.TextField()),
+                ("explanation", models.JSONField(default=dict)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="admissions.application",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="placements",
+                        to="admissions.allocationrun",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'school', 'choice_rank'],
+                "ordering": ["run", "school", "choice_rank"],
             },
         ),
         migrations.CreateModel(
-            name='PriorityCategory',
+            name="PriorityCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('label_vi', models.CharField(max_length=200, verbose_name='Vietnamese label')),
-                ('label_en', models.CharField(max_length=200, verbose_name='English label')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
-                ('requires_evidence', models.BooleanField(default=True)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='admissions.admissionround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label_vi", models.CharField(max_length=200, verbose_name="Vietnamese label")),
+                ("label_en", models.CharField(max_length=200, verbose_name="English label")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="rank")),
+                ("requires_evidence", models.BooleanField(default=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="admissions.admissionround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'priority category',
-                'verbose_name_plural': 'priority categories',
-                'ordering': ['round', 'rank', 'code'],
+                "verbose_name": "priority category",
+                "verbose_name_plural": "priority categories",
+                "ordering": ["round", "rank", "code"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='priority_category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='admissions.prioritycategory'),
+            model_name="application",
+            name="priority_category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="admissions.prioritycategory",
+            ),
         ),
         migrations.CreateModel(
-            name='RoundSchool',
+            name="RoundSchool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classes', models.PositiveSmallIntegerField(default=0, verbose_name='grade-1 classes')),
-                ('seats_override', models.PositiveIntegerField(blank=True, null=True, verbose_name='seats (override)')),
-                ('is_demo_figure', models.BooleanField(default=False, help_text='Invented for a demo round, not official.', verbose_name='demo figure')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='schools', to='admissions.admissionround')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "classes",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="grade-1 classes"),
+                ),
+                (
+                    "seats_override",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="seats (override)"
+                    ),
+                ),
+                (
+                    "is_demo_figure",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Invented for a demo round, not official.",
+                        verbose_name="demo figure",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="schools",
+                        to="admissions.admissionround",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'school seats',
-                'verbose_name_plural': 'school seats',
-                'ordering': ['round', 'school__name'],
+                "verbose_name": "school seats",
+                "verbose_name_plural": "school seats",
+                "ordering": ["round", "school__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('round', 'stage'), name='one_published_run_per_round_stage'),
+            model_name="allocationrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("round", "stage"),
+                name="one_published_run_per_round_stage",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('check_passed', True), _connector='OR'), name='published_run_passed_check'),
+            model_name="allocationrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("check_passed", True),
+                    _connector="OR",
+                ),
+                name="published_run_passed_check",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='run_progress_percent'),
+            model_name="allocationrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="run_progress_percent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationchoice',
-            constraint=models.UniqueConstraint(fields=('application', 'rank'), name='choice_rank_unique'),
+            model_name="applicationchoice",
+            constraint=models.UniqueConstraint(
+                fields=("application", "rank"), name="choice_rank_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationchoice',
-            constraint=models.UniqueConstraint(fields=('application', 'school'), name='choice_school_unique'),
+            model_name="applicationchoice",
+            constraint=models.UniqueConstraint(
+                fields=("application", "school"), name="choice_school_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationchoice',
-            constraint=models.CheckConstraint(condition=models.Q(('rank__gte', 1), ('rank__lte', 5)), name='choice_rank_1_to_5'),
+            model_name="applicationchoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rank__gte", 1), ("rank__lte", 5)), name="choice_rank_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'accepted'])), fields=('application',), name='one_live_offer_per_application'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["pending", "accepted"])),
+                fields=("application",),
+                name="one_live_offer_per_application",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'expired'), _negated=True), ('reminders_sent__gte', 2), _connector='OR'), name='offer_expires_only_after_two_reminders'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "expired"), _negated=True),
+                    ("reminders_sent__gte", 2),
+                    _connector="OR",
+                ),
+                name="offer_expires_only_after_two_reminders",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.UniqueConstraint(fields=('run', 'application'), name='placement_unique'),
+            model_name="placement",
+            constraint=models.UniqueConstraint(
+                fields=("run", "application"), name="placement_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prioritycategory',
-            constraint=models.UniqueConstraint(fields=('round', 'code'), name='priority_category_code'),
+            model_name="prioritycategory",
+            constraint=models.UniqueConstraint(
+                fields=("round", "code"), name="priority_category_code"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['round', 'status'], name='admissions__round_i_417f57_idx'),
+            model_name="application",
+            index=models.Index(fields=["round", "status"], name="admissions__round_i_417f57_idx"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=('round', 'child_personal_id'), name='one_active_application_per_child_per_round'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=("round", "child_personal_id"),
+                name="one_active_application_per_child_per_round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('status', 'withdrawn'), ('consented_at__isnull', False), _connector='OR'), name='application_submitted_has_consent'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    ("status", "withdrawn"),
+                    ("consented_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="application_submitted_has_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roundschool',
-            constraint=models.UniqueConstraint(fields=('round', 'school'), name='round_school_unique'),
+            model_name="roundschool",
+            constraint=models.UniqueConstraint(
+                fields=("round", "school"), name="round_school_unique"
+            ),
         ),
     ]

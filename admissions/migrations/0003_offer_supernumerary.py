@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('admissions', '0002_tickets'),
+        ("admissions", "0002_tickets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='offer',
-            name='supernumerary',
-            field=models.BooleanField(default=False, help_text='Seat added above capacity after an upheld appeal.'),
+            model_name="offer",
+            name="supernumerary",
+            field=models.BooleanField(
+                default=False, help_text="Seat added above capacity after an upheld appeal."
+            ),
         ),
     ]

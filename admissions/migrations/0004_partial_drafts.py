@@ -7,79 +7,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('admissions', '0003_offer_supernumerary'),
-        ('geo', '0002_dataset_load'),
+        ("admissions", "0003_offer_supernumerary"),
+        ("geo", "0002_dataset_load"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='application',
-            name='one_active_application_per_child_per_round',
+            model_name="application",
+            name="one_active_application_per_child_per_round",
         ),
         migrations.AlterField(
-            model_name='application',
-            name='address_text',
-            field=models.CharField(blank=True, max_length=500, verbose_name='address'),
+            model_name="application",
+            name="address_text",
+            field=models.CharField(blank=True, max_length=500, verbose_name="address"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='child_dob',
-            field=models.DateField(blank=True, null=True, verbose_name='date of birth'),
+            model_name="application",
+            name="child_dob",
+            field=models.DateField(blank=True, null=True, verbose_name="date of birth"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='child_gender',
-            field=models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=10, verbose_name='gender'),
+            model_name="application",
+            name="child_gender",
+            field=models.CharField(
+                blank=True,
+                choices=[("male", "Male"), ("female", "Female")],
+                max_length=10,
+                verbose_name="gender",
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='child_personal_id',
+            model_name="application",
+            name="child_personal_id",
             field=models.CharField(blank=True, max_length=12, verbose_name="child's personal ID"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='guardian_full_name',
+            model_name="application",
+            name="guardian_full_name",
             field=models.CharField(blank=True, max_length=200, verbose_name="guardian's full name"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='guardian_personal_id',
+            model_name="application",
+            name="guardian_personal_id",
             field=models.CharField(blank=True, max_length=12, verbose_name="guardian's citizen ID"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='guardian_phone',
-            field=models.CharField(blank=True, max_length=10, verbose_name="guardian's mobile phone"),
+            model_name="application",
+            name="guardian_phone",
+            field=models.CharField(
+                blank=True, max_length=10, verbose_name="guardian's mobile phone"
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='guardian_relationship',
-            field=models.CharField(blank=True, choices=[('father', 'Father'), ('mother', 'Mother'), ('guardian', 'Legal guardian'), ('other', 'Other legal representative')], max_length=20, verbose_name='relationship to the child'),
+            model_name="application",
+            name="guardian_relationship",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("father", "Father"),
+                    ("mother", "Mother"),
+                    ("guardian", "Legal guardian"),
+                    ("other", "Other legal representative"),
+                ],
+                max_length=20,
+                verbose_name="relationship to the child",
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='residence_point',
-            field=django.contrib.gis.db.models.fields.PointField(blank=True, geography=True, null=True, srid=4326, verbose_name='residence'),
+            model_name="application",
+            name="residence_point",
+            field=django.contrib.gis.db.models.fields.PointField(
+                blank=True, geography=True, null=True, srid=4326, verbose_name="residence"
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='residence_type',
-            field=models.CharField(blank=True, choices=[('permanent', 'Permanent residence (thường trú)'), ('temporary', 'Temporary residence (tạm trú)')], max_length=20, verbose_name='residence type'),
+            model_name="application",
+            name="residence_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("permanent", "Permanent residence (thường trú)"),
+                    ("temporary", "Temporary residence (tạm trú)"),
+                ],
+                max_length=20,
+                verbose_name="residence type",
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='ward',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='ward (from the map pin)'),
+            model_name="application",
+            name="ward",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.adminunit",
+                verbose_name="ward (from the map pin)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), models.Q(('child_personal_id', ''), _negated=True)), fields=('round', 'child_personal_id'), name='one_active_application_per_child_per_round'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    models.Q(("status", "withdrawn"), _negated=True),
+                    models.Q(("child_personal_id", ""), _negated=True),
+                ),
+                fields=("round", "child_personal_id"),
+                name="one_active_application_per_child_per_round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'withdrawn']), models.Q(('child_dob__isnull', False), models.Q(('child_personal_id', ''), _negated=True), ('residence_point__isnull', False), ('ward__isnull', False)), _connector='OR'), name='application_complete_unless_draft'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "withdrawn"]),
+                    models.Q(
+                        ("child_dob__isnull", False),
+                        models.Q(("child_personal_id", ""), _negated=True),
+                        ("residence_point__isnull", False),
+                        ("ward__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="application_complete_unless_draft",
+            ),
         ),
     ]

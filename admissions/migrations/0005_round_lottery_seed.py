@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('admissions', '0004_partial_drafts'),
+        ("admissions", "0004_partial_drafts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='admissionround',
-            name='lottery_seed',
-            field=models.BigIntegerField(blank=True, help_text='Fixed when the application window closes, before any result is visible. Only a run with this seed can be published; other seeds are simulations.', null=True, verbose_name='lottery seed'),
+            model_name="admissionround",
+            name="lottery_seed",
+            field=models.BigIntegerField(
+                blank=True,
+                help_text="Fixed when the application window closes, before any result is visible. Only a run with this seed can be published; other seeds are simulations.",
+                null=True,
+                verbose_name="lottery seed",
+            ),
         ),
     ]

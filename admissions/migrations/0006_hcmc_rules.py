@@ -5,31 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('admissions', '0005_round_lottery_seed'),
-        ('geo', '0002_dataset_load'),
+        ("admissions", "0005_round_lottery_seed"),
+        ("geo", "0002_dataset_load"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='admissionround',
-            name='categories_in_group_1',
-            field=models.BooleanField(default=False, help_text="Off: priority categories order only children outside the school's catchment (group 2); inside it, distance decides. On: they order both groups.", verbose_name='priority categories also order group 1'),
+            model_name="admissionround",
+            name="categories_in_group_1",
+            field=models.BooleanField(
+                default=False,
+                help_text="Off: priority categories order only children outside the school's catchment (group 2); inside it, distance decides. On: they order both groups.",
+                verbose_name="priority categories also order group 1",
+            ),
         ),
         migrations.AddField(
-            model_name='admissionround',
-            name='mechanism',
-            field=models.CharField(choices=[('da', 'Deferred acceptance on ranked choices'), ('nearest', 'Nearest school first')], default='da', help_text="The rule the Department's plan sets for the year: families rank schools only under deferred acceptance; nearest-first considers every school nearest first.", max_length=10, verbose_name='allocation rule'),
+            model_name="admissionround",
+            name="mechanism",
+            field=models.CharField(
+                choices=[
+                    ("da", "Deferred acceptance on ranked choices"),
+                    ("nearest", "Nearest school first"),
+                ],
+                default="da",
+                help_text="The rule the Department's plan sets for the year: families rank schools only under deferred acceptance; nearest-first considers every school nearest first.",
+                max_length=10,
+                verbose_name="allocation rule",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='priority_school',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.school', verbose_name="school of the priority (sibling's or parent's school)"),
+            model_name="application",
+            name="priority_school",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.school",
+                verbose_name="school of the priority (sibling's or parent's school)",
+            ),
         ),
         migrations.AddField(
-            model_name='prioritycategory',
-            name='scope',
-            field=models.CharField(choices=[('city', 'Every school (city-wide)'), ('school', 'One school only (sibling, staff)')], default='city', help_text='City-wide (children of martyrs, poor households…) counts at every school; one school (sibling, staff) counts only at the school named in the application.', max_length=10, verbose_name='where it counts'),
+            model_name="prioritycategory",
+            name="scope",
+            field=models.CharField(
+                choices=[
+                    ("city", "Every school (city-wide)"),
+                    ("school", "One school only (sibling, staff)"),
+                ],
+                default="city",
+                help_text="City-wide (children of martyrs, poor households…) counts at every school; one school (sibling, staff) counts only at the school named in the application.",
+                max_length=10,
+                verbose_name="where it counts",
+            ),
         ),
     ]

@@ -4,30 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('admissions', '0006_hcmc_rules'),
+        ("admissions", "0006_hcmc_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='admissionround',
-            name='audit_key',
-            field=models.CharField(blank=True, editable=False, help_text="Secret key of the children's pseudonyms in published data (ADR 13).", max_length=64),
+            model_name="admissionround",
+            name="audit_key",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="Secret key of the children's pseudonyms in published data (ADR 13).",
+                max_length=64,
+            ),
         ),
         migrations.AddField(
-            model_name='allocationrun',
-            name='input_document',
+            model_name="allocationrun",
+            name="input_document",
             field=models.BinaryField(null=True),
         ),
         migrations.AddField(
-            model_name='allocationrun',
-            name='result_document',
+            model_name="allocationrun",
+            name="result_document",
             field=models.BinaryField(null=True),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='kind',
-            field=models.CharField(choices=[('appeal', 'Appeal'), ('data_correction', 'Data correction'), ('late_entry', 'Late entry beyond three years (education office decides)')], max_length=20),
+            model_name="ticket",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("appeal", "Appeal"),
+                    ("data_correction", "Data correction"),
+                    ("late_entry", "Late entry beyond three years (education office decides)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

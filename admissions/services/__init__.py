@@ -4,12 +4,12 @@ from .allocation import (
     allocation_run_compare,
     allocation_run_create,
     allocation_run_execute,
-    allocation_run_publish,
     allocation_run_review,
     round_close,
 )
 from .applications import (
     ApplicationInput,
+    StoredUpload,
     application_bulk_verify,
     application_create,
     application_submit,
@@ -17,6 +17,9 @@ from .applications import (
     application_update,
     application_validate,
     evidence_add,
+    evidence_attach,
+    evidence_discard,
+    evidence_store,
     round_window_open,
 )
 from .offers import (
@@ -27,10 +30,12 @@ from .offers import (
     offers_send_reminders,
     waitlist_fill_seat,
 )
+from .publication import allocation_run_publish
 from .tickets import ticket_decide, ticket_open, tickets_overdue
 
 __all__ = [
     "ApplicationInput",
+    "StoredUpload",
     "allocation_run_compare",
     "allocation_run_create",
     "allocation_run_execute",
@@ -44,6 +49,9 @@ __all__ = [
     "application_validate",
     "application_withdraw",
     "evidence_add",
+    "evidence_attach",
+    "evidence_discard",
+    "evidence_store",
     "offer_accept",
     "offer_decline",
     "offers_expire",

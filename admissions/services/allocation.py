@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from collections.abc import Callable
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.allocation.instance_io import instance_to_dict
 from admissions.allocation.priorities import CategoryRule, ChildMemberships
 from gis.selectors import school_points
-from portal.core.exceptions import Conflict
+from portal.core.exceptions import Conflict, TransitionNotAllowed
 
 from .. import audit, engine, explain
 from ..constants import (
     ApplicationStatus,
     CategoryScope,
     Mechanism,
-    OfferStatus,
     RoundStatus,
     RunStage,
     RunStatus,
 )
-from ..exceptions import CheckFailed, RunNotReady
+from ..exceptions import RunNotReady
+from ..fingerprint import combined as fingerprint_combined
+from ..fingerprint import run_input_fingerprints
 from ..models import (
     NO_CATEGORY_RANK,
     AdmissionRound,
     AllocationRun,
-    Offer,
     Placement,
     PriorityCategory,
 )
-from ..selectors import applications_in_catchments, round_school_list
-from .applications import application_transition
+from ..selectors import applications_in_catchments, capacity_left, round_school_list
+from .states import round_transition, run_transition
 
 
 def _progress(run: AllocationRun, percent: int, message: str) -> None:
@@ -49,23 +47,28 @@ def _progress(run: AllocationRun, percent: int, message: str) -> None:
 
 
 @transaction.atomic
-def round_close(*, round: AdmissionRound, lottery_seed: int | None = None) -> AdmissionRound:
+def round_close(
+    *, round: AdmissionRound, lottery_seed: int | None = None, actor=None
+) -> AdmissionRound:
     """Close the window and fix the round's lottery seed (drawn here unless the committee
     supplies one, e.g. from a public draw), before any allocation result exists: publication
     accepts only a run with this seed, so nobody can shop for a favourable lottery."""
-    locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
+    locked = AdmissionRound.objects.select_for_update(no_key=True).get(pk=round.pk)
     if locked.status != RoundStatus.OPEN:
         raise Conflict(_("The round is not open."), field="status")
-    locked.lottery_seed = lottery_seed if lottery_seed is not None else secrets.randbelow(2**62)
-    locked.audit_key = locked.audit_key or secrets.token_hex(32)
-    locked.status = RoundStatus.CLOSED
-    locked.closes_at = min(locked.closes_at, timezone.now())
-    if locked.closes_at <= locked.opens_at:
-        locked.opens_at = locked.closes_at - timezone.timedelta(seconds=1)
-    locked.save(
-        update_fields=["status", "lottery_seed", "audit_key", "closes_at", "opens_at", "updated_at"]
+    closes_at = min(locked.closes_at, timezone.now())
+    opens_at = locked.opens_at
+    if closes_at <= opens_at:
+        opens_at = closes_at - timezone.timedelta(seconds=1)
+    return round_transition(
+        round=locked,
+        to=RoundStatus.CLOSED,
+        actor=actor,
+        lottery_seed=lottery_seed if lottery_seed is not None else secrets.randbelow(2**62),
+        audit_key=locked.audit_key or secrets.token_hex(32),
+        closes_at=closes_at,
+        opens_at=opens_at,
     )
-    return locked
 
 
 def allocation_run_create(
@@ -149,33 +152,6 @@ def _audit_key(round: AdmissionRound) -> str:
     return round.audit_key
 
 
-def _input_fingerprint(rows, choice_rows) -> str:
-    """SHA-256 of exactly what a run reads: the children (id, code, pin, category) and their
-    ranked choices. Publication compares it with the database to refuse a stale run."""
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(repr((int(row[0]), row[1], round(float(row[2]), 9), round(float(row[3]), 9),
-                            int(row[4]), row[5], row[6])).encode())  # fmt: skip
-    digest.update(b"|choices|")
-    for application_id, school_id in choice_rows:
-        digest.update(f"{int(application_id)}:{int(school_id)};".encode())
-    return digest.hexdigest()
-
-
-def _capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
-    if stage == RunStage.MAIN:
-        return seats
-    taken = dict(
-        Offer.objects.filter(
-            application__round=round, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
-        )
-        .values_list("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
-    )
-    return {s: max(0, n - taken.get(s, 0)) for s, n in seats.items()}
-
-
 def allocation_run_execute(
     *, run: AllocationRun, progress: Callable[[int, str], None] | None = None
 ) -> AllocationRun:
@@ -193,21 +169,23 @@ def allocation_run_execute(
     # Only a queued (or failed, retried) run is computed: a conditional update, so a run that
     # is running, reviewed or published (its placements are the published result) is never
     # recomputed behind the committee's back, and two workers never compute the same run.
-    started_rows = AllocationRun.objects.filter(
-        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.FAILED]
-    ).update(status=RunStatus.RUNNING, error="")
-    if not started_rows:
+    try:
+        run_transition(run=run, to=RunStatus.RUNNING, error="")
+    except TransitionNotAllowed as exc:
         raise Conflict(
             _("Only a queued or failed run can be computed; create a new run."), field="status"
-        )
-    run.status, run.error = RunStatus.RUNNING, ""
+        ) from exc
     try:
         round = run.round
+        # Fingerprinted first: an input changed while the run computes makes it stale too.
+        fingerprints = run_input_fingerprints(
+            round=round, stage=run.stage, mechanism=run.mechanism, seed=run.seed
+        )
         step(5, "loading applications")
         t = time.perf_counter()
         rows, choice_rows = _load_children(round, run.stage)
         round_schools = list(round_school_list(round=round))
-        seats = _capacity_left(round, {rs.school_id: rs.seats for rs in round_schools}, run.stage)
+        seats = capacity_left(round, {rs.school_id: rs.seats for rs in round_schools}, run.stage)
         ids, lons, lats = school_points(school_ids=list(seats))
         order = np.argsort(ids)
         ids, lons, lats = ids[order], lons[order], lats[order]
@@ -323,7 +301,8 @@ def allocation_run_execute(
                 "distance": "WGS 84 geodesic, straight line, from homes rounded to "
                 f"{audit.COORDINATE_DECIMALS} decimals",
                 "categories_in_group_1": round.categories_in_group_1,
-                "input_fingerprint": _input_fingerprint(rows, choice_rows),
+                "input_fingerprint": fingerprint_combined(fingerprints),
+                "input_fingerprints": fingerprints,
             }
             run.input_sha256 = result.input_sha256
             run.input_document = audit.pack(input_document)
@@ -337,18 +316,21 @@ def allocation_run_execute(
             ]
             timings["total_s"] = round_s(time.perf_counter() - started)
             run.timings = timings
-            run.status = RunStatus.DRY_RUN
             run.progress = 100
             run.progress_message = "done"
             run.finished_at = timezone.now()
-            run.save()
+            run.save(update_fields=[f.name for f in AllocationRun._meta.concrete_fields
+                                    if f.name not in ("id", "status")])  # fmt: skip
+            run_transition(run=run, to=RunStatus.DRY_RUN)
             if run.stage == RunStage.MAIN:
-                AdmissionRound.objects.filter(pk=round.pk, status=RoundStatus.CLOSED).update(
-                    status=RoundStatus.ALLOCATED
+                locked_round = AdmissionRound.objects.select_for_update(no_key=True).get(
+                    pk=round.pk
                 )
+                if locked_round.status == RoundStatus.CLOSED:
+                    round_transition(round=locked_round, to=RoundStatus.ALLOCATED)
     except Exception as exc:
-        AllocationRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
+        run_transition(
+            run=run, to=RunStatus.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
         )
         raise
     return run
@@ -363,101 +345,7 @@ def allocation_run_review(*, run: AllocationRun, actor) -> AllocationRun:
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.DRY_RUN:
         raise RunNotReady(_("Only a finished dry run can be marked as reviewed."), field="status")
-    run.status = RunStatus.REVIEWED
-    run.reviewed_by = actor
-    run.save(update_fields=["status", "reviewed_by"])
-    return run
-
-
-def _refuse_stale(run: AllocationRun, round: AdmissionRound) -> None:
-    """Under the round lock: the run's input must still be what is in the database, and a
-    second-stage run must still fit in the free seats of every school."""
-    rows, choice_rows = _load_children(round, run.stage)
-    stored = (run.policy or {}).get("input_fingerprint")
-    if stored is not None:
-        changed = stored != _input_fingerprint(rows, choice_rows)
-    else:  # a run computed before fingerprints were stored: compare the children at least
-        changed = {r[0] for r in rows} != set(
-            Placement.objects.filter(run=run).values_list("application_id", flat=True)
-        )
-    if changed:
-        raise Conflict(
-            _("The applications changed since this run was computed; run again."),
-            field="run",
-        )
-    if run.stage == RunStage.MAIN:
-        return
-    seats = {rs.school_id: rs.seats for rs in round_school_list(round=round)}
-    free = _capacity_left(round, seats, run.stage)
-    wanted = (
-        Placement.objects.filter(run=run, school__isnull=False)
-        .values_list("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
-    )
-    if any(n > free.get(school_id, 0) for school_id, n in wanted):
-        raise Conflict(
-            _("Seats were taken since this run was computed; run again."),
-            field="run",
-        )
-
-
-@transaction.atomic
-def allocation_run_publish(*, run: AllocationRun, actor) -> AllocationRun:
-    """Publish a reviewed run whose check passed: offers for placed children (verified →
-    offered), the others go to the waiting list. A failing check blocks publication, and so
-    does a stale run (applications or free seats changed since it was computed).
-
-    Lock order: round → run → applications (the round lock serialises publication with
-    verification, vacancy chains, appeals and expiry)."""
-    round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
-    run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
-    if run.check_passed is not True:
-        raise CheckFailed(
-            _("The independent check of this run failed; it cannot be published."),
-            field="check_passed",
-        )
-    if run.status != RunStatus.REVIEWED:
-        raise RunNotReady(_("Review the run before publishing it."), field="status")
-    if run.seed != round.lottery_seed:
-        raise Conflict(
-            _(
-                "Only a run with the round's lottery seed (fixed when the window closed) can be "
-                "published; this run is a simulation."
-            ),
-            field="seed",
-        )
-    _refuse_stale(run, round)
-    from_status = (
-        ApplicationStatus.VERIFIED if run.stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
-    )
-    placements = Placement.objects.filter(run=run).select_related("application")
-    for placement in placements:
-        application = placement.application
-        if application.status != from_status:  # pragma: no cover - refused above
-            continue
-        if placement.school_id:
-            Offer.objects.create(
-                application=application,
-                run=run,
-                school_id=placement.school_id,
-                deadline=round.offer_response_deadline,
-                from_waitlist=run.stage != RunStage.MAIN,
-            )
-            application_transition(
-                application=application, to=ApplicationStatus.OFFERED, actor=None
-            )
-        elif run.stage == RunStage.MAIN:
-            application_transition(
-                application=application, to=ApplicationStatus.WAITLISTED, actor=None
-            )
-    run.status = RunStatus.PUBLISHED
-    run.published_by = actor
-    run.published_at = timezone.now()
-    run.save(update_fields=["status", "published_by", "published_at"])
-    round.status = RoundStatus.PUBLISHED
-    round.save(update_fields=["status", "updated_at"])
-    return run
+    return run_transition(run=run, to=RunStatus.REVIEWED, actor=actor, reviewed_by=actor)
 
 
 def allocation_run_compare(*, a: AllocationRun, b: AllocationRun) -> dict:

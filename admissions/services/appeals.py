@@ -18,16 +18,20 @@ from admissions.allocation.distances import geodesic_m
 from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities
 
 from ..constants import ApplicationStatus as S
-from ..constants import CategoryScope, OfferStatus, RunStatus
-from ..models import NO_CATEGORY_RANK, Application, Offer, Placement
-from ..selectors import applications_in_catchments, round_seats
+from ..constants import CategoryScope, OfferStatus
+from ..models import NO_CATEGORY_RANK, Application, Offer
+from ..selectors import applications_in_catchments, placement_for_application, round_seats
 from .applications import application_transition
+from .states import offer_created, offer_transition
 from .vacancies import round_lock, waitlist_fill_seat
 
 
-def _priorities(application: Application) -> list[tuple[int, tuple[float, float, float]]]:
+def ranked_priorities(
+    application: Application, *, in_group_1: bool | None = None
+) -> list[tuple[int, tuple[float, float, float]]]:
     """(school, priority tuple) of each ranked school by the engine's one rule (ADR 12):
-    group 1 at every catchment holding the pin, a scoped category only at its school."""
+    group 1 at every catchment holding the pin, a scoped category only at its school.
+    `in_group_1` is the published run's category rule (the round's when not given)."""
     choices = application.ranked_choices
     pin = application.residence_point
     lon = np.array([c.school.location.x for c in choices])
@@ -50,9 +54,9 @@ def _priorities(application: Application) -> list[tuple[int, tuple[float, float,
     elif category is not None:
         categories = [(category.rank, -1)]
     members = ChildMemberships.from_lists([sorted(inside)], [categories])
-    rule = CategoryRule(
-        in_group_1=application.round.categories_in_group_1, none_rank=NO_CATEGORY_RANK
-    )
+    if in_group_1 is None:
+        in_group_1 = application.round.categories_in_group_1
+    rule = CategoryRule(in_group_1=in_group_1, none_rank=NO_CATEGORY_RANK)
     n = len(choices)
     priority = pair_priorities(
         members, np.zeros(n, dtype=np.int64), np.arange(n), distance, n, rule
@@ -83,19 +87,16 @@ def appeal_replace(*, application: Application, actor) -> Offer | None:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in (S.WAITLISTED, S.OFFERED, S.ACCEPTED):
         return None
-    placement = (
-        Placement.objects.filter(application=application, run__status=RunStatus.PUBLISHED)
-        .select_related("run")
-        .order_by("run__published_at")
-        .first()
-    )
+    placement = placement_for_application(application=application)
     if placement is None:
         return None
     cutoffs = placement.run.statistics.get("cutoffs", {})
     seats = round_seats(round=application.round)
     ranks = {c.school_id: c.rank for c in application.ranked_choices}
     limit = ranks.get(current.school_id, 99) if current else 99
-    for school_id, priority in _priorities(application):
+    for school_id, priority in ranked_priorities(
+        application, in_group_1=placement.run.policy.get("categories_in_group_1")
+    ):
         if ranks[school_id] >= limit:
             break
         cutoff = cutoffs.get(str(school_id))
@@ -118,8 +119,7 @@ def _replace(*, application: Application, current: Offer | None, school_id: int,
     now = timezone.now()
     accepted = current is not None and current.status == OfferStatus.ACCEPTED
     if current is not None:
-        current.status = OfferStatus.WITHDRAWN
-        current.save(update_fields=["status", "updated_at"])
+        offer_transition(offer=current, to=OfferStatus.WITHDRAWN, note="appeal upheld")
     offer = Offer.objects.create(
         application=application,
         run=run,
@@ -133,6 +133,7 @@ def _replace(*, application: Application, current: Offer | None, school_id: int,
         ),
         supernumerary=True,
     )
+    offer_created(offer=offer, note="appeal upheld")
     rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
     with translation.override("vi"):
         note = _("Appeal upheld: your child is re-placed at choice %(rank)s, %(school)s.") % {

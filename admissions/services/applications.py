@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -47,6 +48,7 @@ from ..models import (
 from ..personal_id import birth_year_from_id, id_problems
 from .duplicates import duplicate_probes_guard, duplicate_refuse
 from .notify import application_notify_status
+from .tracking import tracking_code_next
 
 
 @dataclass
@@ -353,13 +355,6 @@ def _require_window(round: AdmissionRound) -> None:
         raise WindowClosed(_("The application window of this round is closed."))
 
 
-def _next_tracking_code(round: AdmissionRound) -> str:
-    locked = AdmissionRound.objects.select_for_update().get(pk=round.pk)
-    locked.tracking_counter += 1
-    locked.save(update_fields=["tracking_counter"])
-    return f"ADM-{round.school_year}-{locked.tracking_counter:06d}"
-
-
 def _save_choices(application: Application, choices: list[int]) -> None:
     application.choices.all().delete()
     ApplicationChoice.objects.bulk_create(
@@ -390,7 +385,7 @@ def application_create(
             application = Application(
                 round=round,
                 applicant=applicant,
-                tracking_code=_next_tracking_code(round),
+                tracking_code=tracking_code_next(round),
                 **cleaned.values,
             )
             if submit:
@@ -541,9 +536,13 @@ def application_transition(
     Verification takes the round lock first (lock order round → application, as publication
     does): a file verified after the main run was published would otherwise wait for an
     allocation that never comes, so it moves on at once to the waiting list (system move
-    verified → waitlisted) and takes part in the vacancy chains and the second round."""
+    verified → waitlisted), its priority is computed under the published run's policy and it
+    takes part in the vacancy chains and the second round (`vacancies.late_verified_placement`,
+    ADR 0008)."""
     if str(to) == ApplicationStatus.VERIFIED:
-        AdmissionRound.objects.select_for_update().filter(pk=application.round_id).first()
+        AdmissionRound.objects.select_for_update(no_key=True).filter(
+            pk=application.round_id
+        ).first()
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
     allowed = workflow.allowed_actors(from_status, to) & actor_roles(locked, actor)
@@ -573,8 +572,7 @@ def application_transition(
         actor_role=role,
         note=note,
     )
-    pk = locked.pk
-    transaction.on_commit(lambda: application_notify_status(application_id=pk, status=to))
+    application_notify_status(application=locked, status=to)
     application.status = to
     application.last_note = locked.last_note
     if str(to) == ApplicationStatus.VERIFIED and _main_run_published(locked.round_id):
@@ -582,9 +580,13 @@ def application_transition(
             late = _(
                 "Verified after the allocation was published: the child joins the waiting list."
             )
-        return application_transition(
+        waitlisted = application_transition(
             application=application, to=ApplicationStatus.WAITLISTED, actor=None, note=late
         )
+        from .vacancies import late_verified_placement
+
+        late_verified_placement(application=waitlisted)
+        return waitlisted
     return locked
 
 
@@ -625,15 +627,29 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
-def evidence_add(*, application: Application, kind: str, upload, actor) -> Evidence:
-    # Lock the row before checking: a concurrent submission cannot slip in between the
-    # status check and the upload.
-    application = Application.objects.select_for_update().get(pk=application.pk)
+@dataclass
+class StoredUpload:
+    """An evidence file already hashed and written to private storage, not yet recorded."""
+
+    name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _check_evidence_owner(application: Application, actor) -> None:
     if application.applicant_id != actor.pk:
         raise NotFound(_("No such application."))
     if application.status not in EDITABLE_STATUSES:
         raise TransitionNotAllowed(_("Evidence can only be added while the form is editable."))
+
+
+def evidence_store(*, upload) -> StoredUpload:
+    """Check, hash and write an upload BEFORE any transaction (ADR 0020): no row or round lock
+    is held while a phone's photo is read and written. The caller records it with
+    `evidence_attach` (which checks the application and its owner under the row lock) and
+    removes it with `evidence_discard` when that fails."""
     if upload.size > settings.ADMISSIONS_EVIDENCE_MAX_BYTES:
         raise InvalidInput(
             _("The file is larger than %(mb)s MB.")
@@ -649,15 +665,54 @@ def evidence_add(*, application: Application, kind: str, upload, actor) -> Evide
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    evidence = Evidence(
-        application=application,
-        kind=kind,
+    storage = Evidence._meta.get_field("file").storage
+    upload_to = Evidence._meta.get_field("file")
+    name = storage.save(upload_to.generate_filename(None, str(uuid_module.uuid4())), upload)
+    return StoredUpload(
+        name=name,
         original_name=(upload.name or "evidence")[-255:],
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
+    )
+
+
+def evidence_discard(stored: list[StoredUpload]) -> None:
+    """Remove files written by `evidence_store` whose recording failed."""
+    storage = Evidence._meta.get_field("file").storage
+    for item in stored:
+        storage.delete(item.name)
+
+
+@transaction.atomic
+def evidence_attach(
+    *, application: Application, kind: str, stored: StoredUpload, actor
+) -> Evidence:
+    """Record a stored file as evidence of the application (row lock on the application only:
+    a concurrent submission cannot slip in between the status check and the record)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_evidence_owner(application, actor)
+    evidence = Evidence(
+        application=application,
+        kind=kind,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
         uploaded_by=actor,
     )
-    evidence.file.save(f"{evidence.uuid}", upload, save=False)
+    evidence.file.name = stored.name
     evidence.save()
     return evidence
+
+
+def evidence_add(*, application: Application, kind: str, upload, actor) -> Evidence:
+    """Store the file (outside any lock), then record it; the file is removed when recording
+    fails."""
+    _check_evidence_owner(application, actor)  # cheap check before writing anything
+    stored = evidence_store(upload=upload)
+    try:
+        return evidence_attach(application=application, kind=kind, stored=stored, actor=actor)
+    except BaseException:
+        evidence_discard([stored])
+        raise

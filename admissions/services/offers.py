@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.channels import sms_backend
 from portal.core.exceptions import Conflict, DomainError, NotFound
 
 from ..constants import MIN_REMINDERS_BEFORE_EXPIRY, ApplicationStatus, OfferStatus
-from ..models import Notification, Offer
+from ..models import Offer
 from .applications import application_transition
+from .notify import application_notify_text
+from .states import offer_transition
 from .vacancies import round_lock, waitlist_fill_seat
 
 REMINDER_INTERVAL = dt.timedelta(hours=24)
@@ -53,10 +54,9 @@ def offer_accept(*, offer: Offer, actor) -> Offer:
     application_transition(
         application=offer.application, to=ApplicationStatus.ACCEPTED, actor=actor
     )
-    offer.status = OfferStatus.ACCEPTED
-    offer.responded_at = timezone.now()
-    offer.save(update_fields=["status", "responded_at", "updated_at"])
-    return offer
+    return offer_transition(
+        offer=offer, to=OfferStatus.ACCEPTED, actor=actor, responded_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -71,9 +71,7 @@ def offer_decline(*, offer: Offer, actor) -> Offer:
     application_transition(
         application=offer.application, to=ApplicationStatus.DECLINED, actor=actor
     )
-    offer.status = OfferStatus.DECLINED
-    offer.responded_at = timezone.now()
-    offer.save(update_fields=["status", "responded_at", "updated_at"])
+    offer_transition(offer=offer, to=OfferStatus.DECLINED, actor=actor, responded_at=timezone.now())
     waitlist_fill_seat(school_id=offer.school_id, round_id=offer.application.round_id)
     return offer
 
@@ -92,9 +90,9 @@ def application_withdraw(*, application, actor):
         application=application, to=ApplicationStatus.WITHDRAWN, actor=actor
     )
     if seat is not None:
-        seat.status = OfferStatus.WITHDRAWN
-        seat.responded_at = timezone.now()
-        seat.save(update_fields=["status", "responded_at", "updated_at"])
+        offer_transition(
+            offer=seat, to=OfferStatus.WITHDRAWN, actor=actor, responded_at=timezone.now()
+        )
         waitlist_fill_seat(school_id=seat.school_id, round_id=application.round_id)
     return application
 
@@ -125,25 +123,11 @@ def offers_send_reminders(*, now: dt.datetime | None = None) -> int:
                 "code": app.tracking_code,
                 "deadline": timezone.localtime(locked.deadline).strftime("%d/%m/%Y %H:%M"),
             }
-            if not app.is_synthetic:
-                # The counter commits first; the SMS leaves after commit, never while the
-                # offer row is locked (and never for a reminder that was rolled back).
-                transaction.on_commit(
-                    lambda app=app, body=body: _send_reminder(application=app, body=body)
-                )
+            # Queued with the counter; the SMS leaves after commit from a background job,
+            # never while the offer row is locked (and never for a rolled-back reminder).
+            application_notify_text(application=app, body=body)
             sent += 1
     return sent
-
-
-def _send_reminder(*, application, body: str) -> None:
-    name = sms_backend().send(to=application.guardian_phone, body=body)
-    Notification.objects.create(
-        application=application,
-        channel="sms",
-        recipient=application.guardian_phone,
-        body=body,
-        backend=name,
-    )
 
 
 def offers_expire(*, now: dt.datetime | None = None) -> int:
@@ -163,8 +147,7 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
                 locked = _lock_offer(offer)
                 if locked.status != OfferStatus.PENDING:
                     continue
-                locked.status = OfferStatus.EXPIRED
-                locked.save(update_fields=["status", "updated_at"])
+                offer_transition(offer=locked, to=OfferStatus.EXPIRED)
                 application_transition(
                     application=locked.application, to=ApplicationStatus.EXPIRED, actor=None
                 )

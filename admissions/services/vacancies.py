@@ -33,9 +33,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..constants import ApplicationStatus, OfferStatus, RunStage, RunStatus
+from ..constants import ApplicationStatus, OfferStatus, RunStage
 from ..models import AdmissionRound, Application, ApplicationChoice, Offer, Placement, RoundSchool
+from ..selectors import placements_of
 from .applications import application_transition
+from .states import offer_created, offer_transition
 
 LIVE_OFFER = (OfferStatus.PENDING, OfferStatus.ACCEPTED)
 # Who may still move: waiting list, open offer, accepted but not yet enrolled.
@@ -48,8 +50,10 @@ MAX_CHAIN = 10_000  # safety net; every step strictly improves one child's rank
 
 
 def round_lock(*, round_id: int) -> AdmissionRound:
-    """Serialise seat moves of one round (always the first lock taken)."""
-    return AdmissionRound.objects.select_for_update().get(pk=round_id)
+    """Serialise seat moves of one round (always the first lock taken). ``FOR NO KEY UPDATE``:
+    it excludes every other seat move, yet a parent creating an application (whose foreign key
+    takes ``FOR KEY SHARE`` on the round) never waits for it (ADR 0020)."""
+    return AdmissionRound.objects.select_for_update(no_key=True).get(pk=round_id)
 
 
 def _priority_key(explanation: dict, school_id: int) -> tuple | None:
@@ -97,12 +101,9 @@ def vacancy_candidates(*, round_id: int, school_id: int) -> list[tuple[tuple, in
         for a, rank in ranked.items()
         if rank < (current_rank.get((a, current[a]), BELOW_ALL) if a in current else BELOW_ALL)
     ]
-    placements = Placement.objects.filter(
-        application_id__in=eligible,
-        run__round_id=round_id,
-        run__status=RunStatus.PUBLISHED,
-        run__stage=RunStage.MAIN,
-    ).values_list("application_id", "explanation", "application__tracking_code")
+    placements = placements_of(application_ids=eligible).values_list(
+        "application_id", "explanation", "application__tracking_code"
+    )
     out = []
     for application_id, explanation, code in placements:
         key = _priority_key(explanation, school_id)
@@ -137,19 +138,12 @@ def _move(
         .first()
     )
     application = Application.objects.select_for_update().get(pk=application_id)
-    placement = (
-        Placement.objects.filter(
-            application_id=application_id, run__status=RunStatus.PUBLISHED, run__stage="main"
-        )
-        .select_related("run")
-        .first()
-    )
+    placement = placements_of(application_ids=[application_id]).first()
     now = timezone.now()
     left = None
     accepted = old is not None and old.status == OfferStatus.ACCEPTED
     if old is not None:
-        old.status = OfferStatus.WITHDRAWN
-        old.save(update_fields=["status", "updated_at"])
+        offer_transition(offer=old, to=OfferStatus.WITHDRAWN, note="vacancy chain")
         left = old.school_id
     offer = Offer.objects.create(
         application=application,
@@ -164,6 +158,7 @@ def _move(
         ),
         from_waitlist=True,
     )
+    offer_created(offer=offer, note="vacancy chain")
     rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
     with translation.override("vi"):
         note = _("A seat became free: your child moves up to choice %(rank)s, %(school)s.") % {
@@ -179,6 +174,71 @@ def _move(
     )
     application_transition(application=application, to=to, actor=None, note=note)
     return offer, left
+
+
+# The tie-break number of a child verified after publication: after every lottery number of
+# the run ([0, 1)), so among equal priorities the children verified in time come first; among
+# late children the tracking code decides (the last key of `vacancy_candidates`). ADR 0008.
+LATE_LOTTERY = 1.0
+
+
+def late_verified_placement(*, application: Application) -> Placement | None:
+    """A child verified after the main run was published joins the waiting list of that run:
+    their priority at every ranked school is computed now under the published run's policy
+    (group from the catchments holding the pin, category, distance — the appeal's rule) and
+    stored as the run's placement of the child (no school, ``late_verified`` in the
+    explanation), so the vacancy chains consider them like every other child; then every
+    ranked school with a free seat is offered down its chain. Call under the round lock."""
+    from ..selectors import run_published
+    from .appeals import ranked_priorities
+
+    run = run_published(round=application.round, stage=RunStage.MAIN)
+    if run is None or Placement.objects.filter(run=run, application=application).exists():
+        return None
+    in_group_1 = bool(
+        (run.policy or {}).get("categories_in_group_1", application.round.categories_in_group_1)
+    )
+    entries = [
+        {
+            "school": str(school_id),
+            "rank": rank,
+            "group": int(priority[0]),
+            "category_rank": int(priority[1]),
+            "distance_m": float(priority[2]),
+            "lottery": LATE_LOTTERY,
+            "outcome": "late_verified",
+            "cutoff": None,
+        }
+        for rank, (school_id, priority) in enumerate(
+            ranked_priorities(application, in_group_1=in_group_1), start=1
+        )
+    ]
+    texts = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            texts[language] = _(
+                "Verified after the allocation was published: the child joins the waiting list."
+            )
+    text_vi, text_en = texts["vi"], texts["en"]
+    placement = Placement.objects.create(
+        run=run,
+        application=application,
+        school=None,
+        lottery=LATE_LOTTERY,
+        explanation_vi=text_vi,
+        explanation_en=text_en,
+        explanation={
+            "late_verified": True,
+            "placed_school": None,
+            "seed": run.seed,
+            "mechanism": run.mechanism,
+            "categories_in_group_1": in_group_1,
+            "choices": entries,
+        },
+    )
+    for entry in entries:
+        waitlist_fill_seat(school_id=int(entry["school"]), round_id=application.round_id)
+    return placement
 
 
 @transaction.atomic

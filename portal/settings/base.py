@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "gis.apps.GeoConfig",
     "admissions.apps.AdmissionsConfig",
     "eservices.apps.EservicesConfig",
+    "notifications.apps.NotificationsConfig",
 ]
 
 MIDDLEWARE = [

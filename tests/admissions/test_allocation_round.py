@@ -334,9 +334,10 @@ def test_second_stage_publish_rechecks_the_free_seats(demo):
     RoundSchool.objects.filter(round=round_).update(seats_override=20)
     second = _reviewed(round_, seed=5, stage="second", mechanism="nearest")
     assert second.statistics["placed"] > 0
-    # The seats shrink again before publication (e.g. a class closed).
+    # The seats shrink again before publication (e.g. a class closed): the run's input changed
+    # (ADR 0020: the fingerprint covers the seats and names them).
     RoundSchool.objects.filter(round=round_).update(seats_override=5)
-    with pytest.raises(Conflict, match="Chỉ tiêu đã bị sử dụng"):  # "Seats were taken"
+    with pytest.raises(Conflict, match="chỉ tiêu và số lớp"):
         allocation_run_publish(run=second, actor=None)
     assert not Offer.objects.filter(run=second).exists()
 
@@ -354,13 +355,18 @@ def test_a_file_verified_after_publication_joins_the_waiting_list(demo, staff):
     application_transition(application=late, to=S.VERIFIED, actor=staff)
 
     late.refresh_from_db()
-    assert late.status == S.WAITLISTED
     moves = list(late.history.order_by("pk").values_list("from_status", "to_status", "actor"))
-    assert moves[-2:] == [(S.UNDER_REVIEW, S.VERIFIED, staff.pk), (S.VERIFIED, S.WAITLISTED, None)]
+    assert moves[1:3] == [(S.UNDER_REVIEW, S.VERIFIED, staff.pk), (S.VERIFIED, S.WAITLISTED, None)]
     assert late.last_note
-    # … and so the second round sees it.
-    second = _reviewed(round_, seed=9, stage="second", mechanism="nearest")
-    assert Placement.objects.filter(run=second, application=late).exists()
+    # Its priority under the published policy is stored with the main run (ADR 0008) …
+    placement = Placement.objects.get(run__stage="main", run__status="published", application=late)
+    assert placement.explanation["late_verified"] is True and placement.school_id is None
+    if late.status == S.OFFERED:  # … a ranked school still had a free seat: taken at once
+        assert moves[3:] == [(S.WAITLISTED, S.OFFERED, None)]
+    else:  # … otherwise it waits, and the second round sees it.
+        assert late.status == S.WAITLISTED
+        second = _reviewed(round_, seed=9, stage="second", mechanism="nearest")
+        assert Placement.objects.filter(run=second, application=late).exists()
 
 
 def test_verification_before_publication_stays_verified(demo, staff):

@@ -108,7 +108,11 @@ def test_parent_applies_committee_allocates_parent_accepts(
     assert staff.locator("#check-verdict").get_attribute("data-passed") == "1"
     assert staff.locator("#stat-placed").inner_text() == "1"
     staff.click("#review-run")
-    staff.click("#publish-run")
+    staff.click("#publish-run")  # opens the dialog saying publication cannot be undone
+    assert "cannot be undone" in staff.locator("#publish-dialog").inner_text() or (
+        "không thể hoàn tác" in staff.locator("#publish-dialog").inner_text()
+    )
+    staff.click("#publish-confirm")
     staff.wait_for_selector("#run-status[data-status='published']")
     staff_context.close()
 

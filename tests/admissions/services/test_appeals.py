@@ -126,7 +126,7 @@ def _lock_order(queries) -> list[str]:
     order: list[str] = []
     for q in queries:
         sql = q["sql"]
-        if "FOR UPDATE" not in sql:
+        if "FOR UPDATE" not in sql and "FOR NO KEY UPDATE" not in sql:
             continue
         table = re.search(r'FROM "(\w+)"', sql).group(1)
         if table not in order:
@@ -172,8 +172,9 @@ def test_accepting_an_accepted_offer_again_returns_it(family, other_parent):
 def test_reminder_sms_leaves_only_after_the_counter_is_committed(
     db, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from admissions.models import Notification
-    from admissions.services import offers, offers_send_reminders
+    import notifications.services
+    from admissions.services import offers_send_reminders
+    from notifications.models import Delivery
 
     sent = []
 
@@ -182,7 +183,7 @@ def test_reminder_sms_leaves_only_after_the_counter_is_committed(
             sent.append((to, body))
             return "fake"
 
-    monkeypatch.setattr(offers, "sms_backend", Backend)
+    monkeypatch.setattr(notifications.services, "sms_backend", Backend)
     sc = Scenario()
     sc.school("A", seats=1)
     sc.child("a", ranked=["A"], priority={"A": (1, 99, 10.0, 0.1)}, status=S.OFFERED,
@@ -190,9 +191,11 @@ def test_reminder_sms_leaves_only_after_the_counter_is_committed(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert offers_send_reminders() == 1
-        assert sent == [] and not Notification.objects.exists()  # nothing inside the lock
+        assert sent == []  # nothing leaves inside the lock: the message is only queued
+        assert Delivery.objects.get(channel="sms").status == "queued"
     assert sc.live("a").reminders_sent == 1
     for callback in callbacks:
         callback()
     assert len(sent) == 1 and "Trường A" in sent[0][1]
-    assert Notification.objects.filter(application=sc.apps["a"], channel="sms").count() == 1
+    ref = f"admissions.application:{sc.apps['a'].pk}"
+    assert Delivery.objects.filter(subject_ref=ref, channel="sms", status="sent").count() == 1

@@ -12,12 +12,12 @@ from admissions.constants import OfferStatus
 from admissions.models import (
     Application,
     ApplicationStatusChange,
-    Notification,
     Offer,
     Placement,
 )
 from admissions.services import offer_decline, waitlist_fill_seat
 from admissions.services.vacancies import _priority_key, vacancy_candidates
+from notifications.models import Delivery
 
 from .scenario import Scenario
 
@@ -91,7 +91,9 @@ def test_a_decline_starts_a_chain_in_priority_order(family, django_capture_on_co
         change = ApplicationStatusChange.objects.filter(application=sc.apps[name]).first()
         assert (change.from_status, change.to_status, change.actor_role) == (frm, to, "system")
         assert "Trường" in change.note
-        assert Notification.objects.filter(application=sc.apps[name], channel="sms").exists()
+        assert Delivery.objects.filter(
+            subject_ref=f"admissions.application:{sc.apps[name].pk}", channel="sms", status="sent"
+        ).exists()
     assert (
         "nguyện vọng 1"
         in ApplicationStatusChange.objects.filter(application=sc.apps["b"]).first().note
