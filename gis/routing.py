@@ -72,6 +72,17 @@ class RoadNeighbours:
     reason: np.ndarray
 
 
+@dataclass(frozen=True)
+class RoadTable:
+    """Sparse road distances: flat (``child``, ``school``, ``road_m``) sorted by child, then
+    distance; ``reason`` per child ("" = routed; otherwise why there is no road distance)."""
+
+    child: np.ndarray
+    school: np.ndarray
+    road_m: np.ndarray
+    reason: np.ndarray
+
+
 class RoadRouter:
     """One travel mode's graph over a :class:`RoadEdges` network (build once, query often)."""
 
@@ -329,6 +340,97 @@ class RoadRouter:
         chosen = np.where(np.isfinite(best), np.take_along_axis(cand, order, axis=1), -1)
         reason[(reason == "") & ~np.isfinite(best[:, 0])] = UNREACHABLE
         return RoadNeighbours(chosen.astype(np.int64), best, reason)
+
+    def distance_table(
+        self,
+        child_lon,
+        child_lat,
+        school_lon,
+        school_lat,
+        *,
+        k: int,
+        within_m: float,
+        pairs: tuple[np.ndarray, np.ndarray] | None = None,
+        max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
+    ) -> RoadTable:
+        """Road metres from every child to: its ``k`` nearest schools by road, every school
+        within ``within_m`` by road, and the given ``pairs`` (child, school) — each when
+        reachable within ``max_distance_m``. One shortest-path tree per school, as
+        :meth:`nearest`; candidates within ``within_m`` come from a straight-line ball search
+        (a road is never shorter than the straight line), so the table is exact."""
+        children = self.snap(child_lon, child_lat)
+        schools = self.snap(school_lon, school_lat)
+        n, n_s = children.edge.size, schools.edge.size
+        reason = children.reason.copy()
+        empty = np.zeros(0, np.int64)
+        if n == 0 or n_s == 0:
+            reason[reason == ""] = UNREACHABLE
+            return RoadTable(empty, empty, np.zeros(0), reason)
+        k = min(k, n_s)
+        trees = self._trees(self.graph_reversed, self._ends(schools, leaving=False), max_distance_m)
+        by_vertex = trees.T.astype(np.float32, order="C")
+        del trees
+        leave = self._ends(children, leaving=True)
+        va, _, vb, _ = leave
+        parts_c, parts_s = [], []
+        routed = np.flatnonzero(children.edge >= 0)
+        if k:
+            best = (
+                np.argpartition(by_vertex, k - 1, axis=1)[:, :k]
+                if k < n_s
+                else np.broadcast_to(np.arange(n_s), (self.n_vertices, n_s))
+            )
+            cand = np.concatenate(
+                [best[va[routed]], best[vb[routed]]], axis=1
+            )  # k nearest of either end vertex (the child's own edge is added below)
+            parts_c.append(np.repeat(routed, cand.shape[1]))
+            parts_s.append(cand.ravel())
+            on_edge = self._schools_on_edge(children, schools)[routed]
+            valid = on_edge >= 0
+            parts_c.append(np.broadcast_to(routed[:, None], on_edge.shape)[valid])
+            parts_s.append(on_edge[valid])
+        if within_m > 0 and routed.size:
+            sx, sy = self.project(school_lon, school_lat)
+            cx, cy = self.project(np.asarray(child_lon)[routed], np.asarray(child_lat)[routed])
+            found = cKDTree(np.column_stack([sx, sy])).query_ball_point(
+                np.column_stack([cx, cy]), within_m + 1.0, workers=-1
+            )
+            counts = np.fromiter((len(f) for f in found), np.int64, count=len(found))
+            if counts.sum():
+                parts_c.append(np.repeat(routed, counts))
+                parts_s.append(np.concatenate([np.asarray(f, np.int64) for f in found]))
+        if pairs is not None:
+            pc, ps = (np.asarray(a, np.int64) for a in pairs)
+            ok = children.edge[pc] >= 0
+            parts_c.append(pc[ok])
+            parts_s.append(ps[ok])
+        pc = np.concatenate(parts_c) if parts_c else empty
+        ps = np.concatenate(parts_s) if parts_s else empty
+        key = np.unique(pc * n_s + ps)
+        pc, ps = key // n_s, key % n_s
+        asked = np.zeros(n, bool)
+        asked[pc] = True
+        per_pair = Snaps(
+            children.edge[pc], children.along_m[pc], children.offset_m[pc], children.reason[pc]
+        )
+        ends = tuple(a[pc] for a in leave)
+        road = self._road(by_vertex, per_pair, schools, ends, ps[:, None], max_distance_m)[:, 0]
+        rank = np.zeros(pc.size, bool)
+        if k and pc.size:  # the k nearest of each child by road
+            order = np.lexsort((ps, road, pc))
+            first = np.searchsorted(pc[order], pc[order], side="left")
+            rank[order] = (np.arange(order.size) - first) < k
+        explicit = np.zeros(pc.size, bool)
+        if pairs is not None and pairs[0].size:
+            explicit = np.isin(key, np.asarray(pairs[0]) * n_s + np.asarray(pairs[1]))
+        keep = np.isfinite(road) & (rank | (road <= within_m) | explicit)
+        pc, ps, road = pc[keep], ps[keep], road[keep]
+        order = np.lexsort((ps, road, pc))
+        pc, ps, road = pc[order], ps[order], road[order].astype(np.float64)
+        reached = np.zeros(n, bool)
+        reached[pc] = True
+        reason[(reason == "") & asked & ~reached] = UNREACHABLE
+        return RoadTable(pc, ps, road, reason)
 
     def nearest_school_per_vertex(
         self, school_lon, school_lat, *, max_distance_m: float

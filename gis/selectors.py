@@ -15,11 +15,17 @@ from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet
 
-from .constants import BASE_LEVELS, ROAD_NETWORK_NAME, LocationSource, SchoolLevel
+from .constants import (
+    BASE_LEVELS,
+    ROAD_NETWORK_NAME,
+    LocationSource,
+    RoadFallbackReason,
+    SchoolLevel,
+)
 from .geometry import HCMC_METRIC_SRID
 from .models import AdminUnit, Catchment, RoadNetwork, School
 from .osm_extract import RoadEdges
-from .routing import RoadRouter, geodesic_m
+from .routing import RoadRouter, RoadTable, geodesic_m
 
 
 def admin_unit_list(*, vintage_code: str | None = None, levels=BASE_LEVELS) -> QuerySet[AdminUnit]:
@@ -271,6 +277,40 @@ def school_nearest_by_road(
         NearbySchoolByRoad(schools[i], float(straight[i]), round(float(road[i]), 1)) for i in order
     ]
     return NearestByRoad(metric=metric, results=results, fallback_reason="")
+
+
+def road_distance_table(
+    *,
+    mode: str,
+    child_lon,
+    child_lat,
+    school_lon,
+    school_lat,
+    k: int = 5,
+    within_m: float = 0.0,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[RoadTable, str]:
+    """Bulk road metres for an allocation (``RoadRouter.distance_table``: one limited
+    shortest-path tree per school, children snapped to the network) and the network's
+    fingerprint. Without a loaded network every child gets the reason ``no_network``."""
+    network = road_network_current()
+    router = road_router(mode=mode, network=network) if network else None
+    n = np.asarray(child_lon).size
+    if router is None:
+        empty = np.zeros(0, np.int64)
+        reason = np.full(n, RoadFallbackReason.NO_NETWORK.value, dtype="U20")
+        return RoadTable(empty, empty, np.zeros(0), reason), ""
+    table = router.distance_table(
+        child_lon,
+        child_lat,
+        school_lon,
+        school_lat,
+        k=k,
+        within_m=within_m,
+        pairs=pairs,
+        max_distance_m=float(settings.ROAD_MAX_DISTANCE_M),
+    )
+    return table, network.fingerprint
 
 
 def _straight_fallback(*, point, k, level, metric, reason) -> NearestByRoad:
