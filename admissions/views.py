@@ -526,7 +526,14 @@ def staff_application(request, uuid):
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
-    form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.lottery_seed})
+    form = RunForm(
+        request.POST or None,
+        initial={
+            "mechanism": "da",
+            "seed": round.lottery_seed,
+            "distance_metric": round.distance_metric,
+        },
+    )
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
             services.round_close(round=round)
@@ -542,6 +549,7 @@ def staff_round(request):
                 seed=form.cleaned_data["seed"],
                 stage=form.cleaned_data["stage"],
                 actor=request.user,
+                distance_metric=form.cleaned_data["distance_metric"],
             )
         except DomainError as exc:
             messages.error(request, exc.message)

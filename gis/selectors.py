@@ -289,6 +289,7 @@ def road_distance_table(
     k: int = 5,
     within_m: float = 0.0,
     pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    max_distance_m: float | None = None,
 ) -> tuple[RoadTable, str]:
     """Bulk road metres for an allocation (``RoadRouter.distance_table``: one limited
     shortest-path tree per school, children snapped to the network) and the network's
@@ -308,7 +309,7 @@ def road_distance_table(
         k=k,
         within_m=within_m,
         pairs=pairs,
-        max_distance_m=float(settings.ROAD_MAX_DISTANCE_M),
+        max_distance_m=float(max_distance_m or settings.ROAD_MAX_DISTANCE_M),
     )
     return table, network.fingerprint
 
