@@ -420,7 +420,7 @@ def _nearby(round, point, *, k: int):
 
 
 class _Nearby:
-    __slots__ = ("school", "distance_m", "road_distance_m")
+    __slots__ = ("distance_m", "road_distance_m", "school")
 
     def __init__(self, school, distance_m, road_distance_m):
         self.school, self.distance_m, self.road_distance_m = school, distance_m, road_distance_m

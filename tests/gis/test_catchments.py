@@ -80,23 +80,23 @@ def test_drafts_by_walking_distance_follow_the_bridge_on_the_canal_fixture():
     """Two schools on the canal fixture (tests/gis/road_fixture.py): in a straight line the
     home south of the canal lies in A's cell (across the water, 124 m); by walking distance
     (A 1890 m over the bridge, B 420 m) it lies in B's, and so does the whole south bank."""
-    from django.contrib.gis.geos import Point
-
     from gis.constants import CatchmentSource
 
     from .road_fixture import HOME, SCHOOL_A, SCHOOL_B, install_canal_network, lonlat
 
+    def at(x, y):
+        lon, lat = lonlat(x, y)
+        return make_point(lon=lon, lat=lat)
+
     install_canal_network()
     School.objects.filter(level="kindergarten").update(level="other")
     a, b = (
-        School.objects.create(
-            code=code, name=name, level="kindergarten", location=Point(*lonlat(*xy), srid=4326)
-        )
+        School.objects.create(code=code, name=name, level="kindergarten", location=at(*xy))
         for code, name, xy in (("CANAL-A", "Trường A", SCHOOL_A), ("CANAL-B", "Trường B", SCHOOL_B))
     )
-    home = Point(*lonlat(*HOME), srid=4326)
-    south_bank = Point(*lonlat(600, -300), srid=4326)
-    north_bank = Point(*lonlat(1500, 300), srid=4326)
+    home = at(*HOME)
+    south_bank = at(600, -300)
+    north_bank = at(1500, 300)
 
     assert catchments_generate_drafts(school_year=2040, level="kindergarten") == 2
     assert catchment_containing(point=home, school_year=2040).school_id == a.pk
