@@ -40,6 +40,7 @@ DEFAULT_MAX_SNAP_M = 500.0
 DEFAULT_MAX_DISTANCE_M = 10_000.0
 _SEGMENT_MAX_M = 40.0  # long segments are cut so a KD-tree over midpoints finds the nearest
 _SNAP_CANDIDATES = 8
+_TABLE_BLOCK = 16_384  # children per block of the dense (child × school) road table
 _MIN_WEIGHT = 1e-6  # csgraph ignores zero-weight entries; a snap on a vertex costs ~0
 _WGS84 = Geod(ellps="WGS84")
 
@@ -75,7 +76,7 @@ class RoadNeighbours:
 @dataclass(frozen=True)
 class RoadTable:
     """Sparse road distances: flat (``child``, ``school``, ``road_m``) sorted by child, then
-    distance; ``reason`` per child ("" = routed; otherwise why there is no road distance)."""
+    school; ``reason`` per child ("" = routed; otherwise why there is no road distance)."""
 
     child: np.ndarray
     school: np.ndarray
@@ -353,11 +354,14 @@ class RoadRouter:
         pairs: tuple[np.ndarray, np.ndarray] | None = None,
         max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
     ) -> RoadTable:
-        """Road metres from every child to: its ``k`` nearest schools by road, every school
-        within ``within_m`` by road, and the given ``pairs`` (child, school) — each when
-        reachable within ``max_distance_m``. One shortest-path tree per school, as
-        :meth:`nearest`; candidates within ``within_m`` come from a straight-line ball search
-        (a road is never shorter than the straight line), so the table is exact."""
+        """Road metres from every child to: its ``k`` nearest schools by road (ties at the
+        k-th included), every school within ``within_m`` by road, and the given ``pairs``
+        (child, school) — each when reachable within ``max_distance_m``.
+
+        One shortest-path tree per school on the reversed graph (as :meth:`nearest`), then,
+        by blocks of children, the dense (child × school) road distances from the two ends
+        of each child's edge (plus the direct way along the edge when the school is on it):
+        plain array arithmetic, no per-child query."""
         children = self.snap(child_lon, child_lat)
         schools = self.snap(school_lon, school_lat)
         n, n_s = children.edge.size, schools.edge.size
@@ -370,67 +374,55 @@ class RoadRouter:
         trees = self._trees(self.graph_reversed, self._ends(schools, leaving=False), max_distance_m)
         by_vertex = trees.T.astype(np.float32, order="C")
         del trees
-        leave = self._ends(children, leaving=True)
-        va, _, vb, _ = leave
-        parts_c, parts_s = [], []
-        routed = np.flatnonzero(children.edge >= 0)
-        if k:
-            best = (
-                np.argpartition(by_vertex, k - 1, axis=1)[:, :k]
-                if k < n_s
-                else np.broadcast_to(np.arange(n_s), (self.n_vertices, n_s))
-            )
-            cand = np.concatenate(
-                [best[va[routed]], best[vb[routed]]], axis=1
-            )  # k nearest of either end vertex (the child's own edge is added below)
-            parts_c.append(np.repeat(routed, cand.shape[1]))
-            parts_s.append(cand.ravel())
-            on_edge = self._schools_on_edge(children, schools)[routed]
-            valid = on_edge >= 0
-            parts_c.append(np.broadcast_to(routed[:, None], on_edge.shape)[valid])
-            parts_s.append(on_edge[valid])
-        if within_m > 0 and routed.size:
-            sx, sy = self.project(school_lon, school_lat)
-            cx, cy = self.project(np.asarray(child_lon)[routed], np.asarray(child_lat)[routed])
-            found = cKDTree(np.column_stack([sx, sy])).query_ball_point(
-                np.column_stack([cx, cy]), within_m + 1.0, workers=-1
-            )
-            counts = np.fromiter((len(f) for f in found), np.int64, count=len(found))
-            if counts.sum():
-                parts_c.append(np.repeat(routed, counts))
-                parts_s.append(np.concatenate([np.asarray(f, np.int64) for f in found]))
-        if pairs is not None:
-            pc, ps = (np.asarray(a, np.int64) for a in pairs)
-            ok = children.edge[pc] >= 0
-            parts_c.append(pc[ok])
-            parts_s.append(ps[ok])
-        pc = np.concatenate(parts_c) if parts_c else empty
-        ps = np.concatenate(parts_s) if parts_s else empty
-        key = np.unique(pc * n_s + ps)
-        pc, ps = key // n_s, key % n_s
+        va, ca, vb, cb = self._ends(children, leaving=True)
+        school_offset = np.where(schools.edge >= 0, schools.offset_m, np.inf).astype(np.float32)
+        on_edge = self._schools_on_edge(children, schools)
         asked = np.zeros(n, bool)
-        asked[pc] = True
-        per_pair = Snaps(
-            children.edge[pc], children.along_m[pc], children.offset_m[pc], children.reason[pc]
-        )
-        ends = tuple(a[pc] for a in leave)
-        road = self._road(by_vertex, per_pair, schools, ends, ps[:, None], max_distance_m)[:, 0]
-        rank = np.zeros(pc.size, bool)
-        if k and pc.size:  # the k nearest of each child by road
-            order = np.lexsort((ps, road, pc))
-            first = np.searchsorted(pc[order], pc[order], side="left")
-            rank[order] = (np.arange(order.size) - first) < k
-        explicit = np.zeros(pc.size, bool)
-        if pairs is not None and pairs[0].size:
-            explicit = np.isin(key, np.asarray(pairs[0]) * n_s + np.asarray(pairs[1]))
-        keep = np.isfinite(road) & (rank | (road <= within_m) | explicit)
-        pc, ps, road = pc[keep], ps[keep], road[keep]
-        order = np.lexsort((ps, road, pc))
-        pc, ps, road = pc[order], ps[order], road[order].astype(np.float64)
+        if pairs is not None:
+            pair_child, pair_school = (np.asarray(a, np.int64) for a in pairs)
+            usable = children.edge[pair_child] >= 0  # unrouted children keep their reason
+            pair_child, pair_school = pair_child[usable], pair_school[usable]
+            order = np.argsort(pair_child, kind="stable")
+            pair_child, pair_school = pair_child[order], pair_school[order]
+            asked[pair_child] = True
+        if k or within_m > 0:
+            asked[:] = True
+        asked &= children.edge >= 0
+        out_c, out_s, out_m = [], [], []
+        routed = np.flatnonzero(children.edge >= 0)
+        for lo in range(0, routed.size, _TABLE_BLOCK):
+            rows = routed[lo : lo + _TABLE_BLOCK]
+            path = np.minimum(
+                by_vertex[va[rows]] + ca[rows, None].astype(np.float32),
+                by_vertex[vb[rows]] + cb[rows, None].astype(np.float32),
+            )
+            edge_rows, edge_cols = np.nonzero(on_edge[rows] >= 0)
+            if edge_rows.size:
+                school = on_edge[rows][edge_rows, edge_cols]
+                direct = self._same_edge(children, schools, rows[edge_rows], school)
+                path[edge_rows, school] = np.minimum(path[edge_rows, school], direct)
+            path[path > max_distance_m] = np.inf
+            road = path + children.offset_m[rows, None].astype(np.float32) + school_offset
+            keep = road <= within_m
+            if k:
+                kth = np.partition(road, k - 1, axis=1)[:, k - 1]
+                keep |= road <= kth[:, None]
+            if pairs is not None:
+                a, b = np.searchsorted(pair_child, [rows[0], rows[-1] + 1])
+                local = np.searchsorted(rows, pair_child[a:b])
+                keep[local, pair_school[a:b]] = True
+            keep &= np.isfinite(road)
+            r, s = np.nonzero(keep)
+            out_c.append(rows[r])
+            out_s.append(s.astype(np.int64))
+            out_m.append(road[r, s].astype(np.float64))
+        pc = np.concatenate(out_c) if out_c else empty
+        ps = np.concatenate(out_s) if out_s else empty
+        metres = np.concatenate(out_m) if out_m else np.zeros(0)
         reached = np.zeros(n, bool)
         reached[pc] = True
         reason[(reason == "") & asked & ~reached] = UNREACHABLE
-        return RoadTable(pc, ps, road, reason)
+        return RoadTable(pc, ps, metres, reason)
 
     def nearest_school_per_vertex(
         self, school_lon, school_lat, *, max_distance_m: float
