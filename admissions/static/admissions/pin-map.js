@@ -10,6 +10,7 @@
   const readonly = el.dataset.readonly === "1";
   const map = L.map(el, {preferCanvas: true, minZoom: 8, maxZoom: 19}).setView([10.78, 106.70], 11);
   map.attributionControl.setPrefix("Leaflet");
+  window.pinMap = map;  // for browser tests and the browser console
   const wards = L.geoJSON(null, {style: {color: "#50627a", weight: 1, fillColor: "#e9eef2", fillOpacity: 0.9}}).addTo(map);
   let marker = null;
   const latInput = $("id_lat"), lonInput = $("id_lon");
