@@ -272,29 +272,20 @@ def allocation_run_execute(
             timings["road_distances_s"] = round_s(time.perf_counter() - t)
         step(45, "solving")
         t = time.perf_counter()
+        rules = {
+            "rule": rule,
+            "seed": run.seed,
+            "max_distance_m": round.max_distance_m,
+            "metric": metric,
+            "road": road,
+        }
         if nearest:
-            source = engine.nearest_source_of(
-                children,
-                schools,
-                rule=rule,
-                seed=run.seed,
-                max_distance_m=round.max_distance_m,
-                metric=metric,
-                road=road,
-            )
+            source = engine.nearest_source_of(children, schools, **rules)
             result, violations = engine.solve_nearest_and_check(source)
             instance = result.instance
             input_document = source.document()
         else:
-            instance = engine.build_instance(
-                children,
-                schools,
-                rule=rule,
-                seed=run.seed,
-                max_distance_m=round.max_distance_m,
-                metric=metric,
-                road=road,
-            )
+            instance = engine.build_instance(children, schools, **rules)
             result, violations = engine.solve_and_check(instance)
             input_document = {**instance_to_dict(instance), "seed": run.seed}
             if road is not None:
