@@ -40,7 +40,8 @@ DEFAULT_MAX_SNAP_M = 500.0
 DEFAULT_MAX_DISTANCE_M = 10_000.0
 _SEGMENT_MAX_M = 40.0  # long segments are cut so a KD-tree over midpoints finds the nearest
 _SNAP_CANDIDATES = 8
-_TABLE_BLOCK = 16_384  # children per block of the dense (child × school) road table
+_TABLE_BLOCK = 16_384
+_PARALLEL_SNAP = 5_000  # children per block of the dense (child × school) road table
 _MIN_WEIGHT = 1e-6  # csgraph ignores zero-weight entries; a snap on a vertex costs ~0
 _WGS84 = Geod(ellps="WGS84")
 
@@ -185,7 +186,8 @@ class RoadRouter:
             reason[:] = OUTSIDE_COVERAGE
             return Snaps(edge, along, offset, reason)
         k = min(_SNAP_CANDIDATES, self.seg_x0.size)
-        mid_dist, cand = self.seg_tree.query(np.column_stack([x, y]), k=k, workers=-1)
+        workers = -1 if n >= _PARALLEL_SNAP else 1  # threads cost more than a few points
+        mid_dist, cand = self.seg_tree.query(np.column_stack([x, y]), k=k, workers=workers)
         mid_dist, cand = mid_dist.reshape(n, k), cand.reshape(n, k)
         best_d, best_seg, best_t = self._nearest_on(x, y, cand)
         # exact unless a farther midpoint could still hide a nearer segment (points too far
@@ -198,7 +200,7 @@ class RoadRouter:
         if doubtful.size:
             wide = min(4 * k, self.seg_x0.size)
             wide_dist, wide_cand = self.seg_tree.query(
-                np.column_stack([x[doubtful], y[doubtful]]), k=wide, workers=-1
+                np.column_stack([x[doubtful], y[doubtful]]), k=wide, workers=workers
             )
             d, s, t = self._nearest_on(x[doubtful], y[doubtful], wide_cand.reshape(-1, wide))
             best_d[doubtful], best_seg[doubtful], best_t[doubtful] = d, s, t

@@ -258,23 +258,30 @@ def school_nearest_by_road(
     if router is None:
         return _straight_fallback(point=point, k=k, level=level, metric=metric, reason="no_network")
     limit = float(settings.ROAD_MAX_DISTANCE_M)
-    schools = School.objects.filter(location__isnull=False).filter(
+    candidates = School.objects.filter(location__isnull=False).filter(
         location__dwithin=(point, D(m=limit))
     )
     if level:
-        schools = schools.filter(level=level)
-    schools = list(schools.select_related("admin_unit"))
-    lon = np.array([s.location.x for s in schools])
-    lat = np.array([s.location.y for s in schools])
+        candidates = candidates.filter(level=level)
+    # positions only: whole schools (with their ward's polygon) just for the k answers
+    rows = list(candidates.values_list("pk", "location"))
+    lon = np.array([location.x for _, location in rows])
+    lat = np.array([location.y for _, location in rows])
     road, reason = router.from_point(point.x, point.y, lon, lat, max_distance_m=limit)
-    if reason or not schools:
+    if reason or not rows:
         return _straight_fallback(
             point=point, k=k, level=level, metric=metric, reason=reason or "unreachable"
         )
     straight = geodesic_m(point.x, point.y, lon, lat)
     order = [i for i in np.argsort(road, kind="stable")[:k] if np.isfinite(road[i])]
+    schools = (
+        School.objects.select_related("admin_unit")
+        .defer("admin_unit__geom")
+        .in_bulk([rows[i][0] for i in order])
+    )
     results = [
-        NearbySchoolByRoad(schools[i], float(straight[i]), round(float(road[i]), 1)) for i in order
+        NearbySchoolByRoad(schools[rows[i][0]], float(straight[i]), round(float(road[i]), 1))
+        for i in order
     ]
     return NearestByRoad(metric=metric, results=results, fallback_reason="")
 
