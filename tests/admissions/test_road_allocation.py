@@ -82,6 +82,7 @@ def test_a_round_by_walking_distance(closed_round, mechanism, tmp_path, capsys):
         assert road_children and all("road_fallback" not in c for c in road_children)
 
     export = audit_export(run=walking)
+    assert export.manifest["distance_metric"] == "walking"
     (tmp_path / "input.json").write_bytes(export.input_json)
     (tmp_path / "result.json").write_bytes(export.result_json)
     assert cli_main(["check", str(tmp_path / "input.json"), str(tmp_path / "result.json")]) == 0
