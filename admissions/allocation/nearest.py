@@ -38,6 +38,12 @@ omitted when ``seed`` is given. The input hash of a nearest-first run is the SHA
 document's canonical JSON, which states the round's rule (``max_distance_m``,
 ``no_category_rank``, ``categories_in_group_1``) explicitly; empty ``catchments`` and
 ``categories`` are left out (absent means none — there is no other default).
+
+Distance by road (``road.py``): ``"metric": "walking"`` (or ``"driving"``), ``"road_limit_m"``
+and ``"road_network"`` at the top, and per child either ``"road": {"S1": 1890.4, ...}`` (road
+metres, measured by the portal) or ``"road_fallback": "outside_coverage"`` (straight line for
+that child). The metres are input: lists, the final pass and the checker read them from the
+document, never from a network. Without ``metric`` every distance is the straight line.
 """
 
 from __future__ import annotations
