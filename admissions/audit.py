@@ -71,6 +71,7 @@ def audit_export(*, run) -> AuditExport:
         "round": run.round.school_year,
         "stage": run.stage,
         "mechanism": run.mechanism,
+        "distance_metric": run.distance_metric,
         "seed": run.seed,
         "status": run.status,
         "published_at": run.published_at.isoformat() if run.published_at else None,

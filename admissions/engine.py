@@ -21,6 +21,7 @@ from admissions.allocation.lottery import lottery_single
 from admissions.allocation.model import Instance, Policy, Result
 from admissions.allocation.nearest import NearestSource, solve_nearest
 from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities
+from admissions.allocation.road import STRAIGHT, RoadDistances
 
 
 @dataclass
@@ -48,16 +49,24 @@ def build_instance(
     rule: CategoryRule,
     seed: int,
     max_distance_m: float,
+    metric: str = STRAIGHT,
+    road: RoadDistances | None = None,
 ) -> Instance:
     """Deferred acceptance on the families' rankings. Priority at each ranked school =
     (group, category rank, distance in metres) by the one rule of `priorities.py` (group 1 at
     every school whose catchment holds the home; scoped categories only at their school).
-    Ties are broken by one lottery number per child drawn from `seed`."""
+    Ties are broken by one lottery number per child drawn from `seed`. With a road metric the
+    distance is the road metres of ``road`` (children with a fallback reason: the straight
+    line); the metric is part of the instance and of its hash."""
     n = len(children.ids)
     pair_child = np.repeat(np.arange(n, dtype=np.int64), np.diff(children.choice_ptr))
     distance = pair_distances(
         children.lon, children.lat, pair_child, children.choice_school, schools.lon, schools.lat
     )
+    if road is not None:
+        by_road = road.lookup(pair_child, children.choice_school)
+        routed = road.routed[pair_child] & ~np.isnan(by_road)
+        distance = np.where(routed, by_road, distance)
     distance = np.round(distance, 1)
     priority = pair_priorities(
         children.members, pair_child, children.choice_school, distance, len(schools.ids), rule
@@ -79,7 +88,34 @@ def build_instance(
             priority_labels=("group", "category", "distance_m"),
             seed=seed,
             no_category_rank=rule.none_rank,
+            metric=metric,
         ),
+    )
+
+
+def road_distances(
+    n_children: int, table, *, limit_m: float, network: str = "", pairs=None
+) -> RoadDistances:
+    """The engine's road distances from the GIS table (flat child/school/road_m arrays and a
+    reason per child, ``gis.routing.RoadTable``), metres rounded to 0.1 m as published.
+
+    ``pairs`` (DA: the ranked choices): a child routed but with one of these pairs missing
+    from the table (a ranked school beyond the routing limit) falls back to the straight line
+    as a whole, with the reason ``unreachable`` — distances of one child are never mixed."""
+    reason = [str(r) for r in np.asarray(table.reason).tolist()]
+    metres = np.round(np.asarray(table.road_m, dtype=np.float64), 1)
+    road = RoadDistances.from_pairs(
+        n_children, table.child, table.school, metres, reason, limit_m=limit_m, network=network
+    )
+    if pairs is None:
+        return road
+    missing = np.isnan(road.lookup(*pairs)) & road.routed[pairs[0]]
+    if not missing.any():
+        return road
+    for c in np.unique(np.asarray(pairs[0])[missing]).tolist():
+        reason[c] = "unreachable"
+    return RoadDistances.from_pairs(
+        n_children, table.child, table.school, metres, reason, limit_m=limit_m, network=network
     )
 
 
@@ -90,6 +126,8 @@ def nearest_source_of(
     rule: CategoryRule,
     seed: int,
     max_distance_m: float,
+    metric: str = STRAIGHT,
+    road: RoadDistances | None = None,
 ) -> NearestSource:
     """The nearest-first source document of a run (what is hashed, published and re-run)."""
     ids = tuple(children.ids)
@@ -106,6 +144,8 @@ def nearest_source_of(
         max_distance_m=float(max_distance_m),
         rule=rule,
         seed=seed,
+        metric=metric,
+        road=road,
     )
 
 

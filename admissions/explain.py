@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from admissions.allocation.model import Result
 from admissions.allocation.priorities import NO_CATEGORY_RANK
+from gis.constants import RoadFallbackReason
 
 
 def explanation_data(result: Result, child: int, *, in_group_1: bool = False) -> dict:
@@ -105,6 +106,7 @@ def render(data: dict, category_labels: dict[int, str]) -> str:
             "%(seed)s breaks remaining ties."
         )
     lines.append(order % {"seed": data["seed"]})
+    lines.append(distance_sentence(data))
     if nearest:
         lines.append(
             _(
@@ -116,6 +118,32 @@ def render(data: dict, category_labels: dict[int, str]) -> str:
             % {"max": f"{data.get('max_distance_m', 0):.0f}"}
         )
     return " ".join(lines)
+
+
+def distance_sentence(data: dict) -> str:
+    """How the distances of this explanation were measured (active language): in a straight
+    line, or by road — and, for a home that could not be routed, that its distances are
+    straight lines and why (never silently)."""
+    metric = data.get("metric", "straight")
+    fallback = data.get("distance_fallback", "")
+    if metric == "straight":
+        return _("Distances are measured in a straight line (as the crow flies).")
+    if fallback:
+        try:
+            reason = str(RoadFallbackReason(fallback).label)
+        except ValueError:
+            reason = fallback
+        return _(
+            "This round measures distance by road, but no route could be found from your "
+            "home (%(reason)s), so your child's distances are measured in a straight line "
+            "(as the crow flies)."
+        ) % {"reason": reason}
+    if metric == "walking":
+        return _("Distances are walking distances by road, from the home to the school.")
+    return _(
+        "Distances are driving distances by road (one-way streets respected), from the home "
+        "to the school."
+    )
 
 
 def render_both(data: dict, categories: list[tuple[int, str, str]]) -> tuple[str, str]:

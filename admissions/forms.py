@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from gis.constants import DistanceMetric
 from gis.selectors import admin_unit_list
 
 from .constants import (
@@ -158,6 +159,15 @@ class StaffDecisionForm(forms.Form):
 
 class RunForm(forms.Form):
     mechanism = forms.ChoiceField(label=_("Mechanism"), choices=Mechanism.choices)
+    distance_metric = forms.ChoiceField(
+        label=_("Distance for priority"),
+        choices=DistanceMetric.choices,
+        required=False,
+        help_text=_(
+            "The round's choice by default. Another metric gives a simulation that can be "
+            "compared but never published."
+        ),
+    )
     seed = forms.IntegerField(
         label=_("Lottery seed"),
         min_value=0,

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from gis.constants import DistanceMetric, RoadFallbackReason
 from portal.core.models import AppendOnlyModel, TimeStampedModel
 
 from .constants import (
@@ -76,6 +77,17 @@ class AdmissionRound(TimeStampedModel):
         help_text=_(
             "Off: priority categories order only children outside the school's catchment "
             "(group 2); inside it, distance decides. On: they order both groups."
+        ),
+    )
+    distance_metric = models.CharField(
+        _("distance for priority"),
+        max_length=10,
+        choices=DistanceMetric.choices,
+        default=DistanceMetric.STRAIGHT,
+        help_text=_(
+            "How the distance between home and school is measured for priority: in a straight "
+            "line, or by road (walking or driving). Only a run with the round's metric can be "
+            "published; other metrics are simulations."
         ),
     )
     audit_key = models.CharField(
@@ -366,6 +378,9 @@ class AllocationRun(models.Model):
     round = models.ForeignKey(AdmissionRound, on_delete=models.PROTECT, related_name="runs")
     stage = models.CharField(max_length=10, choices=RunStage.choices, default=RunStage.MAIN)
     mechanism = models.CharField(max_length=10, choices=Mechanism.choices)
+    distance_metric = models.CharField(
+        max_length=10, choices=DistanceMetric.choices, default=DistanceMetric.STRAIGHT
+    )
     seed = models.BigIntegerField()
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -425,6 +440,11 @@ class Placement(models.Model):
     )
     choice_rank = models.PositiveSmallIntegerField(null=True, blank=True)
     distance_m = models.FloatField(null=True, blank=True)
+    # Why this child's distances are straight lines although the run measured by road ("" =
+    # measured as the run says).
+    distance_fallback = models.CharField(
+        max_length=20, blank=True, choices=RoadFallbackReason.choices
+    )
     in_catchment = models.BooleanField(default=False)
     lottery = models.FloatField()
     explanation_vi = models.TextField()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import is_staff_with, staff_permission_required
 from documents.selectors import document_signed_bytes
 from gis import selectors as gis_selectors
+from gis.constants import DistanceMetric, RoadFallbackReason
 from gis.geometry import make_point
 from notifications.selectors import delivery_counts
 from notifications.services import deliveries_resend_failed
@@ -367,9 +368,8 @@ def suggestions(request):
     seats = selectors.round_seats(round=round)
     if round.mechanism == Mechanism.NEAREST:
         return JsonResponse(_schools_considered(round, point, ward, seats))
-    near = [n for n in gis_selectors.school_nearest(point=point, k=30) if n.school.pk in seats][
-        :MAX
-    ]
+    nearby, distances = _nearby(round, point, k=30)
+    near = [n for n in nearby if n.school.pk in seats][:MAX]
     cutoffs = selectors.previous_round_cutoffs(round=round)
     catchment = gis_selectors.catchment_containing(point=point, school_year=round.school_year)
     results = [
@@ -377,6 +377,7 @@ def suggestions(request):
             "id": n.school.pk,
             "name": n.school.name,
             "distance_m": round_1(n.distance_m),
+            "road_distance_m": n.road_distance_m,
             "seats": seats[n.school.pk],
             "last_cutoff_m": cutoffs.get(n.school.pk),
             "in_catchment": bool(catchment and catchment.school_id == n.school.pk),
@@ -384,17 +385,64 @@ def suggestions(request):
         for n in near
     ]
     risky = all(
-        r["last_cutoff_m"] is not None and r["distance_m"] > r["last_cutoff_m"] for r in results
+        r["last_cutoff_m"] is not None and _priority_m(r) > r["last_cutoff_m"] for r in results
     )
     warning = ""
-    if results and (risky or all(r["distance_m"] > round.max_distance_m for r in results)):
+    if results and (risky or all(_priority_m(r) > round.max_distance_m for r in results)):
         warning = _(
             "Risk of no placement: your residence is farther than last year's cutoff or the "
             "legal maximum distance for all proposed schools. Rank more schools."
         )
     return JsonResponse(
-        {"ward": {"code": ward.code, "name": ward.name}, "results": results, "warning": warning}
+        {
+            "ward": {"code": ward.code, "name": ward.name},
+            "results": results,
+            "warning": warning,
+            **distances,
+        }
     )
+
+
+def _priority_m(result: dict) -> float:
+    """The distance that counts for priority: by road when the round measures by road."""
+    road = result.get("road_distance_m")
+    return road if road is not None else result["distance_m"]
+
+
+def _nearby(round, point, *, k: int):
+    """The k schools nearest to the pin in the round's distance (straight or by road), each
+    with its straight-line distance too, and what the form says about the distances: the
+    labels of both and, when the pin cannot be routed, why distances are straight lines."""
+    labels = {
+        DistanceMetric.WALKING: _("on foot, by road"),
+        DistanceMetric.DRIVING: _("by vehicle, by road"),
+    }
+    info = {
+        "metric": round.distance_metric,
+        "straight_label": _("in a straight line"),
+        "metric_label": labels.get(round.distance_metric, ""),
+        "fallback": "",
+    }
+    if round.distance_metric == DistanceMetric.STRAIGHT:
+        near = gis_selectors.school_nearest(point=point, k=k)
+        return [_Nearby(n.school, n.distance_m, None) for n in near], info
+    by_road = gis_selectors.school_nearest_by_road(point=point, k=k, metric=round.distance_metric)
+    if by_road.fallback_reason:
+        try:
+            reason = str(RoadFallbackReason(by_road.fallback_reason).label)
+        except ValueError:
+            reason = by_road.fallback_reason
+        info["fallback"] = _(
+            "No route by road from this point (%(reason)s): distances are in a straight line."
+        ) % {"reason": reason}
+    return [_Nearby(n.school, n.distance_m, n.road_distance_m) for n in by_road.results], info
+
+
+class _Nearby:
+    __slots__ = ("distance_m", "road_distance_m", "school")
+
+    def __init__(self, school, distance_m, road_distance_m):
+        self.school, self.distance_m, self.road_distance_m = school, distance_m, road_distance_m
 
 
 def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
@@ -402,12 +450,16 @@ def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
     every school within the maximum distance, nearest first, and each catchment school
     holding the home at any distance — and why each is on the list."""
     catchments = selectors.catchment_schools_at(point=point, school_year=round.school_year)
-    near = gis_selectors.school_nearest(point=point, k=60)
+    near, distances = _nearby(round, point, k=60)
     listed = [
         n
         for n in near
         if n.school.pk in seats
-        and (n.distance_m <= round.max_distance_m or n.school.pk in catchments)
+        and (
+            _priority_m({"distance_m": n.distance_m, "road_distance_m": n.road_distance_m})
+            <= round.max_distance_m
+            or n.school.pk in catchments
+        )
     ]
     km = _kilometres(round.max_distance_m)
     within = _("within %(km)s km of your home") % {"km": km}
@@ -416,6 +468,7 @@ def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
             "id": n.school.pk,
             "name": n.school.name,
             "distance_m": round_1(n.distance_m),
+            "road_distance_m": n.road_distance_m,
             "seats": seats[n.school.pk],
             "in_catchment": n.school.pk in catchments,
             "why": _("your home lies in its catchment area")
@@ -427,6 +480,7 @@ def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
     return {
         "ward": {"code": ward.code, "name": ward.name},
         "mechanism": round.mechanism,
+        **distances,
         "results": results,
         "warning": ""
         if results
@@ -547,7 +601,14 @@ def staff_application(request, uuid):
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
-    form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.lottery_seed})
+    form = RunForm(
+        request.POST or None,
+        initial={
+            "mechanism": "da",
+            "seed": round.lottery_seed,
+            "distance_metric": round.distance_metric,
+        },
+    )
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
             services.round_close(round=round, actor=request.user)
@@ -563,6 +624,7 @@ def staff_round(request):
                 seed=form.cleaned_data["seed"],
                 stage=form.cleaned_data["stage"],
                 actor=request.user,
+                distance_metric=form.cleaned_data["distance_metric"],
             )
         except DomainError as exc:
             messages.error(request, exc.message)

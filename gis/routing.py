@@ -40,6 +40,8 @@ DEFAULT_MAX_SNAP_M = 500.0
 DEFAULT_MAX_DISTANCE_M = 10_000.0
 _SEGMENT_MAX_M = 40.0  # long segments are cut so a KD-tree over midpoints finds the nearest
 _SNAP_CANDIDATES = 8
+_TABLE_BLOCK = 16_384
+_PARALLEL_SNAP = 5_000  # children per block of the dense (child × school) road table
 _MIN_WEIGHT = 1e-6  # csgraph ignores zero-weight entries; a snap on a vertex costs ~0
 _WGS84 = Geod(ellps="WGS84")
 
@@ -67,6 +69,17 @@ class RoadNeighbours:
     """The k schools nearest by road of each point: ``school`` indices (-1 = none), ``road_m``
     (inf = none within the limit), and a fallback ``reason`` per point ("" = routed)."""
 
+    school: np.ndarray
+    road_m: np.ndarray
+    reason: np.ndarray
+
+
+@dataclass(frozen=True)
+class RoadTable:
+    """Sparse road distances: flat (``child``, ``school``, ``road_m``) sorted by child, then
+    school; ``reason`` per child ("" = routed; otherwise why there is no road distance)."""
+
+    child: np.ndarray
     school: np.ndarray
     road_m: np.ndarray
     reason: np.ndarray
@@ -173,7 +186,8 @@ class RoadRouter:
             reason[:] = OUTSIDE_COVERAGE
             return Snaps(edge, along, offset, reason)
         k = min(_SNAP_CANDIDATES, self.seg_x0.size)
-        mid_dist, cand = self.seg_tree.query(np.column_stack([x, y]), k=k, workers=-1)
+        workers = -1 if n >= _PARALLEL_SNAP else 1  # threads cost more than a few points
+        mid_dist, cand = self.seg_tree.query(np.column_stack([x, y]), k=k, workers=workers)
         mid_dist, cand = mid_dist.reshape(n, k), cand.reshape(n, k)
         best_d, best_seg, best_t = self._nearest_on(x, y, cand)
         # exact unless a farther midpoint could still hide a nearer segment (points too far
@@ -186,7 +200,7 @@ class RoadRouter:
         if doubtful.size:
             wide = min(4 * k, self.seg_x0.size)
             wide_dist, wide_cand = self.seg_tree.query(
-                np.column_stack([x[doubtful], y[doubtful]]), k=wide, workers=-1
+                np.column_stack([x[doubtful], y[doubtful]]), k=wide, workers=workers
             )
             d, s, t = self._nearest_on(x[doubtful], y[doubtful], wide_cand.reshape(-1, wide))
             best_d[doubtful], best_seg[doubtful], best_t[doubtful] = d, s, t
@@ -329,6 +343,88 @@ class RoadRouter:
         chosen = np.where(np.isfinite(best), np.take_along_axis(cand, order, axis=1), -1)
         reason[(reason == "") & ~np.isfinite(best[:, 0])] = UNREACHABLE
         return RoadNeighbours(chosen.astype(np.int64), best, reason)
+
+    def distance_table(
+        self,
+        child_lon,
+        child_lat,
+        school_lon,
+        school_lat,
+        *,
+        k: int,
+        within_m: float,
+        pairs: tuple[np.ndarray, np.ndarray] | None = None,
+        max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
+    ) -> RoadTable:
+        """Road metres from every child to: its ``k`` nearest schools by road (ties at the
+        k-th included), every school within ``within_m`` by road, and the given ``pairs``
+        (child, school) — each when reachable within ``max_distance_m``.
+
+        One shortest-path tree per school on the reversed graph (as :meth:`nearest`), then,
+        by blocks of children, the dense (child × school) road distances from the two ends
+        of each child's edge (plus the direct way along the edge when the school is on it):
+        plain array arithmetic, no per-child query."""
+        children = self.snap(child_lon, child_lat)
+        schools = self.snap(school_lon, school_lat)
+        n, n_s = children.edge.size, schools.edge.size
+        reason = children.reason.copy()
+        empty = np.zeros(0, np.int64)
+        if n == 0 or n_s == 0:
+            reason[reason == ""] = UNREACHABLE
+            return RoadTable(empty, empty, np.zeros(0), reason)
+        k = min(k, n_s)
+        trees = self._trees(self.graph_reversed, self._ends(schools, leaving=False), max_distance_m)
+        by_vertex = trees.T.astype(np.float32, order="C")
+        del trees
+        va, ca, vb, cb = self._ends(children, leaving=True)
+        school_offset = np.where(schools.edge >= 0, schools.offset_m, np.inf).astype(np.float32)
+        on_edge = self._schools_on_edge(children, schools)
+        asked = np.zeros(n, bool)
+        if pairs is not None:
+            pair_child, pair_school = (np.asarray(a, np.int64) for a in pairs)
+            usable = children.edge[pair_child] >= 0  # unrouted children keep their reason
+            pair_child, pair_school = pair_child[usable], pair_school[usable]
+            order = np.argsort(pair_child, kind="stable")
+            pair_child, pair_school = pair_child[order], pair_school[order]
+            asked[pair_child] = True
+        if k or within_m > 0:
+            asked[:] = True
+        asked &= children.edge >= 0
+        out_c, out_s, out_m = [], [], []
+        routed = np.flatnonzero(children.edge >= 0)
+        for lo in range(0, routed.size, _TABLE_BLOCK):
+            rows = routed[lo : lo + _TABLE_BLOCK]
+            path = np.minimum(
+                by_vertex[va[rows]] + ca[rows, None].astype(np.float32),
+                by_vertex[vb[rows]] + cb[rows, None].astype(np.float32),
+            )
+            edge_rows, edge_cols = np.nonzero(on_edge[rows] >= 0)
+            if edge_rows.size:
+                school = on_edge[rows][edge_rows, edge_cols]
+                direct = self._same_edge(children, schools, rows[edge_rows], school)
+                path[edge_rows, school] = np.minimum(path[edge_rows, school], direct)
+            path[path > max_distance_m] = np.inf
+            road = path + children.offset_m[rows, None].astype(np.float32) + school_offset
+            keep = road <= within_m
+            if k:
+                kth = np.partition(road, k - 1, axis=1)[:, k - 1]
+                keep |= road <= kth[:, None]
+            if pairs is not None:
+                a, b = np.searchsorted(pair_child, [rows[0], rows[-1] + 1])
+                local = np.searchsorted(rows, pair_child[a:b])
+                keep[local, pair_school[a:b]] = True
+            keep &= np.isfinite(road)
+            r, s = np.nonzero(keep)
+            out_c.append(rows[r])
+            out_s.append(s.astype(np.int64))
+            out_m.append(road[r, s].astype(np.float64))
+        pc = np.concatenate(out_c) if out_c else empty
+        ps = np.concatenate(out_s) if out_s else empty
+        metres = np.concatenate(out_m) if out_m else np.zeros(0)
+        reached = np.zeros(n, bool)
+        reached[pc] = True
+        reason[(reason == "") & asked & ~reached] = UNREACHABLE
+        return RoadTable(pc, ps, metres, reason)
 
     def nearest_school_per_vertex(
         self, school_lon, school_lat, *, max_distance_m: float

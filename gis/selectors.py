@@ -15,11 +15,17 @@ from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet
 
-from .constants import BASE_LEVELS, ROAD_NETWORK_NAME, LocationSource, SchoolLevel
+from .constants import (
+    BASE_LEVELS,
+    ROAD_NETWORK_NAME,
+    LocationSource,
+    RoadFallbackReason,
+    SchoolLevel,
+)
 from .geometry import HCMC_METRIC_SRID
 from .models import AdminUnit, Catchment, RoadNetwork, School
 from .osm_extract import RoadEdges
-from .routing import RoadRouter, geodesic_m
+from .routing import RoadRouter, RoadTable, geodesic_m
 
 
 def admin_unit_list(*, vintage_code: str | None = None, levels=BASE_LEVELS) -> QuerySet[AdminUnit]:
@@ -252,25 +258,67 @@ def school_nearest_by_road(
     if router is None:
         return _straight_fallback(point=point, k=k, level=level, metric=metric, reason="no_network")
     limit = float(settings.ROAD_MAX_DISTANCE_M)
-    schools = School.objects.filter(location__isnull=False).filter(
+    candidates = School.objects.filter(location__isnull=False).filter(
         location__dwithin=(point, D(m=limit))
     )
     if level:
-        schools = schools.filter(level=level)
-    schools = list(schools.select_related("admin_unit"))
-    lon = np.array([s.location.x for s in schools])
-    lat = np.array([s.location.y for s in schools])
+        candidates = candidates.filter(level=level)
+    # positions only: whole schools (with their ward's polygon) just for the k answers
+    rows = list(candidates.values_list("pk", "location"))
+    lon = np.array([location.x for _, location in rows])
+    lat = np.array([location.y for _, location in rows])
     road, reason = router.from_point(point.x, point.y, lon, lat, max_distance_m=limit)
-    if reason or not schools:
+    if reason or not rows:
         return _straight_fallback(
             point=point, k=k, level=level, metric=metric, reason=reason or "unreachable"
         )
     straight = geodesic_m(point.x, point.y, lon, lat)
     order = [i for i in np.argsort(road, kind="stable")[:k] if np.isfinite(road[i])]
+    schools = (
+        School.objects.select_related("admin_unit")
+        .defer("admin_unit__geom")
+        .in_bulk([rows[i][0] for i in order])
+    )
     results = [
-        NearbySchoolByRoad(schools[i], float(straight[i]), round(float(road[i]), 1)) for i in order
+        NearbySchoolByRoad(schools[rows[i][0]], float(straight[i]), round(float(road[i]), 1))
+        for i in order
     ]
     return NearestByRoad(metric=metric, results=results, fallback_reason="")
+
+
+def road_distance_table(
+    *,
+    mode: str,
+    child_lon,
+    child_lat,
+    school_lon,
+    school_lat,
+    k: int = 5,
+    within_m: float = 0.0,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    max_distance_m: float | None = None,
+) -> tuple[RoadTable, str]:
+    """Bulk road metres for an allocation (``RoadRouter.distance_table``: one limited
+    shortest-path tree per school, children snapped to the network) and the network's
+    fingerprint. Without a loaded network every child gets the reason ``no_network``."""
+    network = road_network_current()
+    router = road_router(mode=mode, network=network) if network else None
+    n = np.asarray(child_lon).size
+    if router is None:
+        empty = np.zeros(0, np.int64)
+        reason = np.full(n, RoadFallbackReason.NO_NETWORK.value, dtype="U20")
+        return RoadTable(empty, empty, np.zeros(0), reason), ""
+    table = router.distance_table(
+        child_lon,
+        child_lat,
+        school_lon,
+        school_lat,
+        k=k,
+        within_m=within_m,
+        pairs=pairs,
+        max_distance_m=float(max_distance_m or settings.ROAD_MAX_DISTANCE_M),
+    )
+    return table, network.fingerprint
 
 
 def _straight_fallback(*, point, k, level, metric, reason) -> NearestByRoad:

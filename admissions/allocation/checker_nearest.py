@@ -59,17 +59,20 @@ class _Reference:
         n, limit = source.n_children, source.max_distance_m
         self.id_rank = _school_id_rank(source.school_ids)
         self.catchments = self._catchment_pairs()
+        self.by_road = _road_flags(source)
+        self.road_keys, self.road_metres = _road_index(source)
         seat_dist = np.full(n, np.inf)
         placed = np.flatnonzero(seat >= 0)
-        seat_dist[placed] = geodesic_m(
-            source.child_lon[placed],
-            source.child_lat[placed],
-            source.school_lon[seat[placed]],
-            source.school_lat[seat[placed]],
-        )
+        seat_dist[placed] = self.distance(placed, seat[placed])
         radius = np.minimum(seat_dist, limit)
         self.complete = ~np.isfinite(seat_dist)
-        child, school, dist = self._ball(radius)
+        child, school, dist = self._ball(np.where(self.by_road, 0.0, radius))
+        if self.by_road.any():  # routed children: their road table instead of the ball
+            straight = ~self.by_road[child]
+            road_child, road_school, road_dist = self._road_rows()
+            child = np.concatenate([child[straight], road_child])
+            school = np.concatenate([school[straight], road_school])
+            dist = np.concatenate([dist[straight], road_dist])
         keep = (dist <= limit) & (
             (dist < seat_dist[child])
             | (school == seat[child])
@@ -84,6 +87,36 @@ class _Reference:
         self.child, self.school, self.dist = child[order], school[order], dist[order]
         self.ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.child, minlength=n), out=self.ptr[1:])
+
+    def distance(self, child: np.ndarray, school: np.ndarray) -> np.ndarray:
+        """The rule's distance (``road.py``): road metres for routed children, a school
+        missing from the table at the routing limit; the geodesic otherwise."""
+        source = self.source
+        child, school = np.asarray(child, np.int64), np.asarray(school, np.int64)
+        dist = np.asarray(
+            geodesic_m(
+                source.child_lon[child],
+                source.child_lat[child],
+                source.school_lon[school],
+                source.school_lat[school],
+            ),
+            dtype=np.float64,
+        ).reshape(-1)
+        road = self.by_road[child]
+        if road.any():
+            keys = child[road] * source.n_schools + school[road]
+            at = np.clip(np.searchsorted(self.road_keys, keys), 0, max(self.road_keys.size - 1, 0))
+            hit = self.road_keys.size > 0
+            found = (self.road_keys[at] == keys) if hit else np.zeros(keys.size, bool)
+            metres = np.full(keys.size, float(source.road.limit_m))
+            metres[found] = self.road_metres[at[found]]
+            dist[road] = metres
+        return dist
+
+    def _road_rows(self):
+        keys, metres = self.road_keys, self.road_metres
+        n_s = self.source.n_schools
+        return keys // n_s, keys % n_s, metres
 
     def _catchment_pairs(self) -> set[tuple[int, int]]:
         members = self.source.members
@@ -125,15 +158,7 @@ class _Reference:
         pairs = sorted(self.catchments)
         child = np.asarray([c for c, _ in pairs], dtype=np.int64)
         school = np.asarray([s for _, s in pairs], dtype=np.int64)
-        dist = np.asarray(
-            geodesic_m(
-                source.child_lon[child],
-                source.child_lat[child],
-                source.school_lon[school],
-                source.school_lat[school],
-            ),
-            dtype=np.float64,
-        ).reshape(-1)
+        dist = self.distance(child, school)
         before_seat = (
             (dist < seat_dist[child])
             | (school == seat[child])
@@ -178,8 +203,29 @@ class _Reference:
             priority=self.priorities(),
             lottery=np.asarray(source.lottery, dtype=np.float64)[self.child],
             distance_m=self.dist,
-            policy=Policy(mechanism="nearest", max_distance_m=source.max_distance_m),
+            policy=Policy(
+                mechanism="nearest", max_distance_m=source.max_distance_m, metric=source.metric
+            ),
         )
+
+
+def _road_flags(source: NearestSource) -> np.ndarray:
+    """Children measured by road: the metric is by road and no fallback reason is given."""
+    if source.road is None:
+        return np.zeros(source.n_children, dtype=bool)
+    return np.array([reason == "" for reason in source.road.fallback], dtype=bool)
+
+
+def _road_index(source: NearestSource) -> tuple[np.ndarray, np.ndarray]:
+    """(child * n_schools + school) keys, sorted, and their road metres."""
+    road = source.road
+    if road is None:
+        return np.zeros(0, np.int64), np.zeros(0)
+    counts = np.diff(road.ptr)
+    child = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    keys = child * source.n_schools + np.asarray(road.school, np.int64)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], np.asarray(road.metres, np.float64)[order]
 
 
 def check_nearest(
@@ -214,7 +260,7 @@ def check_nearest(
         expected_input_sha256=source.sha256,
         limit_per_kind=limit_per_kind,
     )
-    _check_final_pass(source, instance, claim.assigned, claim.outside, found)
+    _check_final_pass(source, instance, claim.assigned, claim.outside, found, reference)
     return violations + found.result()
 
 
@@ -269,6 +315,7 @@ def _check_final_pass(
     assigned: np.ndarray,
     outside: np.ndarray,
     found,
+    ref: _Reference,
 ) -> None:
     on_list = np.zeros(source.n_children, dtype=bool)
     hit = reference.choice_school == assigned[reference.pair_child]
@@ -288,7 +335,19 @@ def _check_final_pass(
     for c in _final_pass_turns(source, np.flatnonzero(~from_list).tolist()):
         open_schools = np.flatnonzero(seats > 0)
         expected = -1
-        if open_schools.size:
+        if ref.by_road[c]:  # by road among the child's table first (road.py)
+            lo, hi = np.searchsorted(
+                ref.road_keys, [c * source.n_schools, (c + 1) * source.n_schools]
+            )
+            table_school = ref.road_keys[lo:hi] % source.n_schools
+            table_metres = ref.road_metres[lo:hi]
+            free = seats[table_school] > 0
+            if free.any():
+                pick = np.lexsort((id_rank[table_school[free]], table_metres[free]))[0]
+                expected = int(table_school[free][pick])
+                seats[expected] -= 1
+                open_schools = open_schools[:0]
+        if expected < 0 and open_schools.size:
             dist = geodesic_m(
                 np.full(open_schools.size, source.child_lon[c]),
                 np.full(open_schools.size, source.child_lat[c]),

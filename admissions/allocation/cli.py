@@ -15,7 +15,8 @@ and one line on stderr naming the child or school, e.g.
 each violation and exits 1, or prints ``OK`` and exits 0. A result of the nearest mechanism
 (``"mechanism": "nearest"``) is checked against lists rebuilt independently from the
 coordinates, catchments and maximum distance, and its final pass is replayed
-(``checker_nearest.py``).
+(``checker_nearest.py``). A round measured by road carries its road metres and ``metric`` in
+the input document (``road.py``), so ``check`` needs no road network.
 """
 
 from __future__ import annotations

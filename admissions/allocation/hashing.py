@@ -12,7 +12,11 @@ Canonical form (used for both hashes):
 
     {"children": [{"choices": [...], "id": ..., "lottery": x | {school: x},
                    "priority": {school: [...]}, ["ward": ..., "group": ...]}, ...],
+     ["metric": "walking" | "driving",]
      "schools": [{"capacity": n, "id": ..., ["reserved": {category: n}]}, ...]}
+
+``metric`` says what the distances in the priority tuples measure; it is absent for the
+straight line (so hashes of earlier instances are unchanged) and present otherwise.
 
 Nearest-first sources hash their own canonical document (see ``nearest.py``).
 
@@ -80,7 +84,10 @@ def instance_document(instance: Instance) -> dict[str, Any]:
             entry["group"] = instance.group[c]
         children.append(entry)
     children.sort(key=lambda ch: ch["id"])
-    return {"schools": schools, "children": children}
+    document: dict[str, Any] = {"schools": schools, "children": children}
+    if instance.policy.metric != "straight":
+        document["metric"] = instance.policy.metric
+    return document
 
 
 def instance_sha256(instance: Instance) -> str:
@@ -152,7 +159,10 @@ def instance_canonical_json(instance: Instance) -> bytes:
             text.append(f',"ward":{quote(ward[c])}')
         text.append("}")
         parts.append("".join(text))
-    return ('{"children":[' + ",".join(parts) + '],"schools":' + schools_txt + "}").encode()
+    metric = "" if inst.policy.metric == "straight" else f',"metric":{quote(inst.policy.metric)}'
+    return (
+        '{"children":[' + ",".join(parts) + "]" + metric + ',"schools":' + schools_txt + "}"
+    ).encode()
 
 
 def instance_document_schools(instance: Instance) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ DA instance document (the command-line contract)::
   :func:`admissions.allocation.lottery.lottery_single`.
 * ``ward`` / ``group``: optional labels used only for statistics.
 * ``distance_index`` (optional, default 2): position of the distance in the tuples, or null.
+* ``metric`` (optional, default ``"straight"``): what the distances measure (``"walking"``,
+  ``"driving"``: road metres computed by the portal); part of the input hash when given.
 
 Any problem raises :class:`~admissions.allocation.errors.InstanceError` naming the child or
 school, e.g. ``child C7: choice "S9" is not a known school``.
@@ -35,7 +37,13 @@ import numpy as np
 
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.lottery import lottery_single
-from admissions.allocation.model import Instance, Policy, distance_from_priority
+from admissions.allocation.model import (
+    METRICS,
+    STRAIGHT,
+    Instance,
+    Policy,
+    distance_from_priority,
+)
 
 
 def is_number(value: Any) -> bool:
@@ -137,6 +145,7 @@ def instance_from_dict(data: Any, *, policy: Policy | None = None) -> Instance:
         policy = Policy(
             distance_index=None if distance_index is None else int(distance_index),
             seed=None if seed is None else int(seed),
+            metric=read_metric(data),
         )
 
     child_ids: list[str] = []
@@ -220,6 +229,14 @@ def instance_from_dict(data: Any, *, policy: Policy | None = None) -> Instance:
         ward=tuple(ward) if any(w is not None for w in ward) else None,
         group=tuple(group) if any(g is not None for g in group) else None,
     )
+
+
+def read_metric(data: Mapping[str, Any]) -> str:
+    """The document's distance metric (absent = the straight line)."""
+    metric = data.get("metric", STRAIGHT)
+    if metric not in METRICS:
+        raise InstanceError("instance", f"metric must be one of {', '.join(METRICS)}")
+    return str(metric)
 
 
 def is_nearest_document(data: Any) -> bool:

@@ -29,6 +29,10 @@ from functools import cached_property
 import numpy as np
 
 MECHANISMS = ("da", "nearest")
+#: How distances are measured: the straight line (WGS84 geodesic, the default) or by road
+#: (walking / driving; the road metres are part of the input document).
+STRAIGHT = "straight"
+METRICS = (STRAIGHT, "walking", "driving")
 
 #: Reason codes used in explanations (language-neutral; rendered by ``explain.py``).
 ADMITTED = "admitted"
@@ -62,10 +66,14 @@ class Policy:
     seed: int | None = None
     #: Category rank that means "no priority category" (explanations say so in words).
     no_category_rank: int = 99
+    #: What the distances measure (``METRICS``); hashed with the input when not straight.
+    metric: str = STRAIGHT
 
     def __post_init__(self) -> None:
         if self.mechanism not in MECHANISMS:
             raise ValueError(f"unknown mechanism {self.mechanism!r}; expected one of {MECHANISMS}")
+        if self.metric not in METRICS:
+            raise ValueError(f"unknown metric {self.metric!r}; expected one of {METRICS}")
         if not self.max_distance_m > 0:
             raise ValueError("max_distance_m must be positive")
 

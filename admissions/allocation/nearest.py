@@ -38,6 +38,12 @@ omitted when ``seed`` is given. The input hash of a nearest-first run is the SHA
 document's canonical JSON, which states the round's rule (``max_distance_m``,
 ``no_category_rank``, ``categories_in_group_1``) explicitly; empty ``catchments`` and
 ``categories`` are left out (absent means none — there is no other default).
+
+Distance by road (``road.py``): ``"metric": "walking"`` (or ``"driving"``), ``"road_limit_m"``
+and ``"road_network"`` at the top, and per child either ``"road": {"S1": 1890.4, ...}`` (road
+metres, measured by the portal) or ``"road_fallback": "outside_coverage"`` (straight line for
+that child). The metres are input: lists, the final pass and the checker read them from the
+document, never from a network. Without ``metric`` every distance is the straight line.
 """
 
 from __future__ import annotations
@@ -53,7 +59,12 @@ from admissions.allocation.da import deferred_acceptance
 from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.hashing import plain_list, sha256_of
-from admissions.allocation.instance_io import is_count, is_number, validate_schools
+from admissions.allocation.instance_io import (
+    is_count,
+    is_number,
+    read_metric,
+    validate_schools,
+)
 from admissions.allocation.lottery import lottery_single
 from admissions.allocation.model import (
     NO_FREE_SEAT_ANYWHERE,
@@ -71,6 +82,7 @@ from admissions.allocation.priorities import (
     pair_priorities,
     service_order_keys,
 )
+from admissions.allocation.road import ROAD_METRICS, STRAIGHT, RoadDistances
 
 DEFAULT_MAX_DISTANCE_M = 4000.0
 INITIAL_LIST_LENGTH = 16
@@ -106,10 +118,47 @@ class NearestSource:
     ward: tuple[str | None, ...] | None = None
     group: tuple[str | None, ...] | None = None
     seed: int | None = None
+    #: ``"straight"`` or a road metric (then ``road`` holds the metres, see ``road.py``).
+    metric: str = STRAIGHT
+    road: RoadDistances | None = None
 
     def __post_init__(self) -> None:
         if self.members is None:
             object.__setattr__(self, "members", _no_members(len(self.child_ids)))
+        if self.metric not in (STRAIGHT, *ROAD_METRICS):
+            raise ValueError(f"unknown metric {self.metric!r}")
+        if (self.metric == STRAIGHT) != (self.road is None):
+            raise ValueError("road distances are given exactly when the metric is by road")
+        if self.road is not None and self.road.limit_m < self.max_distance_m:
+            raise ValueError("the road limit must not be below the maximum distance")
+
+    @cached_property
+    def routed(self) -> np.ndarray:
+        """Children measured by road (False: straight line, by the round's metric or as a
+        fallback)."""
+        if self.road is None:
+            return np.zeros(self.n_children, dtype=bool)
+        return self.road.routed
+
+    def pair_distance(self, child, school) -> np.ndarray:
+        """The rule's distance of (child, school) pairs: road metres for routed children (a
+        school beyond the routing limit counts at the limit), else the geodesic."""
+        child = np.asarray(child, dtype=np.int64)
+        school = np.asarray(school, dtype=np.int64)
+        dist = np.asarray(
+            geodesic_m(
+                self.child_lon[child],
+                self.child_lat[child],
+                self.school_lon[school],
+                self.school_lat[school],
+            ),
+            dtype=np.float64,
+        ).reshape(child.shape)
+        if self.road is None or not child.size:
+            return dist
+        road = self.road.lookup(child, school)
+        road = np.where(np.isnan(road), self.road.limit_m, road)
+        return np.where(self.routed[child], road, dist)
 
     @property
     def n_children(self) -> int:
@@ -157,6 +206,7 @@ class NearestSource:
             plain_list(self.lottery),
         )
         catchments, categories = self._member_documents()
+        sids = self.school_ids
         for c, cid in enumerate(self.child_ids):
             entry: dict[str, Any] = {"id": cid, "lon": lon[c], "lat": lat[c], "lottery": lot[c]}
             if c in catchments:
@@ -167,6 +217,14 @@ class NearestSource:
                 entry["ward"] = self.ward[c]
             if self.group is not None and self.group[c] is not None:
                 entry["group"] = self.group[c]
+            if self.road is not None:
+                if self.road.fallback[c]:
+                    entry["road_fallback"] = self.road.fallback[c]
+                else:
+                    school, metres = self.road.of(c)
+                    entry["road"] = dict(
+                        zip((sids[s] for s in school.tolist()), plain_list(metres), strict=True)
+                    )
             children.append(entry)
         schools.sort(key=lambda s: s["id"])
         children.sort(key=lambda c: c["id"])
@@ -179,6 +237,11 @@ class NearestSource:
         }
         if self.seed is not None:
             document["seed"] = int(self.seed)
+        if self.road is not None:
+            document["metric"] = self.metric
+            document["road_limit_m"] = plain_list(np.array([self.road.limit_m]))[0]
+            if self.road.network:
+                document["road_network"] = self.road.network
         return document
 
     def _member_documents(self) -> tuple[dict[int, list[str]], dict[int, list[dict[str, Any]]]]:
@@ -237,6 +300,8 @@ def nearest_source(
     max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
     ward: Sequence[str | None] | None = None,
     group: Sequence[str | None] | None = None,
+    metric: str = STRAIGHT,
+    road: RoadDistances | None = None,
 ) -> NearestSource:
     """Build a :class:`NearestSource` from arrays (the function the portal calls).
 
@@ -279,6 +344,8 @@ def nearest_source(
         ward=None if ward is None else tuple(ward),
         group=None if group is None else tuple(group),
         seed=seed,
+        metric=metric,
+        road=road,
     )
 
 
@@ -357,9 +424,17 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
     if seed is not None and not is_count(seed):
         raise InstanceError("instance", "seed must be a non-negative integer")
     rule = _read_rule(data)
+    metric = read_metric(data)
+    road_limit = data.get("road_limit_m")
+    if metric != STRAIGHT and not (is_number(road_limit) and road_limit >= max_distance):
+        raise InstanceError("instance", "road_limit_m must be a number not below max_distance_m")
     ids: list[str] = []
     seen: set[str] = set()
     xy, lottery, catchments, categories, ward, group = [], [], [], [], [], []
+    road_child: list[int] = []
+    road_school: list[int] = []
+    road_metres: list[float] = []
+    fallback: list[str] = []
     for pos, entry in enumerate(raw_children):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str | int):
             raise InstanceError(f"child #{pos + 1}", "must be an object with an id")
@@ -378,6 +453,10 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
         categories.append(_read_categories(cid, entry, index))
         ward.append(None if entry.get("ward") is None else str(entry["ward"]))
         group.append(None if entry.get("group") is None else str(entry["group"]))
+        if metric != STRAIGHT:
+            fallback.append(
+                _read_road(cid, entry, index, len(ids), road_child, road_school, road_metres)
+            )
         ids.append(cid)
     lot_arr = np.asarray(lottery, dtype=np.float64)
     if np.isnan(lot_arr).any():
@@ -400,7 +479,42 @@ def nearest_source_from_dict(data: Any) -> NearestSource:
         ward=tuple(ward) if any(w is not None for w in ward) else None,
         group=tuple(group) if any(g is not None for g in group) else None,
         seed=None if seed is None else int(seed),
+        metric=metric,
+        road=None
+        if metric == STRAIGHT
+        else RoadDistances.from_pairs(
+            len(ids),
+            road_child,
+            road_school,
+            road_metres,
+            fallback,
+            limit_m=float(road_limit),
+            network=str(data.get("road_network") or ""),
+        ),
     )
+
+
+def _read_road(cid, entry, index, c, road_child, road_school, road_metres) -> str:
+    """A child's road metres (``road``: {school: metres}) or its fallback reason."""
+    reason = entry.get("road_fallback")
+    raw = entry.get("road")
+    if reason is not None:
+        if not isinstance(reason, str) or not reason or raw is not None:
+            raise child_error(cid, "road_fallback must be a reason, and then no road is given")
+        return reason
+    if raw is None:
+        return ""
+    if not isinstance(raw, Mapping):
+        raise child_error(cid, "road must map school ids to metres")
+    for sid, metres in raw.items():
+        if str(sid) not in index:
+            raise child_error(cid, f'road school "{sid}" is not a known school')
+        if not is_number(metres) or metres < 0:
+            raise child_error(cid, f'road metres to "{sid}" must be a non-negative number')
+        road_child.append(c)
+        road_school.append(index[str(sid)])
+        road_metres.append(float(metres))
+    return ""
 
 
 def build_nearest_instance(source: NearestSource, k: int | np.ndarray | None = None) -> Instance:
@@ -437,8 +551,16 @@ class _ListCache:
         """(Re)build the lists of ``members`` with lengths ``want[members]``."""
         source = self.source
         parts_child, parts_school, parts_dist = [], [], []
-        for k in np.unique(want[members]):
-            group = members[want[members] == k]
+        by_road = members[source.routed[members]]
+        if by_road.size:  # complete lists straight from the road table
+            child, school, dist = self._road_lists(by_road)
+            parts_child.append(child)
+            parts_school.append(school)
+            parts_dist.append(dist)
+            self.truncated[by_road] = False
+        straight = members[~source.routed[members]]
+        for k in np.unique(want[straight]):
+            group = straight[want[straight] == k]
             found = source.locator.within(
                 source.child_lon[group], source.child_lat[group], source.max_distance_m, int(k)
             )
@@ -466,6 +588,20 @@ class _ListCache:
         self.school = np.concatenate(parts_school)[order].astype(np.int64)
         self.dist = np.concatenate(parts_dist)[order].astype(np.float64)
 
+    def _road_lists(self, children: np.ndarray):
+        """(child, school, road metres) of the table's schools within the maximum distance,
+        nearest first (equal metres in school id order)."""
+        source, road = self.source, self.source.road
+        counts = np.diff(road.ptr)[children]
+        child = np.repeat(children, counts)
+        offsets = np.arange(child.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows = np.repeat(road.ptr[children], counts) + offsets
+        school, dist = road.school[rows], road.metres[rows]
+        keep = dist <= source.max_distance_m
+        child, school, dist = child[keep], school[keep], dist[keep]
+        order = np.lexsort((source.school_tie_rank[school], dist, child))
+        return child[order], school[order], dist[order]
+
     def _catchments_out_of_range(self, complete: np.ndarray):
         """(child, school, distance) of catchment schools beyond the maximum distance, for
         children whose in-range list is complete: group 1 is a right at any distance."""
@@ -475,12 +611,7 @@ class _ListCache:
         starts = members.catchment_ptr[complete]
         offsets = np.arange(child.size) - np.repeat(np.cumsum(counts) - counts, counts)
         school = members.catchment_school[np.repeat(starts, counts) + offsets]
-        dist = geodesic_m(
-            source.child_lon[child],
-            source.child_lat[child],
-            source.school_lon[school],
-            source.school_lat[school],
-        )
+        dist = source.pair_distance(child, school)
         far = dist > source.max_distance_m
         return child[far], school[far], np.asarray(dist)[far]
 
@@ -506,6 +637,7 @@ class _ListCache:
                 max_distance_m=source.max_distance_m,
                 seed=source.seed,
                 no_category_rank=source.rule.none_rank,
+                metric=source.metric,
             ),
             ward=source.ward,
             group=source.group,
@@ -596,8 +728,18 @@ class _OpenSchools:
         return locator.nearest(source.child_lon[children], source.child_lat[children], k)
 
     def pick(self, child: int, row: int, near) -> tuple[int, float]:
-        """Nearest open school of ``child`` (-1 if none): from its candidate row when the
-        answer is certain, else by measuring every open school."""
+        """Nearest open school of ``child`` (-1 if none): by road among its road table when
+        the child is routed (``road.py``); else from its candidate row when the answer is
+        certain, else by measuring every open school."""
+        source = self.source
+        if source.routed[child]:
+            school, metres = source.road.of(child)
+            open_ = self.seats[school] > 0
+            if open_.any():
+                school, metres = school[open_], metres[open_]
+                best = np.lexsort((source.school_tie_rank[school], metres))[0]
+                return int(school[best]), float(metres[best])
+            return self.brute_force(child)
         for col in range(near.school.shape[1]):
             local = int(near.school[row, col])
             dist = float(near.distance_m[row, col])

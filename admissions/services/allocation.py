@@ -7,14 +7,16 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.allocation.instance_io import instance_to_dict
 from admissions.allocation.priorities import CategoryRule, ChildMemberships
-from gis.selectors import school_points
-from portal.core.exceptions import Conflict, TransitionNotAllowed
+from gis.constants import DistanceMetric
+from gis.selectors import road_distance_table, school_points
+from portal.core.exceptions import Conflict, InvalidInput, TransitionNotAllowed
 
 from .. import audit, engine, explain
 from ..constants import (
@@ -78,20 +80,32 @@ def allocation_run_create(
     seed: int | None = None,
     actor=None,
     stage: str = RunStage.MAIN,
+    distance_metric: str | None = None,
 ) -> AllocationRun:
     """A queued run. `seed` defaults to the round's lottery seed; any other seed makes the run a
-    simulation that can be reviewed and compared but never published. The second stage always
-    follows the round's configured mechanism (the Department's plan), whatever was asked."""
+    simulation that can be reviewed and compared but never published. `distance_metric`
+    defaults to the round's (the committee's choice); another metric is a simulation too. The
+    second stage always follows the round's configured mechanism and metric (the Department's
+    plan), whatever was asked."""
     if round.status == RoundStatus.OPEN:
         raise Conflict(_("Close the application window before allocating."), field="round")
     if stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
         raise Conflict(_("The main round is already published."), field="round")
     if seed is None:
         seed = round.lottery_seed
+    if stage == RunStage.SECOND or not distance_metric:
+        distance_metric = round.distance_metric
     if stage == RunStage.SECOND:
         mechanism = round.mechanism
+    if distance_metric not in DistanceMetric.values:
+        raise InvalidInput(_("Unknown distance metric."), field="distance_metric")
     return AllocationRun.objects.create(
-        round=round, mechanism=mechanism, seed=seed, stage=stage, created_by=actor
+        round=round,
+        mechanism=mechanism,
+        seed=seed,
+        stage=stage,
+        created_by=actor,
+        distance_metric=distance_metric,
     )
 
 
@@ -216,16 +230,8 @@ def allocation_run_execute(
             choice_school=np.zeros(0, dtype=np.int64),
         )
         rule = CategoryRule(in_group_1=round.categories_in_group_1, none_rank=NO_CATEGORY_RANK)
-        step(45, "solving")
-        t = time.perf_counter()
-        if run.mechanism == Mechanism.NEAREST:
-            source = engine.nearest_source_of(
-                children, schools, rule=rule, seed=run.seed, max_distance_m=round.max_distance_m
-            )
-            result, violations = engine.solve_nearest_and_check(source)
-            instance = result.instance
-            input_document = source.document()
-        else:
+        nearest = run.mechanism == Mechanism.NEAREST
+        if not nearest:
             choice_app = np.array([child_pos[a] for a, _ in choice_rows], dtype=np.int64)
             choice_school = np.array(
                 [school_index.get(s, -1) for _, s in choice_rows], dtype=np.int64
@@ -235,17 +241,41 @@ def allocation_run_execute(
             ptr = np.zeros(len(rows) + 1, dtype=np.int64)
             np.cumsum(np.bincount(choice_app, minlength=len(rows)), out=ptr[1:])
             children.choice_ptr, children.choice_school = ptr, choice_school
-            instance = engine.build_instance(
-                children, schools, rule=rule, seed=run.seed, max_distance_m=round.max_distance_m
-            )
+        metric = run.distance_metric or DistanceMetric.STRAIGHT
+        road = None
+        if metric != DistanceMetric.STRAIGHT:
+            step(30, "distances by road")
+            t = time.perf_counter()
+            road = _road_distances(children, schools, nearest=nearest, metric=metric, round=round)
+            timings["road_distances_s"] = round_s(time.perf_counter() - t)
+        step(45, "solving")
+        t = time.perf_counter()
+        rules = {
+            "rule": rule,
+            "seed": run.seed,
+            "max_distance_m": round.max_distance_m,
+            "metric": metric,
+            "road": road,
+        }
+        if nearest:
+            source = engine.nearest_source_of(children, schools, **rules)
+            result, violations = engine.solve_nearest_and_check(source)
+            instance = result.instance
+            input_document = source.document()
+        else:
+            instance = engine.build_instance(children, schools, **rules)
             result, violations = engine.solve_and_check(instance)
             input_document = {**instance_to_dict(instance), "seed": run.seed}
+            if road is not None:
+                input_document["road_network"] = road.network
         timings["solve_and_check_s"] = round_s(time.perf_counter() - t)
         stats = engine.statistics(result)
         stats["cutoff_distance_m"] = {
             int(k): v for k, v in stats["cutoff_distance_m"].items()
         }  # keyed by school pk
         stats["placed_by_final_pass"] = int(result.outside_list.sum())
+        if road is not None:  # homes measured in a straight line although the run is by road
+            stats["distance_fallbacks"] = sum(1 for reason in road.fallback if reason)
         # Full cutoffs (priority tuple + lottery of the last child admitted from the lists),
         # keyed by school pk: appeals compare a corrected priority against them.
         stats["cutoffs"] = {int(k): v for k, v in result.cutoffs_dict().items()}
@@ -261,8 +291,11 @@ def allocation_run_execute(
         ranks = explain.assigned_rank(result)
         placements = []
         sentences = engine.explanations(result, names, categories)
+        fallback = road.fallback if road is not None else ("",) * instance.n_children
         for c in range(instance.n_children):
             data = explain.explanation_data(result, c, in_group_1=round.categories_in_group_1)
+            data["metric"] = metric
+            data["distance_fallback"] = fallback[c]
             engine_vi, engine_en = next(sentences)
             text_vi, text_en = explain.render_both(data, categories)
             text_vi, text_en = f"{engine_vi} {text_vi}", f"{engine_en} {text_en}"
@@ -274,6 +307,7 @@ def allocation_run_execute(
                     school_id=int(ids[school]) if school >= 0 else None,
                     choice_rank=int(ranks[c]) if ranks[c] > 0 else None,
                     distance_m=float(result.assigned_distance_m[c]) if school >= 0 else None,
+                    distance_fallback=fallback[c],
                     in_catchment=bool(placed_in_catchment[c]),
                     lottery=float(instance.lottery[instance.choice_ptr[c]])
                     if instance.list_length[c]
@@ -298,8 +332,8 @@ def allocation_run_execute(
                 "categories": [
                     {"rank": r, "label_vi": vi, "label_en": en} for r, vi, en in categories
                 ],
-                "distance": "WGS 84 geodesic, straight line, from homes rounded to "
-                f"{audit.COORDINATE_DECIMALS} decimals",
+                "distance": _distance_policy(metric, road),
+                "distance_metric": metric,
                 "categories_in_group_1": round.categories_in_group_1,
                 "input_fingerprint": fingerprint_combined(fingerprints),
                 "input_fingerprints": fingerprints,
@@ -334,6 +368,58 @@ def allocation_run_execute(
         )
         raise
     return run
+
+
+#: Nearest-first by road: besides every school within the maximum distance by road, each
+#: child's table holds its k nearest schools by road (the final pass looks there first).
+ROAD_NEAREST_K = 5
+
+
+def _road_distances(children, schools, *, nearest: bool, metric: str, round: AdmissionRound):
+    """Road metres of the run in one bulk computation in `gis` (one limited shortest-path tree
+    per school, children snapped to the network): nearest-first needs every school within the
+    maximum distance, the k nearest and the catchment schools; deferred acceptance the ranked
+    schools. Children who cannot be routed keep the straight line and the reason."""
+    n = len(children.ids)
+    if nearest:
+        members = children.members
+        pairs = (
+            np.repeat(np.arange(n, dtype=np.int64), np.diff(members.catchment_ptr)),
+            np.asarray(members.catchment_school, dtype=np.int64),
+        )
+        k, within = ROAD_NEAREST_K, float(round.max_distance_m)
+    else:
+        pairs = (
+            np.repeat(np.arange(n, dtype=np.int64), np.diff(children.choice_ptr)),
+            np.asarray(children.choice_school, dtype=np.int64),
+        )
+        k, within = 0, 0.0
+    limit = float(max(settings.ROAD_MAX_DISTANCE_M, round.max_distance_m))
+    table, network = road_distance_table(
+        mode=metric,
+        child_lon=children.lon,
+        child_lat=children.lat,
+        school_lon=schools.lon,
+        school_lat=schools.lat,
+        k=k,
+        within_m=within,
+        pairs=pairs,
+        max_distance_m=limit,
+    )
+    return engine.road_distances(
+        n, table, limit_m=limit, network=network, pairs=None if nearest else pairs
+    )
+
+
+def _distance_policy(metric: str, road) -> str:
+    homes = f"from homes rounded to {audit.COORDINATE_DECIMALS} decimals"
+    if road is None:
+        return f"WGS 84 geodesic, straight line, {homes}"
+    return (
+        f"{metric} distance by road (OpenStreetMap network {road.network or 'none'}, limit "
+        f"{road.limit_m:.0f} m), {homes}; homes that cannot be routed: straight line, with "
+        "the reason per child"
+    )
 
 
 def round_s(seconds: float) -> float:

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gis.constants import DistanceMetric
 from notifications.models import Channel, DeliveryStatus
 from notifications.services import broker_available, deliveries_enqueue
 from portal.core.exceptions import Conflict, DomainError
@@ -89,6 +90,15 @@ def _check_publishable(run: AllocationRun, round: AdmissionRound, *, status: str
                 "published; this run is a simulation."
             ),
             field="seed",
+        )
+    if (run.distance_metric or DistanceMetric.STRAIGHT) != round.distance_metric:
+        raise Conflict(
+            _(
+                "Only a run measuring distance as the round says (%(metric)s) can be published; "
+                "this run is a simulation."
+            )
+            % {"metric": DistanceMetric(round.distance_metric).label},
+            field="distance_metric",
         )
     if run.stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
         raise Conflict(_("The main round is already published."), field="round")

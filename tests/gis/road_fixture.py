@@ -61,3 +61,23 @@ def canal_network():
 def points(*xy) -> tuple[np.ndarray, np.ndarray]:
     pairs = [lonlat(x, y) for x, y in xy]
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+
+def install_canal_network(fingerprint: str = "canal-fixture"):
+    """Make the canal the current road network of the database (inside a test's transaction:
+    the real network is renamed aside and comes back on rollback)."""
+    from gis.constants import ROAD_NETWORK_NAME
+    from gis.importers.roads import _copy_edges
+    from gis.models import RoadNetwork
+
+    RoadNetwork.objects.filter(name=ROAD_NETWORK_NAME).update(name="hcmc-aside")
+    edges = canal_network()
+    network = RoadNetwork.objects.create(
+        name=ROAD_NETWORK_NAME,
+        source="test fixture: a canal with one bridge",
+        fingerprint=fingerprint,
+        n_vertices=edges.n_vertices,
+        n_edges=edges.n_edges,
+    )
+    _copy_edges(network.pk, edges)
+    return network

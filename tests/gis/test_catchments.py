@@ -74,3 +74,38 @@ def test_demo_placement_is_marked_inside_the_reported_ward_and_still_listed_for_
         assert school.reported_admin_unit.geom.intersects(school.location)
         assert school.admin_unit == school.reported_admin_unit
     assert set(school_list_unplaced().values_list("pk", flat=True)) >= unplaced_before
+
+
+def test_drafts_by_walking_distance_follow_the_bridge_on_the_canal_fixture():
+    """Two schools on the canal fixture (tests/gis/road_fixture.py): in a straight line the
+    home south of the canal lies in A's cell (across the water, 124 m); by walking distance
+    (A 1890 m over the bridge, B 420 m) it lies in B's, and so does the whole south bank."""
+    from gis.constants import CatchmentSource
+
+    from .road_fixture import HOME, SCHOOL_A, SCHOOL_B, install_canal_network, lonlat
+
+    def at(x, y):
+        lon, lat = lonlat(x, y)
+        return make_point(lon=lon, lat=lat)
+
+    install_canal_network()
+    School.objects.filter(level="kindergarten").update(level="other")
+    a, b = (
+        School.objects.create(code=code, name=name, level="kindergarten", location=at(*xy))
+        for code, name, xy in (("CANAL-A", "Trường A", SCHOOL_A), ("CANAL-B", "Trường B", SCHOOL_B))
+    )
+    home = at(*HOME)
+    south_bank = at(600, -300)
+    north_bank = at(1500, 300)
+
+    assert catchments_generate_drafts(school_year=2040, level="kindergarten") == 2
+    assert catchment_containing(point=home, school_year=2040).school_id == a.pk
+
+    created = catchments_generate_drafts(school_year=2040, level="kindergarten", metric="walking")
+    assert created == 2
+    current = Catchment.objects.filter(school_year=2040, is_current=True)
+    assert set(current.values_list("source", flat=True)) == {CatchmentSource.ROAD}
+    assert set(current.values_list("version", flat=True)) == {2}  # the Voronoi draft is history
+    assert catchment_containing(point=home, school_year=2040).school_id == b.pk
+    assert catchment_containing(point=south_bank, school_year=2040).school_id == b.pk
+    assert catchment_containing(point=north_bank, school_year=2040).school_id == a.pk

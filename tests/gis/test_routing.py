@@ -106,3 +106,34 @@ def test_road_catchments_put_the_home_with_the_school_on_its_bank(network):
     assert straight[0].contains(home)
     canal_y = router.project(*lonlat(0, 0))[1][0]
     assert set(school[y > canal_y].tolist()) == {0}  # the north bank walks to A
+
+
+def test_the_allocation_table_holds_the_k_nearest_the_schools_within_reach_and_the_pairs(
+    network,
+):
+    """distance_table (the bulk road metres of an allocation): k nearest by road, every
+    school within a distance by road, explicit pairs; unroutable homes keep their reason."""
+    router = RoadRouter(network, "walking", max_snap_m=100)
+    children = points(HOME, (1900, 45), SCHOOL_B, (1300, -250))
+
+    def rows(table):
+        return sorted(
+            zip(table.child.tolist(), table.school.tolist(), table.road_m.round(2).tolist(),
+                strict=True)
+        )  # fmt: skip
+
+    nearest_one = router.distance_table(*children, *SCHOOLS, k=1, within_m=0)
+    assert rows(nearest_one) == [(0, 1, 420.0), (1, 0, 1815.0), (2, 1, 20.0)]
+    assert nearest_one.reason.tolist() == ["", "", "", OFF_NETWORK]
+    within = router.distance_table(*children, *SCHOOLS, k=0, within_m=1900)
+    assert rows(within) == [(0, 0, 1890.0), (0, 1, 420.0), (1, 0, 1815.0), (2, 1, 20.0)]
+    # from (1900, 45) to B: 5 + 900 west + 100 bridge + 350 south + 880 west + 10 = 2245 m,
+    # beyond 1900 m, so only an explicit pair asks for it
+    pairs = router.distance_table(
+        *children, *SCHOOLS, k=0, within_m=0, pairs=(np.array([1, 3]), np.array([1, 1]))
+    )
+    assert rows(pairs) == [(1, 1, 2245.0)]
+    assert pairs.reason.tolist() == ["", "", "", OFF_NETWORK]  # only child 1 was asked
+    limited = router.distance_table(*children, *SCHOOLS, k=2, within_m=0, max_distance_m=1000)
+    assert rows(limited) == [(0, 1, 420.0), (2, 1, 20.0)]
+    assert limited.reason.tolist() == ["", UNREACHABLE, "", OFF_NETWORK]

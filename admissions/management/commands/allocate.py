@@ -21,6 +21,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--stage", choices=["main", "second"], default="main")
         parser.add_argument(
+            "--metric",
+            choices=["straight", "walking", "driving"],
+            help="Distance for priority. Default: the round's choice; another metric is a "
+            "simulation that can never be published.",
+        )
+        parser.add_argument(
             "--close", action="store_true", help="Close the application window first if open."
         )
 
@@ -37,6 +43,7 @@ class Command(BaseCommand):
                 mechanism=options["mechanism"],
                 seed=options["seed"],
                 stage=options["stage"],
+                distance_metric=options["metric"],
             )
         except DomainError as exc:
             raise CommandError(f"{exc.message} (use --close to close an open round)") from exc
@@ -50,6 +57,11 @@ class Command(BaseCommand):
         bar.close()
         stats = run.statistics
         verdict = "PASSED" if run.check_passed else f"FAILED ({len(run.violations)} violations)"
+        if run.distance_metric != round.distance_metric:
+            self.stdout.write(
+                f"SIMULATION: distance {run.distance_metric} is not the round's "
+                f"({round.distance_metric}); this run can be compared but never published"
+            )
         if run.seed != round.lottery_seed:
             self.stdout.write(
                 f"SIMULATION: seed {run.seed} is not the round's lottery seed "

@@ -10,6 +10,7 @@
   const readonly = el.dataset.readonly === "1";
   const map = L.map(el, {preferCanvas: true, minZoom: 8, maxZoom: 19}).setView([10.78, 106.70], 11);
   map.attributionControl.setPrefix("Leaflet");
+  window.pinMap = map;  // for browser tests and the browser console
   const wards = L.geoJSON(null, {style: {color: "#50627a", weight: 1, fillColor: "#e9eef2", fillOpacity: 0.9}}).addTo(map);
   let marker = null;
   const latInput = $("id_lat"), lonInput = $("id_lon");
@@ -17,6 +18,15 @@
   function place(lat, lon) {
     if (marker) marker.setLatLng([lat, lon]); else marker = L.marker([lat, lon]).addTo(map);
   }
+
+  // The round's distance first (by road when it measures by road), the straight line next to it.
+  function distances(r, body) {
+    const km = (m) => `${(m / 1000).toFixed(2)} ${T.km}`;
+    const straight = `<span class="distance straight">${km(r.distance_m)}${body.straight_label ? " " + esc(body.straight_label) : ""}</span>`;
+    if (r.road_distance_m == null) return straight;
+    return `<span class="distance road">${km(r.road_distance_m)} ${esc(body.metric_label)}</span> · ${straight}`;
+  }
+  const fallbackNote = (body) => body.fallback ? `<p class="note" id="distance-fallback">${esc(body.fallback)}</p>` : "";
 
   async function suggest(lat, lon) {
     const out = $("suggestions");
@@ -33,16 +43,16 @@
     $("pin-mismatch").hidden = !(typed && typed.value && typed.value !== body.ward.code);
     if (!$("id_choice_1")) {  // nearest-first round: nothing to rank, show what is considered
       const considered = body.results.map((r) =>
-        `<li data-school="${r.id}">${esc(r.name)} — ${(r.distance_m / 1000).toFixed(2)} ${T.km} · ${esc(r.why)}</li>`).join("");
-      out.innerHTML = `<p><strong>${esc(T.considered)}</strong></p><ol id="considered-list">${considered}</ol>` +
+        `<li data-school="${r.id}">${esc(r.name)} — ${distances(r, body)} · ${esc(r.why)}</li>`).join("");
+      out.innerHTML = `<p><strong>${esc(T.considered)}</strong></p>${fallbackNote(body)}<ol id="considered-list">${considered}</ol>` +
         (body.warning ? `<p class="note" id="suggestion-warning">${esc(body.warning)}</p>` : "");
       return;
     }
     const items = body.results.map((r) =>
-      `<li data-school="${r.id}">${esc(r.name)} — ${(r.distance_m / 1000).toFixed(2)} ${T.km} · ${r.seats} ${esc(T.seats)}` +
+      `<li data-school="${r.id}">${esc(r.name)} — ${distances(r, body)} · ${r.seats} ${esc(T.seats)}` +
       `${r.last_cutoff_m ? " · " + esc(T.cutoff) + " " + (r.last_cutoff_m / 1000).toFixed(2) + " km" : ""}` +
       `${r.in_catchment ? " · <em>" + esc(T.catchment) + "</em>" : ""}</li>`).join("");
-    out.innerHTML = `<p><strong>${esc(T.proposed)}</strong></p><ol id="suggestion-list">${items}</ol>` +
+    out.innerHTML = `<p><strong>${esc(T.proposed)}</strong></p>${fallbackNote(body)}<ol id="suggestion-list">${items}</ol>` +
       (body.warning ? `<p class="note" id="suggestion-warning">${esc(body.warning)}</p>` : "") +
       `<p><button type="button" class="btn secondary" id="use-suggestions">${esc(T.use)}</button></p>`;
     const fill = () => body.results.forEach((r, i) => { const s = $("id_choice_" + (i + 1)); if (s) s.value = String(r.id); });
