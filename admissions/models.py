@@ -78,6 +78,18 @@ class AdmissionRound(TimeStampedModel):
             "(group 2); inside it, distance decides. On: they order both groups."
         ),
     )
+    committee = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admissions committee"),
+        help_text=_(
+            "The staff group that works on this round: only its members (and system "
+            "administrators) see the round's map of households."
+        ),
+    )
     tracking_counter = models.PositiveIntegerField(default=0, editable=False)
     audit_key = models.CharField(
         max_length=64,
