@@ -27,8 +27,8 @@ MEMBERS_FROM_ZOOM = 15
 DEMAND_HEX_EDGE_M = 500.0
 DEMAND_MIN_CHILDREN = 10
 
-# A bounding box may not be larger than the city and its surroundings.
-HCMC_EXTENT = (106.0, 10.0, 107.5, 11.5)
+# Bounding boxes are clipped to the city since 2025 (with Côn Đảo) and a margin.
+HCMC_EXTENT = (105.9, 8.4, 107.8, 11.7)
 
 
 def cluster_cell_deg(zoom: int) -> float:

@@ -222,6 +222,24 @@ def map_clusters(
     return clusters
 
 
+def map_extent(
+    *,
+    admission_round: AdmissionRound,
+    run: AllocationRun | None,
+    filters: MapFilters = MapFilters(),
+) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the residences the filters keep; None when there are none."""
+    sql = _filtered(admission_round=admission_round, run=run, filters=filters)
+    query = f"""
+        SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+        FROM (SELECT ST_Extent(g) AS e FROM ({_POINTS.format(where=" AND ".join(sql.where))}) p) x
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, sql.params)
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else tuple(float(v) for v in row)
+
+
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 

@@ -5,6 +5,7 @@ GeoJSON out (RFC 7946: [lon, lat] in WGS 84); problem+json on errors (docs/adr/0
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -60,8 +61,10 @@ class RoundMapFilterInputSerializer(serializers.Serializer):
 def _bbox(value: str) -> BBox:
     try:
         return BBox.parse(value)
-    except ValueError as exc:
-        raise serializers.ValidationError(str(exc)) from None
+    except ValueError:
+        raise serializers.ValidationError(
+            _("Expected four numbers west,south,east,north (degrees), west < east, south < north.")
+        ) from None
 
 
 class RoundMapClusterInputSerializer(RoundMapFilterInputSerializer):
@@ -70,6 +73,11 @@ class RoundMapClusterInputSerializer(RoundMapFilterInputSerializer):
     mode = serializers.ChoiceField(
         choices=[(m, m) for m in selectors.COLOUR_MODES], required=False, default="status",
         help_text="Colour key: the status, or the school the drawn run placed the child at.",
+    )  # fmt: skip
+    extent = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Also return `extent`: [west, south, east, north] of every residence the "
+        "filters keep (whatever the box), to fit the map.",
     )  # fmt: skip
 
     def validate_bbox(self, value):
@@ -158,10 +166,16 @@ class RoundMapClustersApi(RoundMapApi):
             }
             for c in clusters
         ]
+        extent = None
+        if params["extent"]:
+            extent = selectors.map_extent(
+                admission_round=admission_round, run=run, filters=_filters(params)
+            )
         return Response(
             {
                 "type": "FeatureCollection",
                 "features": features,
+                "extent": extent,
                 "total": sum(c.count for c in clusters),
                 "zoom": params["z"],
                 "mode": params["mode"],

@@ -13,7 +13,7 @@
   const appUrl = (uuid) => CFG.applicationUrl.replace(CFG.uuidPlaceholder, uuid);
   const el = $("map");
 
-  const map = L.map(el, {preferCanvas: true, minZoom: 9, maxZoom: 19}).setView([10.78, 106.70], 11);
+  const map = L.map(el, {preferCanvas: true, minZoom: 8, maxZoom: 19}).setView([10.78, 106.70], 11);
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution(esc(T.noTiles));
   L.control.scale({imperial: false, metric: true}).addTo(map);
@@ -122,7 +122,9 @@
       `<li data-key="${esc(k)}"><i style="background:${colour(k)}"></i>${esc(keyLabel(k))}: ${fmtN(n)}</li>`).join("");
   }
 
+  let clusterSeq = 0;
   async function loadClusters() {
+    const seq = ++clusterSeq;
     el.dataset.loading = "1";
     try {
       const body = await getJSON("clusters", CFG.api + "clusters/?" + params({z: map.getZoom(), bbox: bboxParam(), mode: mode()}));
@@ -140,7 +142,7 @@
     } catch (err) {
       if (err.name !== "AbortError") $("rm-summary").textContent = `${T.error}: ${err.message}`;
     } finally {
-      el.dataset.loading = "0";
+      if (seq === clusterSeq) el.dataset.loading = "0";  // a newer request is still on its way
     }
   }
 
@@ -197,7 +199,7 @@
   function zoomToWard() {
     const code = CFG.wardCodes[$("rm-ward").value];
     if (!code) return;
-    wardLayer.eachLayer((l) => { if (l.feature.properties.code === code) map.fitBounds(l.getBounds()); });
+    wardLayer.eachLayer((l) => { if (l.feature.properties.code === code) map.fitBounds(l.getBounds(), {animate: false}); });
   }
 
   const refresh = () => Promise.all([loadClusters(), loadLines()]);
@@ -212,6 +214,15 @@
   $("rm-catchments").addEventListener("change", loadCatchments);
   $("round-map-filters").addEventListener("submit", (e) => e.preventDefault());
 
-  loadWards().then(refresh).then(() => { el.dataset.ready = "1"; })
+  // First fit the map to every residence the filters keep, then follow the view.
+  async function fitToChildren() {
+    const body = await getJSON("extent", CFG.api + "clusters/?" + params({z: map.getMinZoom(), bbox: "105.9,8.4,107.8,11.7", extent: "true"}));
+    if (body.extent) {
+      const [w, s, e, n] = body.extent;
+      map.fitBounds([[s, w], [n, e]], {padding: [12, 12], animate: false});
+    }
+  }
+
+  loadWards().then(fitToChildren).then(refresh).then(() => { el.dataset.ready = "1"; })
     .catch((err) => { $("rm-summary").textContent = `${T.error}: ${err.message}`; });
 })();
