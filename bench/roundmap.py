@@ -85,7 +85,7 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(
         username="bench-roundmap", defaults={"is_staff": True, "is_superuser": True}
     )
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     base = f"/api/v1/rounds/{admission_round.school_year}/map"
     demand = f"/api/v1/demand/?school_year={args.school_year}"
