@@ -18,6 +18,9 @@ from dataclasses import dataclass
 MIN_ZOOM = 8
 MAX_ZOOM = 19
 CLUSTER_CELL_PX = 60
+# Up to this zoom a cluster answer covers the whole city whatever box was asked for, so it can
+# be cached and panning needs no new request (a screen at zoom 12 is most of the old city).
+CITY_WIDE_MAX_ZOOM = 12
 # Members (links to each application) are listed for clusters this small, from this zoom on.
 MEMBERS_MAX = 10
 MEMBERS_FROM_ZOOM = 15

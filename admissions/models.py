@@ -301,7 +301,11 @@ class Application(TimeStampedModel):
                 name="application_submitted_has_consent",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # The round map's caches key on the round's latest change (docs/adr/0022).
+            models.Index(fields=["round", "updated_at"], name="application_round_updated"),
+        ]
 
     def __str__(self):
         return self.tracking_code

@@ -8,6 +8,7 @@ sent one by one (docs/adr/0022). Who may call which function is decided by the c
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ from gis.geometry import HCMC_METRIC_SRID
 
 from .constants import ApplicationStatus, RunStatus
 from .map_grid import (
+    CITY_WIDE_MAX_ZOOM,
     DEMAND_HEX_EDGE_M,
     DEMAND_MIN_CHILDREN,
+    HCMC_EXTENT,
     MEMBERS_FROM_ZOOM,
     MEMBERS_MAX,
     BBox,
@@ -58,8 +61,10 @@ def round_get_for_committee(*, school_year: int, user) -> AdmissionRound:
 
 
 def run_list_drawable(*, admission_round: AdmissionRound):
-    return AllocationRun.objects.filter(round=admission_round, status__in=DRAWABLE_RUNS).order_by(
-        "-created_at"
+    return (
+        AllocationRun.objects.filter(round=admission_round, status__in=DRAWABLE_RUNS)
+        .defer("input_document", "result_document")  # megabytes at city scale
+        .order_by("-created_at")
     )
 
 
@@ -171,22 +176,35 @@ def map_clusters(
 ) -> list[Cluster]:
     """Residences in `bbox` grouped on the zoom's grid (map_grid.cluster_cell_deg): per cell the
     number of children, their mean position, the count per colour key and, for small cells at
-    street zoom, the applications themselves."""
+    street zoom, the applications themselves. Up to CITY_WIDE_MAX_ZOOM the answer covers the
+    whole city (`bbox` ignored) and is cached until an application of the round changes."""
+    if zoom <= CITY_WIDE_MAX_ZOOM:
+        asked = (
+            f"{_demand_fingerprint(admission_round)}:{run.pk if run else 0}:{zoom}:{mode}:{filters}"
+        )
+        key = "roundmap:clusters:" + hashlib.sha256(asked.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is None:
+            cached = _clusters(admission_round, run, zoom, BBox(*HCMC_EXTENT), filters, mode)
+            cache.set(key, cached, 600)
+        return cached
     if bbox.is_empty:
         return []
+    return _clusters(admission_round, run, zoom, bbox, filters, mode)
+
+
+def _clusters(admission_round, run, zoom, bbox, filters, mode) -> list[Cluster]:
     cell = cluster_cell_deg(zoom)
     sql = _filtered(admission_round=admission_round, run=run, filters=filters, bbox=bbox)
     with_members = zoom >= MEMBERS_FROM_ZOOM
     query = f"""
-        WITH pts AS MATERIALIZED ({_POINTS.format(where=" AND ".join(sql.where))}),
+        WITH pts AS ({_POINTS.format(where=" AND ".join(sql.where))}),
         keyed AS (
             SELECT floor(ST_X(g) / %(cell)s)::bigint AS cx, floor(ST_Y(g) / %(cell)s)::bigint AS cy,
                    {colour_key_sql(mode)} AS k, count(*) AS n,
                    sum(ST_X(g)) AS sx, sum(ST_Y(g)) AS sy,
-                   CASE WHEN %(with_members)s AND count(*) <= %(members_max)s THEN
-                       jsonb_agg(jsonb_build_object('uuid', uuid, 'code', tracking_code)
-                                 ORDER BY tracking_code)
-                   END AS members
+                   jsonb_agg(jsonb_build_object('uuid', uuid, 'code', tracking_code)
+                             ORDER BY tracking_code) FILTER (WHERE %(with_members)s) AS members
             FROM pts GROUP BY 1, 2, 3
         )
         SELECT sum(n)::int, sum(sx) / sum(n), sum(sy) / sum(n), jsonb_object_agg(k, n),

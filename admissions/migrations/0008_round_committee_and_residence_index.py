@@ -17,11 +17,16 @@ class Migration(migrations.Migration):
             name='committee',
             field=models.ForeignKey(blank=True, help_text="The staff group that works on this round: only its members (and system administrators) see the round's map of households.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='auth.group', verbose_name='admissions committee'),
         ),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(fields=["round", "updated_at"], name="application_round_updated"),
+        ),
         # The committee's round map filters residences by bounding box and joins them with
-        # catchments as planar geometry (docs/adr/0022): index that expression.
+        # catchments as planar geometry (docs/adr/0022): index that expression. Not partial, so
+        # that ANALYZE keeps statistics on the expression and the planner estimates boxes well.
         migrations.RunSQL(
             "CREATE INDEX application_residence_geom ON admissions_application "
-            "USING gist ((residence_point::geometry)) WHERE residence_point IS NOT NULL",
+            "USING gist ((residence_point::geometry))",
             "DROP INDEX IF EXISTS application_residence_geom",
         ),
     ]
