@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Max
 from django.http import Http404
 
 from accounts.access import is_staff_of, is_staff_with
@@ -33,7 +32,7 @@ from .map_grid import (
     BBox,
     cluster_cell_deg,
 )
-from .models import AdmissionRound, AllocationRun, Application, RoundSchool
+from .models import AdmissionRound, AllocationRun, RoundSchool
 
 COMMITTEE_PERMISSION = "admissions.review_application"
 # Applications that count as demand: submitted and still in the race (drafts, withdrawn and
@@ -291,8 +290,9 @@ def _lines(query: str, params: dict) -> list[Line]:
 
 
 _LINE_COLUMNS = """
-    p.uuid, p.tracking_code, s.id, s.name, pl.distance_m,
-    ST_X(p.g), ST_Y(p.g), ST_X(s.location::geometry), ST_Y(s.location::geometry)
+    p.uuid, p.tracking_code AS code, s.id AS school_id, s.name AS school_name, pl.distance_m,
+    ST_X(p.g) AS hx, ST_Y(p.g) AS hy, ST_X(s.location::geometry) AS sx,
+    ST_Y(s.location::geometry) AS sy
 """
 
 
@@ -305,8 +305,7 @@ def map_placement_lines(
     limit: int = MAP_LINES_MAX,
 ) -> tuple[list[Line], bool]:
     """Each placed child living in `bbox` with a line to the school of the run; at most `limit`
-    lines (the nearest-to-home first is not a meaningful order: tracking-code order). Returns the
-    lines and whether some were left out."""
+    lines, in tracking-code order. Returns the lines and whether some were left out."""
     if bbox.is_empty:
         return [], False
     sql = _filtered(admission_round=admission_round, run=run, filters=filters, bbox=bbox)
@@ -315,7 +314,7 @@ def map_placement_lines(
         SELECT {_LINE_COLUMNS}
         FROM p JOIN admissions_placement pl ON pl.id = p.placement_id
         JOIN geo_school s ON s.id = pl.school_id AND s.location IS NOT NULL
-        ORDER BY p.tracking_code LIMIT %(limit)s
+        ORDER BY code LIMIT %(limit)s
     """
     lines = _lines(query, {**sql.params, "limit": limit + 1})
     return lines[:limit], len(lines) > limit
@@ -339,23 +338,10 @@ def map_farthest_placements(
             FROM p JOIN admissions_placement pl ON pl.id = p.placement_id
             JOIN geo_school s ON s.id = pl.school_id AND s.location IS NOT NULL
         )
-        SELECT * FROM ranked WHERE nth <= %(per_school)s ORDER BY 4, 5 DESC
+        SELECT uuid, code, school_id, school_name, distance_m, hx, hy, sx, sy
+        FROM ranked WHERE nth <= %(per_school)s ORDER BY school_name, distance_m DESC
     """
-    with connection.cursor() as cursor:
-        cursor.execute(query, {**sql.params, "per_school": per_school})
-        rows = [row[:-1] for row in cursor.fetchall()]
-    return [
-        Line(
-            uuid=str(uuid),
-            code=code,
-            school_id=school_id,
-            school_name=name,
-            distance_m=float(distance or 0),
-            home=(hx, hy),
-            school=(sx, sy),
-        )
-        for uuid, code, school_id, name, distance, hx, hy, sx, sy in rows
-    ]
+    return _lines(query, {**sql.params, "per_school": per_school})
 
 
 @dataclass(frozen=True)
@@ -369,11 +355,21 @@ class CatchmentDemand:
 
 
 def _demand_fingerprint(admission_round: AdmissionRound) -> str:
-    """Changes whenever an application of the round is added, edited or moves status."""
-    state = Application.objects.filter(round=admission_round).aggregate(
-        n=Count("pk"), last=Max("updated_at")
-    )
-    return f"{admission_round.pk}:{state['n']}:{state['last'].isoformat() if state['last'] else ''}"
+    """Changes whenever an application of the round is saved (its `updated_at`), any application
+    changes status (the append-only history grows) or a catchment version is added. Three index
+    look-ups, not a scan of the round."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (SELECT max(updated_at) FROM admissions_application WHERE round_id = %s),
+                   (SELECT max(id) FROM admissions_applicationstatuschange),
+                   (SELECT max(id) FROM geo_catchment)
+            """,
+            [admission_round.pk],
+        )
+        last_saved, last_change, last_catchment = cursor.fetchone()
+    saved = last_saved.isoformat() if last_saved else ""
+    return f"{admission_round.pk}:{saved}:{last_change or 0}:{last_catchment or 0}"
 
 
 def catchment_demand(*, admission_round: AdmissionRound) -> list[CatchmentDemand]:
