@@ -434,7 +434,9 @@ def demand_hexagons(*, admission_round: AdmissionRound) -> list[DemandCell]:
     DEMAND_HEX_EDGE_M metres; hexagons with fewer than DEMAND_MIN_CHILDREN are left out
     entirely. The hexagon of a residence is found by arithmetic (map_grid.hexagon_of) and drawn
     by ST_Hexagon, so the published shapes are the grid's, never a household's position."""
-    key = f"roundmap:demand:{_demand_fingerprint(admission_round)}"
+    # Public and costly (seconds at city scale): recomputed at most every ten minutes, whatever
+    # the number of submissions meanwhile.
+    key = f"roundmap:demand:{admission_round.pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -34,7 +34,7 @@ def round_map_strings() -> dict[str, str]:
         "none": _("Not in the run"),
         "loading": _("Loading…"),
         "error": _("The map data could not be loaded"),
-        "shown": _("Children on the screen"),
+        "shown": _("Children on the map"),
         "linesTruncated": _("Only the first %(n)s lines are drawn: zoom in or choose a school."),
         "linesZoom": _("Zoom in (or choose a school) to draw each child's line to the school."),
         "noTiles": _("No background map is configured: ward boundaries are shown instead."),

@@ -1,12 +1,14 @@
 """The committee's map of a round in headless Chromium (issue #8): a committee member opens it on
 a phone and a desktop, in Vietnamese and English, sees the clustered residences, filters by ward,
-clicks one child's pin and lands on the application; the page passes axe (WCAG 2 A/AA)."""
+clicks one child's pin and lands on the application; the page passes axe (WCAG 2 A/AA). The
+public map draws the same demand only as the API's hexagons of ten or more."""
 
 import math
 from collections import Counter
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
 
 from admissions.demo import generate_demo_round
 from admissions.models import AdmissionRound, Application
@@ -15,6 +17,7 @@ from admissions.services.allocation import (
     allocation_run_execute,
     round_close,
 )
+from gis.geometry import make_point
 from tests.e2e.axe import axe_violations
 
 pytestmark = pytest.mark.usefixtures("hcmc_data")
@@ -106,4 +109,24 @@ def test_committee_filters_the_map_and_opens_a_childs_application(
     pin.click()
     page.wait_for_url(f"**/tuyen-sinh/hoi-dong/ho-so/{child.uuid}/")
     assert child.tracking_code in page.content()
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)])
+def test_the_public_map_shows_demand_only_as_hexagons(live_server, browser, mapped_round, viewport):
+    # Twelve neighbours: exactly the cells the API publishes are drawn, nothing finer.
+    for n, a in enumerate(Application.objects.filter(round=mapped_round).order_by("pk")[:12]):
+        a.residence_point = make_point(lon=106.6980 + n * 0.0001, lat=10.7725)
+        a.save(update_fields=["residence_point"])
+    published = Client().get("/api/v1/demand/").json()["features"]
+    assert published and all(f["properties"]["children"] >= 10 for f in published)
+    width, height = viewport
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#map[data-ready='1']")
+    page.check("#show-demand")
+    page.wait_for_selector(f"#map[data-demand-cells='{len(published)}']")
+    assert axe_violations(page) == []
     context.close()

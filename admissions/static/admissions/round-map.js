@@ -122,8 +122,13 @@
       `<li data-key="${esc(k)}"><i style="background:${colour(k)}"></i>${esc(keyLabel(k))}: ${fmtN(n)}</li>`).join("");
   }
 
-  let clusterSeq = 0;
-  async function loadClusters() {
+  // Up to zoom 12 the server answers for the whole city (and caches it): panning needs nothing new.
+  const CITY_WIDE_MAX_ZOOM = 12;
+  let clusterSeq = 0, lastCityWide = "";
+  async function loadClusters(force) {
+    const cityWide = map.getZoom() <= CITY_WIDE_MAX_ZOOM ? params({z: map.getZoom(), mode: mode()}).toString() : "";
+    if (cityWide && cityWide === lastCityWide && !force) return;
+    lastCityWide = cityWide;
     const seq = ++clusterSeq;
     el.dataset.loading = "1";
     try {
@@ -140,7 +145,7 @@
       el.dataset.clusters = String(body.features.length);
       el.dataset.zoom = String(body.zoom);
     } catch (err) {
-      if (err.name !== "AbortError") $("rm-summary").textContent = `${T.error}: ${err.message}`;
+      if (err.name !== "AbortError") { lastCityWide = ""; $("rm-summary").textContent = `${T.error}: ${err.message}`; }
     } finally {
       if (seq === clusterSeq) el.dataset.loading = "0";  // a newer request is still on its way
     }
@@ -202,9 +207,9 @@
     wardLayer.eachLayer((l) => { if (l.feature.properties.code === code) map.fitBounds(l.getBounds(), {animate: false}); });
   }
 
-  const refresh = () => Promise.all([loadClusters(), loadLines()]);
+  const refresh = () => Promise.all([loadClusters(true), loadLines()]);
   let timer = null;
-  map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(refresh, 120); });
+  map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(() => Promise.all([loadClusters(false), loadLines()]), 120); });
   for (const id of ["rm-mode", "rm-status", "rm-school", "rm-placement", "rm-run"]) {
     $(id).addEventListener("change", () => { refresh(); loadFarthest(); });
   }
