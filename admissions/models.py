@@ -90,6 +90,18 @@ class AdmissionRound(TimeStampedModel):
             "published; other metrics are simulations."
         ),
     )
+    committee = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admissions committee"),
+        help_text=_(
+            "The staff group that works on this round: only its members (and system "
+            "administrators) see the round's map of households."
+        ),
+    )
     audit_key = models.CharField(
         max_length=64,
         blank=True,
@@ -310,7 +322,11 @@ class Application(TimeStampedModel):
                 name="application_submitted_has_consent",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # The round map's caches key on the round's latest change (docs/adr/0022).
+            models.Index(fields=["round", "updated_at"], name="application_round_updated"),
+        ]
 
     def __str__(self):
         return self.tracking_code

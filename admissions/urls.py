@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_round_map
 
 app_name = "admissions"
 urlpatterns = [
@@ -36,4 +36,9 @@ urlpatterns = [
         name="staff-run-export",
     ),
     path("hoi-dong/so-sanh/", views.staff_compare, name="staff-compare"),
+    path(
+        "hoi-dong/<int:school_year>/ban-do/",
+        views_round_map.staff_round_map,
+        name="staff-round-map",
+    ),
 ]

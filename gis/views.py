@@ -42,6 +42,8 @@ def map_strings() -> dict[str, str]:
         "geocoded": _("Geocoded"),
         "demo_placed": _("Demo placement"),
         "unknown": _("Unknown"),
+        "demandChildren": _("Children applying to grade 1 in this area"),
+        "demandNone": _("No area has 10 or more applicants yet."),
         "address": _("Address"),
         "population": _("Population"),
         "yourPoint": _("Chosen point"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import round_map, views
 
 app_name = "admissions-api"
 urlpatterns = [
@@ -35,4 +35,25 @@ urlpatterns = [
         views.OfferAnswerApi.as_view(answer="decline"),
         name="offer-decline",
     ),
+    path(
+        "rounds/<int:school_year>/map/clusters/",
+        round_map.RoundMapClustersApi.as_view(),
+        name="round-map-clusters",
+    ),
+    path(
+        "rounds/<int:school_year>/map/lines/",
+        round_map.RoundMapLinesApi.as_view(),
+        name="round-map-lines",
+    ),
+    path(
+        "rounds/<int:school_year>/map/farthest/",
+        round_map.RoundMapFarthestApi.as_view(),
+        name="round-map-farthest",
+    ),
+    path(
+        "rounds/<int:school_year>/map/catchments/",
+        round_map.RoundMapCatchmentsApi.as_view(),
+        name="round-map-catchments",
+    ),
+    path("demand/", round_map.DemandHexagonsApi.as_view(), name="demand-hexagons"),
 ]

@@ -23,6 +23,7 @@ PUBLIC = {
     "procedure-list",  # the catalogue of online procedures is public information
     "procedure-detail",
     "kpi-report",  # aggregated indicators, no personal data
+    "demand-hexagons",  # children per hexagon, cells under 10 left out (ADR 0022)
 }
 
 

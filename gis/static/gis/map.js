@@ -88,6 +88,26 @@
     if ($("show-catchments").checked) catchmentLayer.addTo(map);
   }
 
+  // Public demand: counts per hexagon from the admissions API, cells under 10 never published.
+  const demandLayer = L.geoJSON(null, {
+    style: (f) => {
+      const n = f.properties.children;
+      const fill = n >= 200 ? "#7a0177" : n >= 100 ? "#c51b8a" : n >= 50 ? "#f768a1" : n >= 25 ? "#fbb4b9" : "#feebe2";
+      return {color: "#7a0177", weight: 0.5, fillColor: fill, fillOpacity: 0.6};
+    },
+    onEachFeature: (f, layer) => layer.bindTooltip(`${esc(T.demandChildren)}: ${f.properties.children.toLocaleString(CFG.lang === "vi" ? "vi-VN" : "en-GB")}`),
+  });
+  async function toggleDemand() {
+    if (!$("show-demand").checked) { map.removeLayer(demandLayer); return; }
+    if (!demandLayer.getLayers().length) {
+      const fc = await getJSON("/api/v1/demand/");
+      demandLayer.addData(fc);
+      $("map").dataset.demandCells = String(fc.features.length);
+      if (!fc.features.length) $("nearest-results").innerHTML = `<p class="muted">${esc(T.demandNone)}</p>`;
+    }
+    demandLayer.addTo(map);
+  }
+
   function zoomToWard() {
     const code = $("ward").value;
     if (!code) { map.fitBounds(wardLayer.getBounds()); return; }
@@ -139,6 +159,9 @@
   $("vintage").addEventListener("change", () => loadWards().then(loadSchools));
   $("level").addEventListener("change", loadSchools);
   $("ward").addEventListener("change", () => { zoomToWard(); loadSchools(); });
+  $("show-demand").addEventListener("change", () => toggleDemand().catch((err) => {
+    $("nearest-results").innerHTML = `<p class="errorlist">${esc(T.error)}: ${esc(err.message)}</p>`;
+  }));
   $("show-catchments").addEventListener("change", (e) => e.target.checked ? catchmentLayer.addTo(map) : map.removeLayer(catchmentLayer));
 
   loadWards().then(() => Promise.all([loadSchools(), loadCatchments()]))
