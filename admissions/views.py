@@ -20,6 +20,7 @@ from accounts.access import is_staff_with, staff_permission_required
 from documents.selectors import document_signed_bytes
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
+from portal.core.background import enqueue
 from portal.core.exceptions import DomainError
 from portal.core.ratelimit import Limit, rate_limited
 
@@ -546,7 +547,7 @@ def staff_round(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            transaction.on_commit(lambda: run_allocation.delay(run.pk))
+            transaction.on_commit(lambda: enqueue(run_allocation, run.pk))
             return redirect("admissions:staff-run", uuid=run.uuid)
     return render(
         request,
