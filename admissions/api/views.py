@@ -68,6 +68,7 @@ class ApplicationListCreateApi(APIView):
             201: ApplicationDetailOutputSerializer,
             200: ApplicationDetailOutputSerializer,
             400: PROBLEM,
+            404: PROBLEM,
             409: PROBLEM,
             422: PROBLEM,
         },

@@ -42,7 +42,9 @@ class PublicReadApi(APIView):
 
 
 def _parse(serializer_class, request):
-    serializer = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: `?bbox=` is then a blank value the serializer refuses
+    # (as the schema says), not an absent one. No public map parameter is repeated.
+    serializer = serializer_class(data=request.query_params.dict())
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
