@@ -8,7 +8,7 @@ ifdef DATABASE_URL
 DB_ENV := DATABASE_URL=$(DATABASE_URL)
 endif
 
-.PHONY: run test setup setup-browser data lint format schema schema-check bench stop-db clean-db e2e
+.PHONY: run test setup setup-browser data lint format schema schema-check bench loadtest stop-db clean-db e2e
 
 setup:
 	scripts/bootstrap.sh
@@ -48,6 +48,10 @@ test: setup-browser lint
 bench: data
 	$(PY) bench/allocation.py
 	$(PY) bench/roads.py
+
+# Not part of `make test`: gunicorn + locust on this machine (bench/loadtest.py, README).
+loadtest: data
+	$(PY) bench/loadtest.py
 
 stop-db:
 	runuser -u postgres -- /usr/lib/postgresql/$$(ls /usr/lib/postgresql | sort -V | tail -n1)/bin/pg_ctl -D $(CURDIR)/.pgdata stop || true

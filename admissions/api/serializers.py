@@ -2,29 +2,13 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.strict import StrictJsonInputMixin
+
 from ..constants import EvidenceKind, Gender, LateEntryReason, Relationship, ResidenceType
 from ..models import Application, ApplicationStatusChange, Evidence, Offer
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """JSON true/false only: "yes", 1 or "true" are refused, as the schema says."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        self.fail("invalid", input=data)
-
-
-class StrictFloatField(serializers.FloatField):
-    """A JSON number only (a numeric string is refused, as the schema says)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class ApplicationInputSerializer(serializers.Serializer):
+class ApplicationInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     """A draft may be partial: only `child_full_name` is required to save it. Everything is
     checked on submission (`submit: true` here, or the submit endpoint)."""
 
@@ -56,10 +40,10 @@ class ApplicationInputSerializer(serializers.Serializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     ward_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
-    lat = StrictFloatField(
+    lat = serializers.FloatField(
         required=False, allow_null=True, default=None, help_text="WGS 84 latitude of the pin"
     )
-    lon = StrictFloatField(
+    lon = serializers.FloatField(
         required=False, allow_null=True, default=None, help_text="WGS 84 longitude of the pin"
     )
     residence_type = serializers.ChoiceField(
@@ -75,16 +59,16 @@ class ApplicationInputSerializer(serializers.Serializer):
         max_length=settings.ADMISSIONS_MAX_CHOICES,
         help_text="School ids, best first",
     )
-    consent = StrictBooleanField(required=False, default=False)
-    submit = StrictBooleanField(required=False, default=False)
+    consent = serializers.BooleanField(required=False, default=False)
+    submit = serializers.BooleanField(required=False, default=False)
 
 
 @extend_schema_field({"type": "boolean", "enum": [True]})
-class ConsentField(StrictBooleanField):
+class ConsentField(serializers.BooleanField):
     """Documented as `true` only: submitting without consent is refused (400)."""
 
 
-class ApplicationSubmitInputSerializer(serializers.Serializer):
+class ApplicationSubmitInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     consent = ConsentField()
 
 
