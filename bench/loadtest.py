@@ -117,12 +117,9 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
 
 def warm(port: int) -> None:
     """One request per cached URL, so the map phase measures the cache, not the first miss."""
-    import locustfile
+    from map_urls import map_urls  # the same URLs as the locust users
 
-    urls = [f"/api/v1/schools/?bbox={b}" for b in locustfile.BBOXES]
-    urls += [f"/api/v1/schools/nearest/?lat={la}&lon={lo}&k=5" for la, lo in locustfile.POINTS]
-    urls += ["/api/v1/admin-units/", "/api/v1/catchments/"]
-    for url in urls:
+    for url in map_urls():
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=60) as response:
             response.read()
 
@@ -135,7 +132,8 @@ def run_locust(user_class: str, port: int, setup: dict, out: Path) -> dict:
          "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s",
          "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
          "--loglevel", "WARNING", "--stop-timeout", "5"],
-        cwd=out, env=env, check=False, stdout=subprocess.DEVNULL,
+        cwd=out, env=env, check=False, stdout=(out / f"{user_class}.log").open("w"),
+        stderr=subprocess.STDOUT,
     )  # fmt: skip
     rows = list(csv.DictReader((out / f"{user_class}_stats.csv").open()))
     return {row["Name"]: row for row in rows}

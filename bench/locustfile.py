@@ -10,15 +10,8 @@ import os
 import random
 
 from locust import FastHttpUser, constant, task
+from map_urls import BBOXES, POINTS
 
-BBOXES = [
-    "106.68,10.76,106.71,10.79",
-    "106.65,10.74,106.70,10.80",
-    "106.60,10.70,106.75,10.85",
-    "106.70,10.78,106.74,10.82",
-    "106.62,10.83,106.68,10.88",
-]
-POINTS = [(10.7725 + dy / 200, 106.6980 + dx / 200) for dy in range(-2, 3) for dx in range(-2, 2)]
 SETUP = json.loads(os.environ.get("LOADTEST_SETUP", "{}"))
 _parents = itertools.cycle(SETUP.get("sessions", []) or [""])
 _serials = itertools.count(int(os.environ.get("LOADTEST_SERIAL_START", "1")))

@@ -44,6 +44,20 @@ def _wants_html(request) -> bool:
     return "text/html" in accept
 
 
+def problem_http_response(*, status: int, code: str, title: str, detail: str) -> HttpResponse:
+    """An RFC 9457 body outside DRF (error handlers, middleware)."""
+    problem = {
+        "type": f"urn:problem-type:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    return HttpResponse(
+        json.dumps(problem, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
 def unavailable_response(request) -> HttpResponse:
     title = _("The service is briefly unavailable.")
     detail = _("The database cannot be reached right now. Nothing was saved; try again shortly.")
@@ -55,15 +69,8 @@ def unavailable_response(request) -> HttpResponse:
         )
         response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
     else:
-        problem = {
-            "type": "urn:problem-type:service_unavailable",
-            "title": title,
-            "status": 503,
-            "detail": detail,
-            "code": "service_unavailable",
-        }
-        response = HttpResponse(
-            json.dumps(problem, ensure_ascii=False), status=503, content_type=PROBLEM_CONTENT_TYPE
+        response = problem_http_response(
+            status=503, code="service_unavailable", title=title, detail=detail
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
@@ -94,14 +101,9 @@ def server_error(request, *args, **kwargs):
     if is_database_outage(exc):
         return unavailable_response(request)
     if request.path.startswith("/api/"):
-        problem = {
-            "type": "urn:problem-type:server_error",
-            "title": "Server error.",
-            "status": 500,
-            "detail": "Server error.",
-            "code": "server_error",
-        }
-        return HttpResponse(json.dumps(problem), status=500, content_type=PROBLEM_CONTENT_TYPE)
+        return problem_http_response(
+            status=500, code="server_error", title="Server error.", detail="Server error."
+        )
     from django.views.defaults import server_error as django_server_error
 
     return django_server_error(request)
@@ -111,14 +113,9 @@ def page_not_found(request, exception=None, *args, **kwargs):
     """handler404: problem+json under /api/ (a malformed id in a URL never matches a route, so
     DRF never sees it), Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        problem = {
-            "type": "urn:problem-type:not_found",
-            "title": "Not found.",
-            "status": 404,
-            "detail": "Not found.",
-            "code": "not_found",
-        }
-        return HttpResponse(json.dumps(problem), status=404, content_type=PROBLEM_CONTENT_TYPE)
+        return problem_http_response(
+            status=404, code="not_found", title="Not found.", detail="Not found."
+        )
     from django.views.defaults import page_not_found as django_page_not_found
 
     return django_page_not_found(request, exception)
