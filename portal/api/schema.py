@@ -70,7 +70,7 @@ def problem_responses(result, generator, request, public):
                 needed.add("403")
             if any(p.get("in") == "path" for p in parameters):
                 needed.add("404")
-            for code in needed:
+            for code in sorted(needed):
                 responses.setdefault(code, {"description": DESCRIPTIONS[code]})
             for code, response in responses.items():
                 if code[0] in "45":
