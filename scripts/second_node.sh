@@ -56,7 +56,7 @@ status() {
     if running "$NODE_DIR/$proc.pid"; then log "$proc up (pid $(cat "$NODE_DIR/$proc.pid"))"
     else log "$proc down"; fi
   done
-  log "http://127.0.0.1:$NODE_PORT/ (settings $DJANGO_SETTINGS_MODULE)"
+  log "port $NODE_PORT, settings $DJANGO_SETTINGS_MODULE"
 }
 
 stop() {
