@@ -8,7 +8,7 @@ ifdef DATABASE_URL
 DB_ENV := DATABASE_URL=$(DATABASE_URL)
 endif
 
-.PHONY: run test setup setup-browser data lint format schema schema-check bench bench-roundmap stop-db clean-db e2e
+.PHONY: run test setup setup-browser data lint format schema schema-check bench bench-roundmap loadtest stop-db clean-db e2e
 
 setup:
 	scripts/bootstrap.sh
@@ -51,6 +51,10 @@ bench: data
 
 bench-roundmap: data
 	$(PY) bench/roundmap.py
+
+# Not part of `make test`: gunicorn + locust on this machine (bench/loadtest.py, README).
+loadtest: data
+	$(PY) bench/loadtest.py
 
 stop-db:
 	runuser -u postgres -- /usr/lib/postgresql/$$(ls /usr/lib/postgresql | sort -V | tail -n1)/bin/pg_ctl -D $(CURDIR)/.pgdata stop || true

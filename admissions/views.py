@@ -23,6 +23,7 @@ from gis.constants import DistanceMetric, RoadFallbackReason
 from gis.geometry import make_point
 from notifications.selectors import delivery_counts
 from notifications.services import deliveries_resend_failed
+from portal.core.background import enqueue
 from portal.core.exceptions import DomainError
 from portal.core.ratelimit import Limit, rate_limited
 
@@ -629,7 +630,7 @@ def staff_round(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            transaction.on_commit(lambda: run_allocation.delay(run.pk))
+            transaction.on_commit(lambda: enqueue(run_allocation, run.pk))
             return redirect("admissions:staff-run", uuid=run.uuid)
     return render(
         request,

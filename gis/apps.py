@@ -7,3 +7,6 @@ class GeoConfig(AppConfig):
     name = "gis"
     label = "geo"
     verbose_name = _("Geography and schools")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (map-cache invalidation)

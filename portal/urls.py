@@ -25,3 +25,7 @@ urlpatterns = [
     path("chi-so/", include("kpi.urls")),
     path("", include("gis.urls")),
 ]
+
+# problem+json under /api/ (never Django's HTML page), 503 for a database outage.
+handler404 = "portal.core.errors.page_not_found"
+handler500 = "portal.core.errors.server_error"

@@ -1,11 +1,14 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from portal.api.strict import StrictJsonInputMixin
 
 from ..constants import EvidenceKind, Gender, LateEntryReason, Relationship, ResidenceType
 from ..models import Application, ApplicationStatusChange, Evidence, Offer
 
 
-class ApplicationInputSerializer(serializers.Serializer):
+class ApplicationInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     """A draft may be partial: only `child_full_name` is required to save it. Everything is
     checked on submission (`submit: true` here, or the submit endpoint)."""
 
@@ -70,8 +73,13 @@ class ApplicationInputSerializer(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
-class ApplicationSubmitInputSerializer(serializers.Serializer):
-    consent = serializers.BooleanField()
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """Documented as `true` only: submitting without consent is refused (400)."""
+
+
+class ApplicationSubmitInputSerializer(StrictJsonInputMixin, serializers.Serializer):
+    consent = ConsentField()
 
 
 class ApplicationHistoryOutputSerializer(serializers.ModelSerializer):

@@ -70,6 +70,7 @@ class ApplicationListCreateApi(APIView):
             201: ApplicationDetailOutputSerializer,
             200: ApplicationDetailOutputSerializer,
             400: PROBLEM,
+            404: PROBLEM,
             409: PROBLEM,
             422: PROBLEM,
         },

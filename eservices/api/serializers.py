@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from portal.api.strict import StrictJsonInputMixin
+
 from ..constants import DossierStatus, ServiceLevel
 from ..models import Dossier, DossierAttachment, DossierStatusChange, ProcedureVersion
 
@@ -41,13 +43,13 @@ class ProcedureDetailOutputSerializer(ProcedureListOutputSerializer):
                   "fee_note_en", "deadline_rules", "partial_reason"]  # fmt: skip
 
 
-class DossierCreateInputSerializer(serializers.Serializer):
+class DossierCreateInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     procedure = serializers.CharField(help_text="Procedure code, e.g. 1.005099.")
     form_data = serializers.DictField(help_text="Answers to the procedure's form schema.")
     contact_phone = serializers.CharField(max_length=20)
 
 
-class DossierUpdateInputSerializer(serializers.Serializer):
+class DossierUpdateInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     form_data = serializers.DictField()
     contact_phone = serializers.CharField(max_length=20, required=False)
 

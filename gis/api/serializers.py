@@ -38,9 +38,13 @@ class SchoolFeatureOutputSerializer(GeoFeatureModelSerializer):
         ]
 
 
+_NUMBER = r"\s*-?\d+(\.\d+)?\s*"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
+
+
 class SchoolListFilterInputSerializer(serializers.Serializer):
-    bbox = serializers.CharField(
-        required=False, help_text="min_lon,min_lat,max_lon,max_lat (WGS 84)"
+    bbox = serializers.RegexField(
+        BBOX_PATTERN, required=False, help_text="min_lon,min_lat,max_lon,max_lat (WGS 84)"
     )
     ward = serializers.RegexField(
         r"^\d{1,10}$", required=False, help_text="Code of a ward/commune of the current vintage"

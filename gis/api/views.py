@@ -15,6 +15,7 @@ from gis.geometry import make_point
 from gis.models import AdminVintage
 from portal.api.pagination import GeoJsonPages
 from portal.core.exceptions import NotFound, OutsideCoveredArea
+from portal.core.routers import public_reads
 
 from .serializers import (
     AdminUnitListFilterInputSerializer,
@@ -29,12 +30,21 @@ PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+
 
 
 class PublicReadApi(APIView):
+    """Anonymous reads of public map data: routed to the read replica when one is configured
+    (portal/core/routers.py) and cached by gis.mapcache.PublicMapCacheMiddleware."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
+    def dispatch(self, request, *args, **kwargs):
+        with public_reads():
+            return super().dispatch(request, *args, **kwargs)
+
 
 def _parse(serializer_class, request):
-    serializer = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: `?bbox=` is then a blank value the serializer refuses
+    # (as the schema says), not an absent one. No public map parameter is repeated.
+    serializer = serializer_class(data=request.query_params.dict())
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 

@@ -5,13 +5,21 @@ from rest_framework import serializers
 
 from ..figures import GOAL_FULL_PROCESS, GOAL_ONLINE, GOAL_SATISFIED
 
+MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
+
 
 class KpiQueryInputSerializer(serializers.Serializer):
-    from_month = serializers.CharField(
-        required=False, allow_blank=True, help_text="First month, YYYY-MM (default: 11 months ago)"
+    from_month = serializers.RegexField(
+        MONTH_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="First month, YYYY-MM (default: 11 months ago)",
     )
-    to_month = serializers.CharField(
-        required=False, allow_blank=True, help_text="Last month, YYYY-MM (default: this month)"
+    to_month = serializers.RegexField(
+        MONTH_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="Last month, YYYY-MM (default: this month)",
     )
 
 
@@ -84,9 +92,17 @@ class KpiGoalsOutputSerializer(serializers.Serializer):
     satisfied = serializers.FloatField(default=GOAL_SATISFIED)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-01"})
+class MonthOutputField(serializers.DateField):
+    """A month as "YYYY-MM" (documented as such, not as a full date)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class KpiReportOutputSerializer(serializers.Serializer):
-    from_month = serializers.DateField(source="first_month", format="%Y-%m")
-    to_month = serializers.DateField(source="last_month", format="%Y-%m")
+    from_month = MonthOutputField(source="first_month")
+    to_month = MonthOutputField(source="last_month")
     goals = serializers.SerializerMethodField()
     catalogue = KpiCatalogueOutputSerializer()
     total = KpiBreakdownOutputSerializer()

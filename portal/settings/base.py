@@ -37,6 +37,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public map responses are answered here, before sessions and the database.
+    "gis.mapcache.PublicMapCacheMiddleware",
+    # A database outage raised by a view becomes 503 problem+json (portal/core/errors.py).
+    "portal.core.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,24 +73,40 @@ TEMPLATES = [
 
 # DATABASE_URL when set; otherwise the project-local cluster that scripts/bootstrap.sh runs,
 # reachable only through its socket in .run/ (no TCP port, so it never clashes with a server).
+# DATABASE_CONN_MAX_AGE keeps connections open between requests (gunicorn sets it: a connect
+# costs more than a map request); health checks reconnect after a PostgreSQL restart.
+_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0)
 if env_str("DATABASE_URL", ""):
     DATABASES = {
         "default": dj_database_url.parse(
             env_str("DATABASE_URL"),
             engine="django.contrib.gis.db.backends.postgis",
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            conn_max_age=_CONN_MAX_AGE,
+            conn_health_checks=True,
         )
     }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.contrib.gis.db.backends.postgis",
-            "NAME": "portal",
+            "NAME": env_str("PORTAL_DB_NAME", "portal"),
             "USER": "postgres",
             "HOST": str(BASE_DIR / ".run"),
             "PORT": str(env_int("PORTAL_PGPORT", 54329)),
+            "CONN_MAX_AGE": _CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+# A streaming replica for the public map reads (portal/core/routers.py, docs/adr/0024).
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        engine="django.contrib.gis.db.backends.postgis",
+        conn_max_age=_CONN_MAX_AGE,
+        conn_health_checks=True,
+    )
+PUBLIC_READ_DATABASE = env_str("PUBLIC_READ_DATABASE", "replica" if "replica" in DATABASES else "")
+DATABASE_ROUTERS = ["portal.core.routers.PublicReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -155,6 +175,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Errors are documented as the problem+json they are (portal/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.problem_responses",
+    ],
 }
 
 # Map: tiles are optional (these machines have no internet); ward boundaries are the base layer.
@@ -184,10 +209,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 
-# Shared cache for rate limits (and anything else every web worker must agree on): Redis when
-# CACHE_REDIS_URL is set (`check --deploy` warns without it), per-process memory otherwise.
+# Shared cache for rate limits and the public map responses (gis/mapcache.py): Redis when
+# CACHE_REDIS_URL is set (`check --deploy` warns without it), per-process memory otherwise. A
+# Redis outage degrades to "no cache" with a logged warning (portal/core/cache.py).
 CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
-_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+_REDIS_CACHE = "portal.core.cache.ResilientRedisCache"
 CACHES = {
     "default": {"BACKEND": _REDIS_CACHE, "LOCATION": CACHE_REDIS_URL}
     if CACHE_REDIS_URL

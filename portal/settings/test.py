@@ -28,3 +28,8 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 AXES_ENABLED = False
 
 from .payments_sandbox import *  # noqa: E402, F403
+
+# A second alias on the same test database, so the public-read router is tested for real
+# (tests/portal/test_replica_router.py switches PUBLIC_READ_DATABASE on); off elsewhere.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+PUBLIC_READ_DATABASE = ""

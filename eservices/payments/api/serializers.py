@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from portal.api.strict import StrictJsonInputMixin
+
 from ..constants import PaymentStatus
 from ..models import Payment
 from ..selectors import payment_page_path
@@ -34,7 +36,7 @@ class PaymentDetailOutputSerializer(serializers.ModelSerializer):
         return payment_page_path(payment)
 
 
-class PaymentCheckoutInputSerializer(serializers.Serializer):
+class PaymentCheckoutInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     provider = serializers.ChoiceField(choices=["vnpay"], default="vnpay")
 
 

@@ -89,3 +89,24 @@ def test_ipn_and_browser_return_racing(make_payment, payer, settled):
         assert credits(payment) == 1
         assert PaymentEvent.objects.filter(payment=payment, kind="return").count() == 1
     assert sorted(s.purpose_ref for s in settled.calls) == sorted(p.purpose_ref for p in payments)
+
+
+def test_replayed_ipns_and_browser_returns_on_one_payment_all_at_once(make_payment, payer, settled):
+    """The gateway retries its IPN while the family's browser comes back (and is reloaded):
+    12 IPN copies and 4 returns of one payment at the same instant still credit it once."""
+    payment = make_payment()
+    params = gateway_result(payment)
+
+    def work(index):
+        if index % 4 == 3:
+            client = Client()
+            client.force_login(payer)
+            return client.get("/thanh-toan/vnpay/return/", params).status_code
+        return Client().get(IPN, params).json()["RspCode"]
+
+    answers = run_together(16, work)
+    assert Counter(answers) == {"00": 1, "02": 11, 200: 4}
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert credits(payment) == 1
+    assert len(settled.calls) == 1

@@ -1,0 +1,188 @@
+"""`make loadtest`: the production server (gunicorn, portal/gunicorn.conf.py) on 127.0.0.1 with
+the real stack (PostgreSQL/PostGIS, Redis cache, DEBUG off: portal.settings.loadtest), driven by
+locust headless. Not part of `make test`.
+
+Two phases, each with LOADTEST_USERS clients (default 50) for LOADTEST_SECONDS (default 20):
+the public map endpoints (cached in Redis, warmed first), then complete application
+submissions by signed-in parents into a demo round that is reset first. Prints a table of
+throughput and latency percentiles and, as its last line, one JSON object:
+{"map_rps", "map_p99_ms", "submit_rps", "submit_p99_ms", "errors"}.
+
+Targets on a 2-core machine (issue #11): map ≥ 1,000 requests/s with p99 ≤ 50 ms at 50
+clients; submit ≥ 300/s with p99 ≤ 300 ms and no error. Locust runs on the same cores as the
+server, PostgreSQL and Redis: the figures are for the whole machine."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+SETTINGS = os.environ.get("LOADTEST_SETTINGS", "portal.settings.loadtest")
+USERS = int(os.environ.get("LOADTEST_USERS", "50"))
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "20"))
+PARENTS = 200
+SCHOOL_YEAR = 2090  # a demo round of its own, reset at every run
+PIN = {"lat": 10.7725, "lon": 106.6980}  # Phường Bến Thành
+
+
+def prepare() -> dict:
+    """Demo round, parents and their sessions, in the database the server will use."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from admissions.demo import round_ensure, round_reset
+    from admissions.models import RoundSchool
+    from gis.geometry import make_point
+    from gis.hcmc_data import hcmc_data_is_current
+    from gis.selectors import school_nearest
+
+    if not hcmc_data_is_current():
+        sys.exit("The HCMC data is not loaded in this database: run `make data` first.")
+    round = round_ensure(school_year=SCHOOL_YEAR, is_demo=True)
+    round_reset(round)
+    round.refresh_from_db()
+    nearest = [n.school for n in school_nearest(point=make_point(**PIN), k=3, level="primary")]
+    for school in nearest:
+        RoundSchool.objects.get_or_create(round=round, school=school, defaults={"classes": 3})
+    users = get_user_model()
+    sessions = []
+    csrf = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header
+    for i in range(PARENTS):
+        user, _ = users.objects.get_or_create(username=f"loadtest-parent-{i}")
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "accounts.backends.PhoneOrEmailBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    return {
+        "school_year": round.school_year,
+        "birth_year": round.birth_year,
+        "choices": [s.pk for s in nearest],
+        "sessions": sessions,
+        "csrf": csrf,
+        **PIN,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/catchments/", timeout=30):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit(f"gunicorn exited; see {log}")
+            time.sleep(0.5)
+    sys.exit(f"gunicorn did not answer within 120 s; see {log}")
+
+
+def warm(port: int) -> None:
+    """One request per cached URL, so the map phase measures the cache, not the first miss."""
+    from map_urls import map_urls  # the same URLs as the locust users
+
+    for url in map_urls():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=60) as response:
+            response.read()
+
+
+def run_locust(user_class: str, port: int, setup: dict, out: Path) -> dict:
+    prefix = out / user_class
+    env = {**os.environ, "LOADTEST_SETUP": json.dumps(setup)}
+    subprocess.run(
+        [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), user_class,
+         "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+         "--loglevel", "WARNING", "--stop-timeout", "5"],
+        cwd=out, env=env, check=False, stdout=(out / f"{user_class}.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    rows = list(csv.DictReader((out / f"{user_class}_stats.csv").open()))
+    return {row["Name"]: row for row in rows}
+
+
+def table(phase: str, rows: dict) -> list[str]:
+    lines = []
+    for name, row in rows.items():
+        lines.append(
+            f"{phase:<7} {name:<24} {int(row['Request Count']):>8} {int(row['Failure Count']):>7} "
+            f"{float(row['Requests/s']):>9.1f} {row['50%']:>7} {row['90%']:>7} {row['95%']:>7} "
+            f"{row['99%']:>7} {row['100%']:>7}"
+        )
+    return lines
+
+
+def main() -> None:
+    setup = prepare()
+    sys.path.insert(0, str(ROOT / "bench"))
+    port = free_port()
+    out = Path(tempfile.mkdtemp(prefix="portal-loadtest-"))
+    server = start_server(port, out / "gunicorn.log")
+    try:
+        warm(port)
+        map_rows = run_locust("MapUser", port, setup, out)
+        submit_rows = run_locust("SubmitUser", port, setup, out)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    header = (
+        f"{'phase':<7} {'endpoint':<24} {'requests':>8} {'errors':>7} {'req/s':>9} "
+        f"{'p50 ms':>7} {'p90 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    print(f"gunicorn on 127.0.0.1:{port}, {USERS} locust clients, {SECONDS} s per phase, "
+          f"{os.cpu_count()} cores shared by server, PostgreSQL, Redis and locust")  # fmt: skip
+    print(header)
+    print("-" * len(header))
+    for line in table("map", map_rows) + table("submit", submit_rows):
+        print(line)
+    agg_map, agg_submit = map_rows["Aggregated"], submit_rows["Aggregated"]
+    result = {
+        "map_rps": round(float(agg_map["Requests/s"]), 1),
+        "map_p99_ms": float(agg_map["99%"]),
+        "submit_rps": round(float(agg_submit["Requests/s"]), 1),
+        "submit_p99_ms": float(agg_submit["99%"]),
+        "errors": int(agg_map["Failure Count"]) + int(agg_submit["Failure Count"]),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

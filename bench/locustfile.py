@@ -1,0 +1,82 @@
+"""Locust users for `make loadtest` (bench/loadtest.py drives them headless).
+
+MapUser: a visitor of the public map (schools of the visible area, nearest schools, wards,
+catchments). SubmitUser: a signed-in parent submitting complete applications. Both run without
+think time: the numbers are the server's capacity, not a model of real families."""
+
+import itertools
+import json
+import os
+import random
+
+from locust import FastHttpUser, constant, task
+from map_urls import BBOXES, POINTS
+
+SETUP = json.loads(os.environ.get("LOADTEST_SETUP", "{}"))
+_parents = itertools.cycle(SETUP.get("sessions", []) or [""])
+_serials = itertools.count(int(os.environ.get("LOADTEST_SERIAL_START", "1")))
+
+
+class MapUser(FastHttpUser):
+    wait_time = constant(0)
+
+    @task(5)
+    def schools_in_view(self):
+        self.client.get(f"/api/v1/schools/?bbox={random.choice(BBOXES)}", name="schools?bbox")
+
+    @task(3)
+    def nearest(self):
+        lat, lon = random.choice(POINTS)
+        self.client.get(f"/api/v1/schools/nearest/?lat={lat}&lon={lon}&k=5", name="nearest")
+
+    @task(1)
+    def wards(self):
+        self.client.get("/api/v1/admin-units/", name="admin-units")
+
+    @task(1)
+    def catchments(self):
+        self.client.get("/api/v1/catchments/", name="catchments")
+
+
+class SubmitUser(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.session = next(_parents)
+        self.csrf = SETUP.get("csrf", "")
+
+    @task
+    def submit(self):
+        serial = next(_serials)
+        year = SETUP["birth_year"]
+        century = 2 if year >= 2000 else 0
+        body = {
+            "school_year": SETUP["school_year"],
+            "child_full_name": f"Trẻ tải thử {serial}",
+            "child_dob": f"{year}-05-20",
+            "child_gender": "female",
+            "child_personal_id": f"079{century + 1}{year % 100:02d}{serial:06d}",
+            "guardian_full_name": "Nguyễn Thị Lan",
+            "guardian_personal_id": f"0791{90:02d}{serial:06d}",
+            "guardian_phone": "0912345678",
+            "guardian_relationship": "mother",
+            "address_text": "12 Lê Lợi",
+            "lat": SETUP["lat"],
+            "lon": SETUP["lon"],
+            "residence_type": "permanent",
+            "choices": SETUP["choices"],
+            "consent": True,
+            "submit": True,
+        }
+        with self.client.post(
+            "/api/v1/applications/",
+            json=body,
+            headers={
+                "Cookie": f"sessionid={self.session}; csrftoken={self.csrf}",
+                "X-CSRFToken": self.csrf,
+            },
+            name="applications (submit)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
