@@ -193,14 +193,21 @@ def test_exports_and_explanation_pdf(client, staff, parent, admission_round, mak
 
     client.force_login(staff)
     rows = list(csv.reader(io.StringIO(
-        client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.csv?school={school_id}")
+        client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.csv?school={school_id}",
+                   HTTP_ACCEPT_LANGUAGE="vi")
         .content.decode("utf-8-sig")
     )))  # fmt: skip
-    assert rows[0][0] == "tracking_code" and rows[1][0] == app.tracking_code
+    # Headers and yes/no in Vietnamese (issue #8), the data as typed.
+    assert rows[0][0] == "Mã hồ sơ" and rows[1][0] == app.tracking_code
     assert rows[1][1] == "Nguyễn Minh Anh"
-    xlsx = client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content))["placements"]
+    assert rows[1][2] == "không" and rows[1][7] in {"có", "không"}
+    xlsx = client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx", HTTP_ACCEPT_LANGUAGE="vi")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["Xếp trường"]
+    assert sheet[1][0].value == "Mã hồ sơ"
     assert [c.value for c in sheet[2]][:2] == [app.tracking_code, "Nguyễn Minh Anh"]
+    stats = {row[0].value for row in book["Thống kê"].iter_rows()}
+    assert "Hạt giống bốc thăm" in stats and "placed" not in stats
     compare = client.get(f"/tuyen-sinh/hoi-dong/so-sanh/?a={run.uuid}&b={run.uuid}")
     assert compare.status_code == 200
 
