@@ -155,7 +155,9 @@ def run_progress(*, run: AllocationRun) -> dict:
 def run_timing_rows(*, run: AllocationRun) -> list[tuple[str, float]]:
     """(label, seconds) of the run's named timings, known steps first."""
     timings = run.timings or {}
-    known = [(str(label), timings[key]) for key, label in RUN_TIMING_LABELS.items() if key in timings]
+    known = [
+        (str(label), timings[key]) for key, label in RUN_TIMING_LABELS.items() if key in timings
+    ]
     other = [(key, value) for key, value in timings.items() if key not in RUN_TIMING_LABELS]
     return known + other
 

@@ -2,10 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
-from django.utils.translation import gettext as _
 
 from portal.core.exceptions import DomainError
 

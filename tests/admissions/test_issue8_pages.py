@@ -37,6 +37,10 @@ def parent_client(client, parent):
     return client
 
 
+def _submitted(round_, parent, make_input) -> Application:
+    return application_create(round=round_, applicant=parent, data=make_input(), submit=True)[0]
+
+
 def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
@@ -181,10 +185,7 @@ def test_the_offer_message_names_the_school_the_deadline_and_an_absolute_link(
 def test_queue_pages_shows_submitted_dates_and_open_tickets(
     client, staff, parent, admission_round, make_input
 ):
-    apps = [
-        application_create(round=admission_round, applicant=parent, data=make_input(), submit=True)[0]
-        for _ in range(55)
-    ]
+    apps = [_submitted(admission_round, parent, make_input) for _ in range(55)]
     ticket_open(application=apps[0], kind="data_correction", reason="Sai ngày sinh", actor=parent)
     client.force_login(staff)
     first = _text(client.get("/tuyen-sinh/hoi-dong/", **VI))
@@ -280,8 +281,8 @@ def test_round_page_confirms_closing_and_the_seed_field_takes_19_digits(
 
 
 def test_ticket_deadlines_are_listed_nearest_first(admission_round, parent, make_input):
-    a = application_create(round=admission_round, applicant=parent, data=make_input(), submit=True)[0]
-    b = application_create(round=admission_round, applicant=parent, data=make_input(), submit=True)[0]
+    a = _submitted(admission_round, parent, make_input)
+    b = _submitted(admission_round, parent, make_input)
     late = ticket_open(application=a, kind="data_correction", reason="x", actor=parent)
     early = ticket_open(application=b, kind="data_correction", reason="y", actor=parent)
     Ticket.objects.filter(pk=late.pk).update(decide_by=early.decide_by.replace(year=2099))

@@ -201,7 +201,9 @@ def test_exports_and_explanation_pdf(client, staff, parent, admission_round, mak
     assert rows[0][0] == "Mã hồ sơ" and rows[1][0] == app.tracking_code
     assert rows[1][1] == "Nguyễn Minh Anh"
     assert rows[1][2] == "không" and rows[1][7] in {"có", "không"}
-    xlsx = client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx", HTTP_ACCEPT_LANGUAGE="vi")
+    xlsx = client.get(
+        f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx", HTTP_ACCEPT_LANGUAGE="vi"
+    )
     book = load_workbook(io.BytesIO(xlsx.content))
     sheet = book["Xếp trường"]
     assert sheet[1][0].value == "Mã hồ sơ"
