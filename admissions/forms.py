@@ -128,7 +128,7 @@ class StaffDecisionForm(forms.Form):
             ("correction_requested", _("Request a correction")),
             ("rejected", _("Reject")),
             ("enrolled", _("Mark as enrolled")),
-        ]
+        ],
     )
     note = forms.CharField(label=_("Reason / message to the family"), required=False)
 

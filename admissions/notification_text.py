@@ -55,14 +55,20 @@ def status_message(
                 "url": url,
             }
             subject = _("Application %(code)s: a seat is offered at %(school)s") % values
-            body = _(
-                "A grade-1 seat at %(school)s is offered to %(child)s (application %(code)s). "
-                "Please accept or decline it before %(deadline)s on %(url)s"
-            ) % values
-            sms = _(
-                "%(school)s offers %(child)s (%(code)s) a grade-1 seat. Answer before "
-                "%(deadline)s: %(url)s"
-            ) % values
+            body = (
+                _(
+                    "A grade-1 seat at %(school)s is offered to %(child)s (application %(code)s). "
+                    "Please accept or decline it before %(deadline)s on %(url)s"
+                )
+                % values
+            )
+            sms = (
+                _(
+                    "%(school)s offers %(child)s (%(code)s) a grade-1 seat. Answer before "
+                    "%(deadline)s: %(url)s"
+                )
+                % values
+            )
             return StatusMessage(subject=subject, body=body, sms=sms)
         body = _(
             "The grade-1 application %(code)s for %(child)s is now: %(status)s.%(note)s "

@@ -134,9 +134,7 @@ def run_actions(*, run: AllocationRun) -> dict[str, bool]:
     return {
         "simulation": simulation,
         "review": run.status == RunStatus.DRY_RUN and not simulation,
-        "publish": run.status == RunStatus.REVIEWED
-        and run.check_passed is True
-        and not simulation,
+        "publish": run.status == RunStatus.REVIEWED and run.check_passed is True and not simulation,
     }
 
 

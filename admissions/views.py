@@ -269,9 +269,7 @@ def _full_check(round, data, application) -> ApplicationInvalid | None:
     """The submission check on `data`, every problem at once (None when there is none)."""
     kinds = set(application.evidence.values_list("kind", flat=True)) if application else set()
     try:
-        services.application_validate(
-            round=round, data=data, for_submit=True, evidence_kinds=kinds
-        )
+        services.application_validate(round=round, data=data, for_submit=True, evidence_kinds=kinds)
     except ApplicationInvalid as exc:
         return exc
     return None

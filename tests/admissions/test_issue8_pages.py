@@ -107,8 +107,9 @@ def test_a_refused_evidence_file_is_reported_on_its_own_field(parent_client, mak
         )
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.errors["residence_evidence"] == ["Chỉ nhận tệp PDF, JPEG, PNG hoặc WebP."] or (
-        form.errors["residence_evidence"]
+    assert (
+        form.errors["residence_evidence"] == ["Chỉ nhận tệp PDF, JPEG, PNG hoặc WebP."]
+        or (form.errors["residence_evidence"])
     )
     assert not form.non_field_errors()
     page = _text(response)

@@ -113,9 +113,7 @@ def test_every_page_reads_in_vietnamese(client, data, parent, staff):
             client.force_login(who)
         for url in pages:
             response = client.get(url, **VI)
-            if response.status_code in (301, 302) or "html" not in response.get(
-                "Content-Type", ""
-            ):
+            if response.status_code in (301, 302) or "html" not in response.get("Content-Type", ""):
                 continue
             checked += 1
             found = untranslated(visible_text(response.content.decode()), sentences)
