@@ -91,7 +91,7 @@ def _form_input(form: ApplicationForm) -> services.ApplicationInput:
         )
     }
     return services.ApplicationInput(
-        child_full_name=d["child_full_name"],
+        child_full_name=d.get("child_full_name") or "",
         child_dob=d.get("child_dob"),
         lat=d.get("lat"),
         lon=d.get("lon"),
@@ -171,12 +171,11 @@ def application_form(request, uuid=None):
         submit = "submit" in request.POST
         review = "review" in request.POST
         created_now = False
-        uploads_error: DomainError | None = None
+        data = _form_input(form)
         # 1. Save what was typed (a draft may be partial) and the uploads; this is kept even
         #    when submission finds problems, so nothing typed on a phone is lost.
         try:
             with transaction.atomic():
-                data = _form_input(form)
                 if application is None:
                     application, created_now = services.application_create(
                         round=round, applicant=request.user, data=data
@@ -189,22 +188,21 @@ def application_form(request, uuid=None):
                         )
                         return redirect("admissions:status", uuid=application.uuid)
                 else:
-                    services.application_update(
+                    application = services.application_update(
                         application=application, actor=request.user, data=data
                     )
-            uploads_error = _save_uploads(form, application, request.user)
+                refused = _save_uploads(form, application, request.user)
+                if refused is not None:
+                    raise refused  # nothing of this save is kept, each file's error on its field
         except DomainError as exc:
             if created_now or uuid is None:
                 application = None
+            _apply_errors(form, exc)
             if (submit or review) and isinstance(exc, ApplicationInvalid):
                 # Every problem at once, each beside its field, not only the first one.
-                exc = _full_check(round, _form_input(form), application) or exc
-            _apply_errors(form, exc)
-            return _apply_page(request, form, round, application)
-        if uploads_error is not None:
-            _apply_errors(form, uploads_error)
-            if submit or review:
-                _add_full_check(form, round, application)
+                full = _full_check(round, data, application)
+                if full is not None:
+                    _apply_errors(form, full)
             return _apply_page(request, form, round, application)
         # 2. Submission: the full check on what was saved, each problem on its field.
         if submit or review:
@@ -273,15 +271,6 @@ def _full_check(round, data, application) -> ApplicationInvalid | None:
     except ApplicationInvalid as exc:
         return exc
     return None
-
-
-def _add_full_check(form, round, application) -> None:
-    consent = form.cleaned_data.get("consent", False)
-    problems = _full_check(
-        round, services.application_input_from(application, consent=consent), application
-    )
-    if problems is not None:
-        _apply_errors(form, problems)
 
 
 def _consent_key(application) -> str:

@@ -93,7 +93,10 @@ def test_evidence_that_is_not_pdf_or_image_is_refused(parent_client, make_input)
     )
     assert response.status_code == 200
     assert Application.objects.count() == 0  # the whole save was rolled back
-    assert any("PDF" in str(e) for e in response.context["form"].non_field_errors())
+    # The refusal sits beside the file's own field (issue #8), not at the top of the form.
+    form = response.context["form"]
+    assert any("PDF" in str(e) for e in form.errors["residence_evidence"])
+    assert not form.non_field_errors()
 
 
 def test_evidence_size_limit(parent_client, make_input, settings):
@@ -113,7 +116,9 @@ def test_form_errors_are_shown_on_their_fields(parent_client, make_input):
     )  # fmt: skip
     form = response.context["form"]
     assert form.errors["child_personal_id"]
-    assert any("Hồ Chí Minh" in str(e) for e in form.non_field_errors())
+    # The pin's problem is shown beside the map (issue #8), not at the top of the form.
+    assert any("Hồ Chí Minh" in str(e) for e in form.location_errors)
+    assert not form.non_field_errors()
 
 
 def test_draft_then_correction_loop_through_the_pages(parent_client, make_input, staff):
