@@ -307,3 +307,17 @@ def test_the_map_popup_and_the_form_share_the_round_seats(client, parent, admiss
     map_page = client.get("/").content.decode()
     config = re.search(r'<script id="map-config" type="application/json">(.*?)</script>', map_page)
     assert json.loads(config.group(1))["seatsUrl"] == "/tuyen-sinh/chi-tieu.json"
+
+
+def test_suggestions_flag_schools_whose_position_is_only_illustrative(
+    parent_client, admission_round
+):
+    from gis.models import School
+
+    from .conftest import BEN_THANH
+
+    first = parent_client.get("/tuyen-sinh/goi-y/", BEN_THANH).json()["results"]
+    assert first and not any(r["illustrative"] for r in first)
+    School.objects.filter(pk=first[0]["id"]).update(location_source="demo_placed")
+    again = parent_client.get("/tuyen-sinh/goi-y/", BEN_THANH).json()["results"]
+    assert [r["illustrative"] for r in again if r["id"] == first[0]["id"]] == [True]

@@ -26,6 +26,7 @@
   });
   const clusters = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45});
   map.addLayer(clusters);
+  window.portalLayers = {wards: wardLayer, schools: clusters};  // for browser tests
   const pickLayer = L.layerGroup().addTo(map);
 
   async function getJSON(url) {
