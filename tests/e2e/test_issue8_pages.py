@@ -5,6 +5,7 @@ and the form show the same seats, the parent's pages (form, review, status) and 
 pages (queue, round, run) pass axe, confirmations and "choose first" messages appear."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -14,6 +15,7 @@ from accounts.services import parent_register
 from admissions.demo import round_ensure
 from admissions.models import RoundSchool
 from admissions.services import (
+    ApplicationInput,
     allocation_run_create,
     allocation_run_execute,
     application_create,
@@ -45,6 +47,25 @@ def _context(browser, live_server, *, size, lang, user=None, **extra):
     page = context.new_page()
     page.set_default_timeout(30_000)
     return context, page
+
+
+def _child(name, dob, gender, child_id, schools) -> ApplicationInput:
+    return ApplicationInput(
+        child_full_name=name,
+        child_dob=dob,
+        child_gender=gender,
+        child_personal_id=child_id,
+        guardian_full_name="Trần Thị Mai",
+        guardian_personal_id="079190333444",
+        guardian_phone="0933444555",
+        guardian_relationship="mother",
+        address_text="5 Nguyễn Huệ",
+        lat=10.7745,
+        lon=106.7030,
+        residence_type="permanent",
+        choices=[s.pk for s in schools],
+        consent=True,
+    )
 
 
 def _inside(box, width, height) -> bool:
@@ -186,21 +207,10 @@ def test_status_page_passes_axe_and_asks_before_withdrawing(live_server, browser
     RoundSchool.objects.bulk_create(RoundSchool(round=round_, school=s, classes=1) for s in schools)
     parent = parent_register(full_name="Trần Thị Mai", password="mật-khẩu-dài-2026",
                              phone="0933444555")  # fmt: skip
-    from datetime import date
-
-    from admissions.services import ApplicationInput
-
     app, _ = application_create(
         round=round_,
         applicant=parent,
-        data=ApplicationInput(
-            child_full_name="Trần Minh Khôi", child_dob=date(2020, 5, 1), child_gender="male",
-            child_personal_id="079220111222", guardian_full_name="Trần Thị Mai",
-            guardian_personal_id="079190333444", guardian_phone="0933444555",
-            guardian_relationship="mother", address_text="5 Nguyễn Huệ", lat=10.7745,
-            lon=106.7030, residence_type="permanent", choices=[s.pk for s in schools[:2]],
-            consent=True,
-        ),  # fmt: skip
+        data=_child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools[:2]),
         submit=True,
     )
     for size in VIEWPORTS:
@@ -212,7 +222,7 @@ def test_status_page_passes_axe_and_asks_before_withdrawing(live_server, browser
             assert page.locator("#summary-schools li").count() == 2
             assert axe_violations(page) == [], where
             asked = []
-            page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+            page.once("dialog", lambda d, asked=asked: (asked.append(d.message), d.dismiss()))
             page.click("#withdraw")
             page.wait_for_timeout(200)
             assert asked and ("hoàn tác" in asked[0] or "undone" in asked[0]), where
@@ -235,34 +245,16 @@ def test_committee_pages_pass_axe_and_ask_to_choose(live_server, browser):
         *Permission.objects.filter(codename__in=["review_application", "run_allocation"])
     )
     staff = User.objects.get(pk=staff.pk)
-    from datetime import date
-
-    from admissions.services import ApplicationInput
-
     app, _ = application_create(
         round=round_,
         applicant=parent,
-        data=ApplicationInput(
-            child_full_name="Trần Minh Khôi", child_dob=date(2020, 5, 1), child_gender="male",
-            child_personal_id="079220111222", guardian_full_name="Trần Thị Mai",
-            guardian_personal_id="079190333444", guardian_phone="0933444555",
-            guardian_relationship="mother", address_text="5 Nguyễn Huệ", lat=10.7745,
-            lon=106.7030, residence_type="permanent", choices=[s.pk for s in schools[:2]],
-            consent=True,
-        ),  # fmt: skip
+        data=_child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools[:2]),
         submit=True,
     )
     other, _ = application_create(
         round=round_,
         applicant=parent,
-        data=ApplicationInput(
-            child_full_name="Trần Minh An", child_dob=date(2020, 6, 1), child_gender="female",
-            child_personal_id="079320111333", guardian_full_name="Trần Thị Mai",
-            guardian_personal_id="079190333444", guardian_phone="0933444555",
-            guardian_relationship="mother", address_text="5 Nguyễn Huệ", lat=10.7745,
-            lon=106.7030, residence_type="permanent", choices=[s.pk for s in schools[:2]],
-            consent=True,
-        ),  # fmt: skip
+        data=_child("Trần Minh An", date(2020, 6, 1), "female", "079320111333", schools[:2]),
         submit=True,
     )
     application_transition(application=app, to="verified", actor=staff)
