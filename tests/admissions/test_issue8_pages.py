@@ -117,16 +117,22 @@ def test_a_refused_evidence_file_is_reported_on_its_own_field(parent_client, mak
     assert "errorlist" in field[: field.index("</div>") + 200]
 
 
+def allocated(round_, parent, staff, make_input, *, review: bool = True):
+    """One verified application, the window closed and a computed (reviewed) run."""
+    app = _submitted(round_, parent, make_input)
+    application_transition(application=app, to="verified", actor=staff)
+    run = allocation_run_create(
+        round=round_close(round=round_, lottery_seed=9), mechanism="da", seed=9
+    )
+    allocation_run_execute(run=run)
+    if review:
+        allocation_run_review(run=run, actor=staff)
+    return app, run
+
+
 @pytest.fixture
 def published(admission_round, parent, staff, make_input):
-    app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
-    )
-    application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    run = allocation_run_create(round=round_, mechanism="da", seed=9)
-    allocation_run_execute(run=run)
-    allocation_run_review(run=run, actor=staff)
+    app, run = allocated(admission_round, parent, staff, make_input)
     allocation_run_publish(run=run, actor=staff)
     app.refresh_from_db()
     return app, run
@@ -159,14 +165,7 @@ def test_the_offer_message_names_the_school_the_deadline_and_an_absolute_link(
     admission_round, parent, staff, make_input, settings, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://tuyensinh.example.vn"
-    app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
-    )
-    application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    run = allocation_run_create(round=round_, mechanism="da", seed=9)
-    allocation_run_execute(run=run)
-    allocation_run_review(run=run, actor=staff)
+    app, run = allocated(admission_round, parent, staff, make_input)
     LocmemSmsBackend.outbox.clear()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

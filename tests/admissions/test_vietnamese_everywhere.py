@@ -13,13 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from admissions.models import Application
-from admissions.services import (
-    allocation_run_create,
-    allocation_run_execute,
-    application_create,
-    application_transition,
-    round_close,
-)
+from admissions.services import application_create
+
+from .test_issue8_pages import allocated
 
 ROOT = Path(__file__).resolve().parents[2]
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
@@ -83,14 +79,7 @@ SKIP = {
 
 @pytest.fixture
 def data(admission_round, parent, staff, make_input):
-    app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
-    )
-    application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    run = allocation_run_create(round=round_, mechanism="da", seed=9)
-    allocation_run_execute(run=run)
-    return app, run
+    return allocated(admission_round, parent, staff, make_input, review=False)
 
 
 def test_every_page_reads_in_vietnamese(client, data, parent, staff):
