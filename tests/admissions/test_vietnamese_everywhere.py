@@ -211,3 +211,13 @@ def test_status_words_inside_sentences_are_labels(admission_round, parent, staff
         move(application=Application.objects.get(pk=app.pk), to="enrolled", actor=staff)
     assert "submitted" not in refused.value.message and "enrolled" not in refused.value.message
     assert "“Đã nộp”" in refused.value.message
+
+
+@pytest.mark.django_db
+def test_a_refused_form_token_explains_itself_in_vietnamese():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/dang-nhap/", {"username": "x"}, **VI)
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.content.decode()
