@@ -13,7 +13,7 @@ from django.test import Client
 
 from accounts.services import parent_register
 from admissions.demo import round_ensure
-from admissions.models import RoundSchool
+from admissions.models import AllocationRun, RoundSchool
 from admissions.services import (
     ApplicationInput,
     allocation_run_create,
@@ -300,3 +300,48 @@ def test_committee_pages_pass_axe_and_ask_to_choose(live_server, browser):
             assert "Trần Thị Mai" in page.locator(".history").inner_text()
             assert axe_violations(page) == [], where
             context.close()
+
+
+def test_run_progress_shows_and_survives_leaving_the_page(live_server, browser):
+    round_ = round_ensure(school_year=2026, is_demo=False)
+    schools = list(School.objects.filter(level="primary", location__isnull=False)[:20])
+    RoundSchool.objects.bulk_create(RoundSchool(round=round_, school=s, classes=1) for s in schools)
+    parent = parent_register(full_name="Trần Thị Mai", password="mật-khẩu-dài-2026",
+                             phone="0933444555")  # fmt: skip
+    staff = User.objects.create_user("hoidong", password="x", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename="run_allocation"))
+    staff = User.objects.get(pk=staff.pk)
+    app, _ = application_create(
+        round=round_,
+        applicant=parent,
+        data=_child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools[:2]),
+        submit=True,
+    )
+    application_transition(application=app, to="verified", actor=staff_reviewer())
+    run = allocation_run_create(round=round_close(round=round_, lottery_seed=9), mechanism="da")
+    AllocationRun.objects.filter(pk=run.pk).update(progress=20, progress_message="solving")
+    for size in ((390, 844), (1366, 768)):
+        context, page = _context(browser, live_server, size=size, lang=LANGUAGES[0], user=staff)
+        page.goto(f"{live_server.url}/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/")
+        page.wait_for_selector("#run-progress[aria-valuenow='20']")
+        assert "Đang phân chỗ học" in page.locator("#run-progress-message").inner_text()
+        assert axe_violations(page) == []
+        # Leave for the list of runs: the running run is listed with its progress and a link.
+        page.goto(f"{live_server.url}/tuyen-sinh/hoi-dong/dot/?round=2026")
+        page.click(f"#runs tr[data-run='{run.uuid}'] .run-progress-link")
+        page.wait_for_selector("#run-progress")
+        context.close()
+    # The worker finishes while a page watches: the page shows the result by itself.
+    context, page = _context(browser, live_server, size=(1280, 720), lang=LANGUAGES[1], user=staff)
+    page.goto(f"{live_server.url}/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/")
+    page.wait_for_selector("#run-progress")
+    allocation_run_execute(run=AllocationRun.objects.get(pk=run.pk))
+    page.wait_for_selector("#check-verdict", timeout=30_000)
+    assert page.locator("#run-progress").count() == 0
+    context.close()
+
+
+def staff_reviewer():
+    user = User.objects.create_user("xetduyet", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename="review_application"))
+    return User.objects.get(pk=user.pk)
