@@ -64,3 +64,11 @@ class PhoneOrEmailLoginForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    # Django's message speaks of a "username" and letter case; this field takes a phone or e-mail.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The mobile phone or e-mail and the password do not match an account. Check both "
+            "and try again."
+        ),
+    }

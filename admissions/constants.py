@@ -121,3 +121,32 @@ class Actor(models.TextChoices):
 
 # An offer may only expire after this many reminders were sent (silence is never acceptance).
 MIN_REMINDERS_BEFORE_EXPIRY = 2
+
+
+# The steps an allocation run reports while it is computed (stored as these codes in
+# AllocationRun.progress_message; pages show the label in the reader's language).
+RUN_PROGRESS_STEPS = {
+    "": _("Waiting for a worker"),
+    "loading applications": _("Loading the applications"),
+    "building ranked lists": _("Building the ranked lists"),
+    "solving": _("Allocating the seats and checking the result"),
+    "writing explanations": _("Writing each family's explanation"),
+    "saving": _("Saving the result"),
+    "done": _("Finished"),
+    "publication queued": _("Publication is waiting for a worker"),
+    "checking the input": _("Checking that the input has not changed"),
+    "moving the children": _("Moving the children to their new status"),
+    "creating the offers": _("Creating the offers"),
+    "writing the history": _("Writing the history"),
+    "writing the families' messages": _("Writing the families' messages"),
+    "finishing": _("Finishing"),
+    "publication failed": _("Publication failed"),
+}
+
+# The named timings of a run (AllocationRun.timings, seconds), in the order they happen.
+RUN_TIMING_LABELS = {
+    "load_s": _("Loading the applications"),
+    "solve_and_check_s": _("Allocating and checking"),
+    "explain_s": _("Writing the explanations"),
+    "total_s": _("Total"),
+}

@@ -11,25 +11,34 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from documents.signing import SIGNATURE_SPACE
 from portal.core.spreadsheets import spreadsheet_safe
 
 from .models import AllocationRun, Application, Placement
+from .templatetags.admission_stats import STAT_LABELS
 
 logger = logging.getLogger(__name__)
 
+# Headers in the reader's language (the request's, Vietnamese by default).
 COLUMNS = [
-    "tracking_code",
-    "child_full_name",
-    "synthetic",
-    "school_code",
-    "school_name",
-    "choice_rank",
-    "distance_m",
-    "in_catchment",
-    "lottery",
+    _("Tracking code"),
+    _("Child's full name"),
+    _("Synthetic (demo)"),
+    _("School code"),
+    _("School"),
+    _("Choice rank"),
+    _("Distance (m)"),
+    _("In the catchment"),
+    _("Lottery number"),
 ]
+SHEET_PLACEMENTS = _("Placements")
+SHEET_STATISTICS = _("Statistics")
+
+
+def _yes_no(value: bool) -> str:
+    return str(_("yes") if value else _("no"))
 
 
 def placement_rows(*, run: AllocationRun, school_id: int | None = None):
@@ -44,12 +53,12 @@ def _placement_cells(p: Placement) -> list:
     return [
         p.application.tracking_code,
         p.application.child_full_name,
-        "yes" if p.application.is_synthetic else "no",
+        _yes_no(p.application.is_synthetic),
         p.school.code if p.school else "",
         p.school.name if p.school else "",
         p.choice_rank or "",
         round(p.distance_m, 1) if p.distance_m is not None else "",
-        "yes" if p.in_catchment else "no",
+        _yes_no(p.in_catchment),
         round(p.lottery, 6),
     ]
 
@@ -57,7 +66,7 @@ def _placement_cells(p: Placement) -> list:
 def placements_csv(*, run: AllocationRun, school_id: int | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow([str(c) for c in COLUMNS])
     writer.writerows(placement_rows(run=run, school_id=school_id))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
 
@@ -66,17 +75,17 @@ def placements_xlsx(*, run: AllocationRun, school_id: int | None = None) -> byte
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("placements")
-    sheet.append(COLUMNS)
+    sheet = workbook.create_sheet(str(SHEET_PLACEMENTS))
+    sheet.append([str(c) for c in COLUMNS])
     for row in placement_rows(run=run, school_id=school_id):
         sheet.append(row)
-    stats = workbook.create_sheet("statistics")
+    stats = workbook.create_sheet(str(SHEET_STATISTICS))
     for key, value in run.statistics.items():
         if not isinstance(value, dict):
-            stats.append([key, value])
-    stats.append(["input_sha256", run.input_sha256])
-    stats.append(["result_sha256", run.result_sha256])
-    stats.append(["seed", run.seed])
+            stats.append([str(STAT_LABELS.get(key, key)), value])
+    stats.append([str(_("Input fingerprint (SHA-256)")), run.input_sha256])
+    stats.append([str(_("Result fingerprint (SHA-256)")), run.result_sha256])
+    stats.append([str(_("Lottery seed")), str(run.seed)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

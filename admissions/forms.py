@@ -19,7 +19,8 @@ MAX = settings.ADMISSIONS_MAX_CHOICES
 
 
 class ApplicationForm(forms.Form):
-    child_full_name = forms.CharField(label=_("Child's full name"), max_length=200)
+    # Not required here: the service reports it with every other missing field at once.
+    child_full_name = forms.CharField(label=_("Child's full name"), max_length=200, required=False)
     child_dob = forms.DateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
@@ -146,13 +147,14 @@ class ApplicationForm(forms.Form):
 
 class StaffDecisionForm(forms.Form):
     to = forms.ChoiceField(
+        label=_("Decision"),
         choices=[
             ("under_review", _("Start review")),
             ("verified", _("Verify")),
             ("correction_requested", _("Request a correction")),
             ("rejected", _("Reject")),
             ("enrolled", _("Mark as enrolled")),
-        ]
+        ],
     )
     note = forms.CharField(label=_("Reason / message to the family"), required=False)
 
@@ -171,6 +173,8 @@ class RunForm(forms.Form):
     seed = forms.IntegerField(
         label=_("Lottery seed"),
         min_value=0,
+        # Up to 19 digits: wide enough to read them all, a numeric keypad on a phone.
+        widget=forms.NumberInput(attrs={"class": "seed", "inputmode": "numeric", "size": 20}),
         help_text=_(
             "The round's seed, fixed when the window closed. Another seed gives a simulation "
             "that can be compared but never published."

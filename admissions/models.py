@@ -492,6 +492,8 @@ class Offer(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("seat offer")
+        verbose_name_plural = _("seat offers")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -579,6 +581,7 @@ class Ticket(TimeStampedModel):
     class Meta:
         ordering = ["decide_by"]
         verbose_name = _("appeal or correction ticket")
+        verbose_name_plural = _("appeals and correction tickets")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "kind"],

@@ -7,9 +7,12 @@ import uuid as uuid_module
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
+from admissions.allocation.priorities import NO_CATEGORY_RANK
 from gis import selectors as gis_selectors
+from gis.constants import LocationSource
+from gis.models import School
 
-from .constants import OfferStatus, RunStage, RunStatus
+from .constants import RUN_PROGRESS_STEPS, RUN_TIMING_LABELS, OfferStatus, RunStage, RunStatus
 from .models import (
     AdmissionRound,
     AllocationRun,
@@ -18,6 +21,7 @@ from .models import (
     Placement,
     PriorityCategory,
     RoundSchool,
+    Ticket,
 )
 
 
@@ -38,7 +42,16 @@ def round_school_list(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
 
 
 def round_seats(*, round: AdmissionRound) -> dict[int, int]:
-    return {rs.school_id: rs.seats for rs in round_school_list(round=round)}
+    return {school_id: row["seats"] for school_id, row in round_public_seats(round=round).items()}
+
+
+def round_public_seats(*, round: AdmissionRound) -> dict[int, dict]:
+    """The grade-1 seats of the round as the public sees them, per school: the one source for
+    the application form, its suggestions and the public map's school popup (issue #8)."""
+    return {
+        rs.school_id: {"code": rs.school.code, "seats": rs.seats, "demo_figure": rs.is_demo_figure}
+        for rs in round_school_list(round=round)
+    }
 
 
 def capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
@@ -89,6 +102,15 @@ def application_list_for_round(
     return apps.order_by("submitted_at", "pk")
 
 
+def ticket_open_list(*, round: AdmissionRound) -> QuerySet[Ticket]:
+    """The round's open appeals and correction requests, the nearest decision deadline first."""
+    return (
+        Ticket.objects.filter(application__round=round, status=Ticket.Status.OPEN)
+        .select_related("application")
+        .order_by("decide_by", "pk")
+    )
+
+
 def application_status_counts(*, round: AdmissionRound, **filters) -> dict[str, int]:
     apps = application_list_for_round(round=round, **filters).order_by()
     return dict(apps.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
@@ -114,6 +136,45 @@ def applications_in_catchments(*, application_ids: list[int], school_year: int) 
 
 def run_list(*, round: AdmissionRound) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.filter(round=round).select_related("created_by")
+
+
+def run_is_simulation(*, run: AllocationRun) -> bool:
+    """A run whose seed is not the round's lottery seed (or computed before the seed was
+    fixed): it can be compared, never published (services.allocation_run_publish refuses)."""
+    return run.round.lottery_seed is None or run.seed != run.round.lottery_seed
+
+
+def run_actions(*, run: AllocationRun) -> dict[str, bool]:
+    """What the committee may do with a run now; the page shows only what can succeed."""
+    simulation = run_is_simulation(run=run)
+    return {
+        "simulation": simulation,
+        "review": run.status == RunStatus.DRY_RUN and not simulation,
+        "publish": run.status == RunStatus.REVIEWED and run.check_passed is True and not simulation,
+    }
+
+
+def run_progress(*, run: AllocationRun) -> dict:
+    """The run's state for its progress bar (polled while it is queued or running)."""
+    label = RUN_PROGRESS_STEPS.get(run.progress_message, run.progress_message)
+    return {
+        "status": run.status,
+        "status_label": str(RunStatus(run.status).label),
+        "progress": run.progress,
+        "message": str(label),
+        "finished": run.status not in (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PUBLISHING),
+        "error": run.error,
+    }
+
+
+def run_timing_rows(*, run: AllocationRun) -> list[tuple[str, float]]:
+    """(label, seconds) of the run's named timings, known steps first."""
+    timings = run.timings or {}
+    known = [
+        (str(label), timings[key]) for key, label in RUN_TIMING_LABELS.items() if key in timings
+    ]
+    other = [(key, value) for key, value in timings.items() if key not in RUN_TIMING_LABELS]
+    return known + other
 
 
 def catchment_schools_at(*, point, school_year: int) -> set[int]:
@@ -180,6 +241,68 @@ def placements_of(*, application_ids) -> QuerySet[Placement]:
 
 def placement_for_application(*, application: Application) -> Placement | None:
     return placements_of(application_ids=[application.pk]).first()
+
+
+def application_choice_list(*, application: Application) -> list[dict]:
+    """The ranked schools with the straight-line distance from the residence pin and whether
+    the school's position is only illustrative (a demo placement, not surveyed)."""
+    choices = application.ranked_choices
+    distances = gis_selectors.school_distances(
+        point=application.residence_point, school_ids=[c.school_id for c in choices]
+    )
+    return [
+        {
+            "rank": c.rank,
+            "school": c.school,
+            "distance_m": distances.get(c.school_id),
+            "illustrative": c.school.location_source == LocationSource.DEMO_PLACED,
+        }
+        for c in choices
+    ]
+
+
+def explanation_rows(*, placement: Placement) -> list[dict]:
+    """The stored explanation (ADR 7) as rows a family can read: for each school the child
+    ranked, the child's own group / priority category / distance and, for every school ranked
+    above the placement, the cutoff reached there (the last child admitted)."""
+    data = placement.explanation or {}
+    entries = data.get("choices") or []
+    schools = School.objects.in_bulk([e["school"] for e in entries])
+    labels = {
+        c.rank: (c.label_vi if _vi() else c.label_en)
+        for c in PriorityCategory.objects.filter(round_id=placement.run.round_id)
+    }
+
+    def category(rank):
+        return labels.get(rank) if rank is not None and rank != NO_CATEGORY_RANK else None
+
+    rows = []
+    for e in entries:
+        cutoff = e.get("cutoff")
+        rows.append(
+            {
+                "rank": e["rank"],
+                "school": schools.get(e["school"]),
+                "outcome": e["outcome"],
+                "group": e["group"],
+                "category": category(e["category_rank"]),
+                "distance_m": e["distance_m"],
+                "cutoff": {
+                    "group": cutoff["group"],
+                    "category": category(cutoff["category_rank"]),
+                    "distance_m": cutoff["distance_m"],
+                }
+                if cutoff
+                else None,
+            }
+        )
+    return rows
+
+
+def _vi() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "vi").startswith("vi")
 
 
 def offer_current(*, application: Application) -> Offer | None:

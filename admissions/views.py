@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import is_staff_with, staff_permission_required
 from documents.selectors import document_signed_bytes
 from gis import selectors as gis_selectors
-from gis.constants import DistanceMetric, RoadFallbackReason
+from gis.constants import DistanceMetric, LocationSource, RoadFallbackReason
 from gis.geometry import make_point
 from notifications.selectors import delivery_counts
 from notifications.services import deliveries_resend_failed
@@ -94,7 +96,7 @@ def _form_input(form: ApplicationForm) -> services.ApplicationInput:
         )
     }
     return services.ApplicationInput(
-        child_full_name=d["child_full_name"],
+        child_full_name=d.get("child_full_name") or "",
         child_dob=d.get("child_dob"),
         lat=d.get("lat"),
         lon=d.get("lon"),
@@ -108,14 +110,16 @@ def _form_input(form: ApplicationForm) -> services.ApplicationInput:
 def _apply_errors(form: ApplicationForm, exc: DomainError) -> None:
     errors = exc.errors if isinstance(exc, ApplicationInvalid) else {exc.field: [exc.message]}
     for field, msgs in errors.items():
-        target = {"choices": "choice_1", "location": None}.get(field, field)
+        if field == "location":  # shown beside the pin map, not at the top of the form
+            form.location_errors = [*getattr(form, "location_errors", []), *msgs]
+            continue
+        target = {"choices": "choice_1", "evidence": "residence_evidence"}.get(field, field)
         if target not in form.fields:
             target = None
         for msg in msgs:
-            if target is None:
-                form.add_error(None, msg)
-            else:
-                form.add_error(target, msg)
+            if target is not None and msg in form.errors.get(target, []):
+                continue  # the same problem found by the draft save and the full check
+            form.add_error(target, msg)
 
 
 def _initial(application: Application) -> dict:
@@ -179,18 +183,16 @@ def application_form(request, uuid=None):
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
+        review = "review" in request.POST
         created_now = False
+        data = _form_input(form)
         # 1. Save what was typed (a draft may be partial) and the uploads; this is kept even
         #    when submission finds problems, so nothing typed on a phone is lost. The files are
         #    hashed and written first, outside the transaction, and removed if it fails.
         stored: list[tuple[str, services.StoredUpload]] = []
         try:
-            for field, kind in EVIDENCE_FIELDS:
-                upload = form.cleaned_data.get(field)
-                if upload:
-                    stored.append((kind, services.evidence_store(upload=upload)))
+            stored = _store_uploads(form)
             with transaction.atomic():
-                data = _form_input(form)
                 if application is None:
                     application, created_now = services.application_create(
                         round=round, applicant=request.user, data=data
@@ -204,7 +206,7 @@ def application_form(request, uuid=None):
                         )
                         return redirect("admissions:status", uuid=application.uuid)
                 else:
-                    services.application_update(
+                    application = services.application_update(
                         application=application, actor=request.user, data=data
                     )
                 for kind, item in stored:
@@ -218,22 +220,35 @@ def application_form(request, uuid=None):
             if created_now or uuid is None:
                 application = None
             _apply_errors(form, exc)
+            if (submit or review) and isinstance(exc, ApplicationInvalid):
+                # Every problem at once, each beside its field, not only the first one.
+                full = _full_check(round, data, application)
+                if full is not None:
+                    _apply_errors(form, full)
             return _apply_page(request, form, round, application)
         # 2. Submission: the full check on what was saved, each problem on its field.
-        if submit:
-            try:
-                services.application_submit(
-                    application=application,
-                    actor=request.user,
-                    consent=form.cleaned_data.get("consent", False),
-                )
-            except DomainError as exc:
-                _apply_errors(form, exc)
+        if submit or review:
+            consent = form.cleaned_data.get("consent", False)
+            problems = _full_check(
+                round, services.application_input_from(application, consent=consent), application
+            )
+            if problems is not None:
+                _apply_errors(form, problems)
                 messages.info(
                     request,
                     _("Draft %(code)s was saved but not submitted: correct the fields marked.")
                     % {"code": application.tracking_code},
                 )
+                return _apply_page(request, form, round, application)
+            if review:
+                request.session[_consent_key(application)] = bool(consent)
+                return redirect("admissions:review", uuid=application.uuid)
+            try:
+                services.application_submit(
+                    application=application, actor=request.user, consent=consent
+                )
+            except DomainError as exc:
+                _apply_errors(form, exc)
                 return _apply_page(request, form, round, application)
         messages.success(
             request,
@@ -246,6 +261,84 @@ def application_form(request, uuid=None):
         )
         return redirect("admissions:status", uuid=application.uuid)
     return _apply_page(request, form, round, application)
+
+
+EVIDENCE_FIELDS = (
+    ("residence_evidence", "residence"),
+    ("priority_evidence", "priority"),
+    ("late_entry_evidence", "late_entry"),
+)
+
+
+def _store_uploads(form) -> list[tuple[str, services.StoredUpload]]:
+    """Check, hash and write each uploaded file before the transaction (ADR 0020). A refused
+    file is reported on its own field, and then nothing of this save is kept."""
+    stored: list[tuple[str, services.StoredUpload]] = []
+    problems: dict[str, list[str]] = {}
+    for field, kind in EVIDENCE_FIELDS:
+        upload = form.cleaned_data.get(field)
+        if not upload:
+            continue
+        try:
+            stored.append((kind, services.evidence_store(upload=upload)))
+        except DomainError as exc:
+            problems.setdefault(field, []).append(exc.message)
+    if problems:
+        services.evidence_discard([item for _kind, item in stored])
+        raise ApplicationInvalid(problems)
+    return stored
+
+
+def _full_check(round, data, application) -> ApplicationInvalid | None:
+    """The submission check on `data`, every problem at once (None when there is none)."""
+    kinds = set(application.evidence.values_list("kind", flat=True)) if application else set()
+    try:
+        services.application_validate(round=round, data=data, for_submit=True, evidence_kinds=kinds)
+    except ApplicationInvalid as exc:
+        return exc
+    return None
+
+
+def _consent_key(application) -> str:
+    return f"admissions-review-consent:{application.uuid}"
+
+
+@login_required
+def application_review(request, uuid):
+    """The last step before submitting: everything the committee will read, once more, with
+    the ranked schools and their distance; "Submit" here is the only submission."""
+    application = get_object_or_404(
+        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
+        uuid=uuid,
+        applicant=request.user,
+    )
+    if application.status not in EDITABLE_STATUSES:
+        return redirect("admissions:status", uuid=application.uuid)
+    consent = request.session.get(_consent_key(application), False)
+    if request.method == "POST":
+        try:
+            services.application_submit(
+                application=application, actor=request.user, consent=consent
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("admissions:edit", uuid=application.uuid)
+        request.session.pop(_consent_key(application), None)
+        messages.success(
+            request,
+            _("Application %(code)s was submitted.") % {"code": application.tracking_code},
+        )
+        return redirect("admissions:status", uuid=application.uuid)
+    return render(
+        request,
+        "admissions/review.html",
+        {
+            "application": application,
+            "choices": selectors.application_choice_list(application=application),
+            "evidence": application.evidence.all(),
+            "consent": consent,
+        },
+    )
 
 
 def _apply_page(request, form, round, application):
@@ -278,6 +371,10 @@ def application_status(request, uuid):
             "explanation": (placement.explanation_vi if vi else placement.explanation_en)
             if placement
             else "",
+            "explanation_rows": selectors.explanation_rows(placement=placement)
+            if placement
+            else [],
+            "choices": selectors.application_choice_list(application=application),
             "offer": offer,
             "offer_open": offer is not None and offer.status == OfferStatus.PENDING,
             "editable": application.status in EDITABLE_STATUSES,
@@ -382,6 +479,7 @@ def suggestions(request):
             "seats": seats[n.school.pk],
             "last_cutoff_m": cutoffs.get(n.school.pk),
             "in_catchment": bool(catchment and catchment.school_id == n.school.pk),
+            "illustrative": n.school.location_source == LocationSource.DEMO_PLACED,
         }
         for n in near
     ]
@@ -446,6 +544,26 @@ class _Nearby:
         self.school, self.distance_m, self.road_distance_m = school, distance_m, road_distance_m
 
 
+def public_seats(request):
+    """Public: the current round's grade-1 seats per school (JSON for the school map's popup),
+    from the same selector as the application form."""
+    round = selectors.round_current()
+    if round is None:
+        return JsonResponse({"school_year": None, "schools": {}})
+    seats = selectors.round_public_seats(round=round)
+    response = JsonResponse(
+        {
+            "school_year": round.school_year,
+            "schools": {
+                row["code"]: {"seats": row["seats"], "demo_figure": row["demo_figure"]}
+                for row in seats.values()
+            },
+        }
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
     """Nearest-first: families do not rank; they see the schools that will be considered —
     every school within the maximum distance, nearest first, and each catchment school
@@ -472,6 +590,7 @@ def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
             "road_distance_m": n.road_distance_m,
             "seats": seats[n.school.pk],
             "in_catchment": n.school.pk in catchments,
+            "illustrative": n.school.location_source == LocationSource.DEMO_PLACED,
             "why": _("your home lies in its catchment area")
             if n.school.pk in catchments
             else within,
@@ -514,6 +633,9 @@ def _int_param(request, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 def _staff_round(request) -> AdmissionRound:
     year = _int_param(request, "round")
     found = (
@@ -538,16 +660,27 @@ def staff_queue(request):
     counts = selectors.application_status_counts(round=round, **filters)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+        if not ids:
+            messages.error(request, _("Tick the applications to verify first: none was chosen."))
+            return redirect(request.get_full_path())
         done = services.application_bulk_verify(application_ids=ids, actor=request.user)
         messages.success(request, _("%(n)s applications verified.") % {"n": done})
         return redirect(request.get_full_path())
+    page = Paginator(apps, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    now = timezone.now()
     return render(
         request,
         "admissions/staff/queue.html",
         {
             "round": round,
-            "applications": apps[:300],
-            "total": apps.count(),
+            "applications": page.object_list,
+            "page": page,
+            "page_query": query.urlencode(),
+            "total": page.paginator.count,
+            "tickets": selectors.ticket_open_list(round=round),
+            "now": now,
             "counts": [
                 (value, label, counts.get(value, 0)) for value, label in ApplicationStatus.choices
             ],
@@ -590,7 +723,7 @@ def staff_application(request, uuid):
         {
             "application": application,
             "form": form,
-            "history": application.history.select_related("actor").all(),
+            "history": application.history.select_related("actor__profile").all(),
             "evidence": application.evidence.all(),
             "placement": selectors.placement_for_application(application=application),
             "offer": selectors.offer_current(application=application),
@@ -690,6 +823,9 @@ def staff_run(request, uuid):
                 if run.status == RunStatus.PUBLISHED
                 else None
             ),
+            "actions": selectors.run_actions(run=run),
+            "progress": selectors.run_progress(run=run),
+            "timing_rows": selectors.run_timing_rows(run=run),
         },
     )
 
@@ -697,14 +833,7 @@ def staff_run(request, uuid):
 @runner_required
 def staff_run_progress(request, uuid):
     run = get_object_or_404(AllocationRun, uuid=uuid)
-    return JsonResponse(
-        {
-            "status": run.status,
-            "progress": run.progress,
-            "message": run.progress_message,
-            "error": run.error,
-        }
-    )
+    return JsonResponse(selectors.run_progress(run=run))
 
 
 @runner_required
@@ -729,11 +858,23 @@ def staff_run_export(request, uuid, fmt):
 
 @runner_required
 def staff_compare(request):
-    try:
-        a = AllocationRun.objects.get(uuid=request.GET["a"])
-        b = AllocationRun.objects.get(uuid=request.GET["b"])
-    except (KeyError, ValueError, AllocationRun.DoesNotExist) as exc:
-        raise Http404 from exc
+    runs = {}
+    for column in ("a", "b"):
+        try:
+            runs[column] = AllocationRun.objects.select_related("round").get(
+                uuid=request.GET.get(column, "")
+            )
+        except (ValueError, ValidationError, AllocationRun.DoesNotExist):
+            runs[column] = None
+    a, b = runs["a"], runs["b"]
+    if a is None or b is None:
+        # Nothing (or only one run) chosen: say so on the list of runs, not a 404.
+        messages.error(
+            request, _("Choose two runs to compare: one in column A and one in column B.")
+        )
+        known = a or b
+        year = known.round.school_year if known else _int_param(request, "round")
+        return redirect(reverse("admissions:staff-round") + (f"?round={year}" if year else ""))
     if a.round_id != b.round_id:
         raise PermissionDenied
     return render(

@@ -62,3 +62,12 @@ class RoadFallbackReason(models.TextChoices):
     OFF_NETWORK = "off_network", _("too far from any road of the network")
     UNREACHABLE = "unreachable", _("no school reachable by road within the distance limit")
     NO_NETWORK = "no_network", _("no road network is loaded")
+
+
+# How the boundaries selector names each vintage in the page's language (the database keeps
+# the Vietnamese name it was loaded with; a vintage not listed here shows that name).
+VINTAGE_LABELS = {
+    "2019": _("2019 (24 districts)"),
+    "2021": _("2021–2025 (before the merger)"),
+    "2025": _("2025 (two-level local government)"),
+}

@@ -84,6 +84,7 @@ class AdminUnitMapping(models.Model):
 
     class Meta:
         verbose_name = _("administrative unit mapping")
+        verbose_name_plural = _("administrative unit mappings")
         constraints = [
             models.UniqueConstraint(
                 fields=["old_vintage", "old_code", "new_unit"], name="admin_mapping_unique_edge"
@@ -217,6 +218,7 @@ class RoadNetwork(models.Model):
 
     class Meta:
         verbose_name = _("road network")
+        verbose_name_plural = _("road networks")
 
     def __str__(self):
         return f"{self.name} ({self.source})"
@@ -292,6 +294,10 @@ class DatasetLoad(models.Model):
     name = models.CharField(max_length=100, unique=True)
     fingerprint = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dataset load")
+        verbose_name_plural = _("dataset loads")
 
     def __str__(self):
         return f"{self.name} @ {self.fingerprint[:12]}"

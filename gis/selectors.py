@@ -130,6 +130,20 @@ def school_nearest(*, point, k: int, level: str | None = SchoolLevel.PRIMARY) ->
     return [NearbySchool(school=schools[pk], distance_m=float(d)) for pk, d in ranked]
 
 
+def school_distances(*, point, school_ids: list[int]) -> dict[int, float]:
+    """Geodesic metres (WGS 84 spheroid) from a point to each of the given schools that has a
+    position."""
+    if point is None or not school_ids:
+        return {}
+    sql = """
+        SELECT id, ST_Distance(location, ST_GeogFromText(%(wkt)s)) FROM geo_school
+        WHERE id = ANY(%(ids)s) AND location IS NOT NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"wkt": f"SRID=4326;{point.wkt}", "ids": list(school_ids)})
+        return {pk: float(d) for pk, d in cursor.fetchall()}
+
+
 def catchment_list_current(*, school_year: int) -> QuerySet[Catchment]:
     return Catchment.objects.filter(school_year=school_year, is_current=True).select_related(
         "school"

@@ -1,22 +1,29 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gis import selectors
-from gis.constants import DistanceMetric
+from gis.constants import VINTAGE_LABELS, DistanceMetric
 from gis.models import AdminVintage
 
 
 def public_map(request):
     """The public school map: schools, wards, catchments, nearest schools. Never households."""
     context = {
-        "vintages": AdminVintage.objects.order_by("-valid_from"),
+        "vintages": [
+            {"code": v.code, "name": VINTAGE_LABELS.get(v.code, v.name)}
+            for v in AdminVintage.objects.order_by("-valid_from")
+        ],
         "current_vintage": settings.CURRENT_ADMIN_VINTAGE,
         "school_year": selectors.catchment_latest_school_year(),
         "unplaced_count": selectors.school_list_unplaced().filter(location__isnull=True).count(),
         "max_k": settings.NEAREST_SCHOOLS_MAX_K,
         "metrics": DistanceMetric.choices,
         "map_strings": map_strings(),
+        # The admission round's seats (one selector with the application form; served by the
+        # admissions app, reached by URL name only: gis never imports admissions).
+        "seats_url": reverse("admissions:public-seats"),
     }
     return render(request, "gis/map.html", context)
 
@@ -25,6 +32,8 @@ def map_strings() -> dict[str, str]:
     """Translated strings the map script shows (the page's language)."""
     return {
         "grade1Seats": _("Grade-1 seats"),
+        "roundSeats": _("Grade-1 seats %(year)s"),
+        "demoFigure": _("demo figure, not official"),
         "notPublished": _("not published yet"),
         "locationSource": _("Position"),
         "ward": _("Ward / commune"),

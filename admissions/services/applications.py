@@ -548,7 +548,8 @@ def application_transition(
     allowed = workflow.allowed_actors(from_status, to) & actor_roles(locked, actor)
     if not allowed:
         raise TransitionNotAllowed(
-            _("Moving from %(a)s to %(b)s is not allowed for you.") % {"a": from_status, "b": to},
+            _("Moving from “%(a)s” to “%(b)s” is not allowed for you.")
+            % {"a": ApplicationStatus(from_status).label, "b": ApplicationStatus(to).label},
             field="status",
         )
     note = (note or "").strip()

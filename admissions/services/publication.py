@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gis.constants import DistanceMetric
+from gis.models import School
 from notifications.models import Channel, DeliveryStatus
 from notifications.services import broker_available, deliveries_enqueue
 from portal.core.exceptions import Conflict, DomainError
@@ -30,6 +31,7 @@ from ..constants import Actor, ApplicationStatus, RoundStatus, RunStage, RunStat
 from ..exceptions import CheckFailed, RunNotReady
 from ..fingerprint import changed_inputs, describe, run_input_fingerprints
 from ..models import AdmissionRound, AllocationRun, Placement
+from ..notification_text import offer_deadline_text
 from ..selectors import capacity_left, round_school_list
 from .notify import SUBJECT_REF, status_message_sql
 from .states import round_transition, run_transition
@@ -289,27 +291,33 @@ def _publish(*, run_id: int, actor_id: int | None, progress) -> AllocationRun:
 
 
 def _queue_messages(cursor, params: dict) -> list[int]:
-    """One e-mail (families with an address) and one SMS per moved child, from the templates
-    of `notify.status_message` (synthetic demo children get none)."""
+    """One e-mail (families with an address) and one SMS per moved child, from the texts of
+    `notify.status_message` (synthetic demo children get none)."""
     user_table = get_user_model()._meta.db_table
+    school_table = School._meta.db_table
+    deadline = offer_deadline_text(params["deadline"]) if params.get("deadline") else ""
     ids: list[int] = []
     for to_status in (ApplicationStatus.OFFERED, ApplicationStatus.WAITLISTED):
-        subject, body = status_message_sql(status=to_status)
-        values = {**params, "subject": subject, "body": body, "to": to_status}
-        for channel, recipient, sms_text, join in (
+        text = status_message_sql(status=to_status, deadline=deadline)
+        values = {**params, "subject": text.subject, "body": text.body, "sms": text.sms}
+        values["to"] = to_status
+        for channel, recipient, body, join in (
             (Channel.EMAIL, "u.email", "%(body)s", f"JOIN {user_table} u ON u.id = a.applicant_id"),
-            (Channel.SMS, "a.guardian_phone", "%(subject)s", ""),
+            (Channel.SMS, "a.guardian_phone", "%(sms)s", ""),
         ):
             cursor.execute(
                 f"""
                 INSERT INTO notifications_delivery (channel, recipient, subject, body, status,
                     attempts, error, backend, batch, subject_ref, created_at, updated_at)
                 SELECT %(channel)s, {recipient},
-                       left(format(%(subject)s, a.tracking_code, a.child_full_name, a.uuid), 200),
-                       format({sms_text}, a.tracking_code, a.child_full_name, a.uuid),
+                       left(format(%(subject)s, a.tracking_code, a.child_full_name, a.uuid,
+                                   coalesce(s.name, '')), 200),
+                       format({body}, a.tracking_code, a.child_full_name, a.uuid,
+                              coalesce(s.name, '')),
                        %(queued)s, 0, '', '', %(batch)s, %(ref)s || a.id, now(), now()
                 FROM admissions_publication_moved m
                 JOIN admissions_application a ON a.id = m.application_id
+                LEFT JOIN {school_table} s ON s.id = m.school_id
                 {join}
                 WHERE m.to_status = %(to)s AND NOT a.is_synthetic AND {recipient} <> ''
                 RETURNING id""",

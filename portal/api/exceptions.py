@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -84,11 +85,11 @@ def problem_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         params = _flatten(exc.detail)
-        first = params[0] if params else {"name": "", "reason": "invalid input"}
+        first = params[0] if params else {"name": "", "reason": _("Invalid input.")}
         detail = f"{first['name']}: {first['reason']}" if first["name"] else first["reason"]
         problem = problem_response(
             status_code=status.HTTP_400_BAD_REQUEST,
-            title="Invalid input.",
+            title=_("Invalid input."),
             detail=detail,
             code="invalid",
             invalid_params=params,

@@ -123,7 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# The portal's own catalogue first, then Vietnamese for strings of installed libraries whose
+# catalogues lack them (DRF's API errors, django-axes' admin): portal/locale_vendor, hand-kept.
+LOCALE_PATHS = [BASE_DIR / "portal" / "locale", BASE_DIR / "portal" / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -303,7 +305,7 @@ ADMISSIONS_TICKET_DECISION_DAYS = env_int("ADMISSIONS_TICKET_DECISION_DAYS", 7)
 # identity from one IP address after repeated failures, and the lock expires by itself. The
 # identity is normalised first (0912…, +84912…, 091 2… are one phone; e-mails ignore case), so
 # spelling a number differently buys no fresh tries.
-INSTALLED_APPS += ["axes"]
+INSTALLED_APPS += ["portal.core.apps.AxesConfig"]  # django-axes, with a translated name
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -93,7 +93,10 @@ def test_evidence_that_is_not_pdf_or_image_is_refused(parent_client, make_input)
     )
     assert response.status_code == 200
     assert Application.objects.count() == 0  # the whole save was rolled back
-    assert any("PDF" in str(e) for e in response.context["form"].non_field_errors())
+    # The refusal sits beside the file's own field (issue #8), not at the top of the form.
+    form = response.context["form"]
+    assert any("PDF" in str(e) for e in form.errors["residence_evidence"])
+    assert not form.non_field_errors()
 
 
 def test_evidence_size_limit(parent_client, make_input, settings):
@@ -113,7 +116,9 @@ def test_form_errors_are_shown_on_their_fields(parent_client, make_input):
     )  # fmt: skip
     form = response.context["form"]
     assert form.errors["child_personal_id"]
-    assert any("Hồ Chí Minh" in str(e) for e in form.non_field_errors())
+    # The pin's problem is shown beside the map (issue #8), not at the top of the form.
+    assert any("Hồ Chí Minh" in str(e) for e in form.location_errors)
+    assert not form.non_field_errors()
 
 
 def test_draft_then_correction_loop_through_the_pages(parent_client, make_input, staff):
@@ -193,14 +198,23 @@ def test_exports_and_explanation_pdf(client, staff, parent, admission_round, mak
 
     client.force_login(staff)
     rows = list(csv.reader(io.StringIO(
-        client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.csv?school={school_id}")
+        client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.csv?school={school_id}",
+                   HTTP_ACCEPT_LANGUAGE="vi")
         .content.decode("utf-8-sig")
     )))  # fmt: skip
-    assert rows[0][0] == "tracking_code" and rows[1][0] == app.tracking_code
+    # Headers and yes/no in Vietnamese (issue #8), the data as typed.
+    assert rows[0][0] == "Mã hồ sơ" and rows[1][0] == app.tracking_code
     assert rows[1][1] == "Nguyễn Minh Anh"
-    xlsx = client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content))["placements"]
+    assert rows[1][2] == "không" and rows[1][7] in {"có", "không"}
+    xlsx = client.get(
+        f"/tuyen-sinh/hoi-dong/lan-chay/{run.uuid}/xuat.xlsx", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    book = load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["Xếp trường"]
+    assert sheet[1][0].value == "Mã hồ sơ"
     assert [c.value for c in sheet[2]][:2] == [app.tracking_code, "Nguyễn Minh Anh"]
+    stats = {row[0].value for row in book["Thống kê"].iter_rows()}
+    assert "Hạt giống bốc thăm" in stats and "placed" not in stats
     compare = client.get(f"/tuyen-sinh/hoi-dong/so-sanh/?a={run.uuid}&b={run.uuid}")
     assert compare.status_code == 200
 

@@ -72,7 +72,14 @@ def test_parent_applies_committee_allocates_parent_accepts(
     first_choice = page.input_value("#id_choice_1")
     assert first_choice == page.locator("#suggestion-list li").first.get_attribute("data-school")
     page.check("#id_consent")
-    page.click("#submit-application")
+    # A review step shows everything the committee will read before anything is submitted.
+    page.click("#review-application")
+    page.wait_for_selector("#review-page")
+    summary = page.locator("#application-summary").inner_text()
+    assert "079320123456" in summary and "12 Lê Lợi" in summary
+    assert page.locator("#summary-schools li").count() == 5
+    assert re.search(r"\d+,\d\d km", page.locator("#summary-schools li").first.inner_text())
+    page.click("#confirm-submit")
     page.wait_for_selector("#tracking-code")
     tracking = page.locator("#tracking-code").inner_text()
     assert re.fullmatch(r"ADM-2026-\d{6}", tracking)
@@ -86,6 +93,8 @@ def test_parent_applies_committee_allocates_parent_accepts(
     staff_context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     staff = staff_context.new_page()
     staff.set_default_timeout(20_000)
+    confirmations = []  # closing the window and publishing ask first (issue #8)
+    staff.on("dialog", lambda d: (confirmations.append(d.message), d.accept()))
     staff.goto(f"{url}/accounts/dang-nhap/?next=/tuyen-sinh/hoi-dong/")
     staff.fill("#id_username", "hoidong")
     staff.fill("#id_password", "hoi-dong-2026")
@@ -114,6 +123,7 @@ def test_parent_applies_committee_allocates_parent_accepts(
     )
     staff.click("#publish-confirm")
     staff.wait_for_selector("#run-status[data-status='published']")
+    assert len(confirmations) == 1 and "hoàn tác" in confirmations[0]  # closing the window
     staff_context.close()
 
     # 4. The parent sees the offer, accepts it and reads the explanation.

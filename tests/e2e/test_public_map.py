@@ -36,7 +36,7 @@ def test_click_on_the_map_lists_the_nearest_schools(live_server, page):
         _, _, metres = geod.inv(lon, lat, near.school.location.x, near.school.location.y)
         assert abs(float(item.get_attribute("data-distance-m")) - metres) < 0.5
         shown_km = item.locator(".distance.straight").inner_text()
-        assert shown_km.replace(",", ".").split()[0] == f"{metres / 1000:.1f}"
+        assert shown_km.replace(",", ".").split()[0] == f"{metres / 1000:.2f}"  # "2,37 km"
     assert page.locator("#result-ward").inner_text().startswith(("Phường", "Xã", "Đặc khu"))
 
 

@@ -213,7 +213,8 @@ def _transition(
     """The only code that sets a payment's status. The caller holds the row lock."""
     if not can_transition(payment.status, to, actor):
         raise TransitionNotAllowed(
-            _("A payment cannot go from %(from)s to %(to)s.") % {"from": payment.status, "to": to}
+            _("A payment cannot go from %(from)s to %(to)s.")
+            % {"from": PaymentStatus(payment.status).label, "to": PaymentStatus(to).label}
         )
     from_status = payment.status
     if to in SETTLED_STATUSES:

@@ -5,7 +5,7 @@
   const CFG = JSON.parse(document.getElementById("map-config").textContent);
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
-  const fmtKm = (m) => (m / 1000).toLocaleString(CFG.lang === "vi" ? "vi-VN" : "en-GB", {minimumFractionDigits: 1, maximumFractionDigits: 1}) + " " + T.km;
+  const fmtKm = (m) => (m / 1000).toLocaleString(CFG.lang === "vi" ? "vi-VN" : "en-GB", {minimumFractionDigits: 2, maximumFractionDigits: 2}) + " " + T.km;
 
   const map = L.map("map", {preferCanvas: true, zoomControl: true, minZoom: 8, maxZoom: 19}).setView([10.78, 106.70], 11);
   map.attributionControl.setPrefix("Leaflet");
@@ -14,9 +14,7 @@
   window.portalMap = map;  // for browser tests and the browser console
   if (CFG.tileUrl) {
     L.tileLayer(CFG.tileUrl, {maxZoom: 19, attribution: CFG.tileAttribution}).addTo(map);
-  } else {
-    map.attributionControl.addAttribution(esc(T.noTiles));
-  }
+  }  // without tiles the page says so in the legend (a long credit would cover the map on a phone)
 
   const wardLayer = L.geoJSON(null, {
     style: {color: "#50627a", weight: 1, fillColor: CFG.tileUrl ? "transparent" : "#e9eef2", fillOpacity: CFG.tileUrl ? 0 : 0.9},
@@ -28,6 +26,7 @@
   });
   const clusters = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45});
   map.addLayer(clusters);
+  window.portalLayers = {wards: wardLayer, schools: clusters};  // for browser tests
   const pickLayer = L.layerGroup().addTo(map);
 
   async function getJSON(url) {
@@ -37,11 +36,28 @@
     return body;
   }
 
-  function schoolPopup(p) {
-    const seats = p.grade1_seats == null ? esc(T.notPublished) : esc(p.grade1_seats);
+  // The admission round's seats per school (the same selector as the application form); the
+  // school's own census figure only when no round lists the school.
+  let roundSeats = {schools: {}, school_year: null};
+  async function loadSeats() {
+    if (!CFG.seatsUrl) return;
+    try { roundSeats = await getJSON(CFG.seatsUrl); } catch (err) { /* the popup falls back */ }
+  }
+
+  function seatsLine(p, id) {
+    const row = roundSeats.schools[String(id)];
+    if (row) {
+      const label = T.roundSeats.replace("%(year)s", `${roundSeats.school_year}–${roundSeats.school_year + 1}`);
+      return `<span class="popup-seats" data-source="round">${esc(label)}: ${esc(row.seats)}${row.demo_figure ? " (" + esc(T.demoFigure) + ")" : ""}</span>`;
+    }
+    const value = p.grade1_seats == null ? T.notPublished : p.grade1_seats;
+    return `<span class="popup-seats" data-source="school">${esc(T.grade1Seats)}: ${esc(value)}</span>`;
+  }
+
+  function schoolPopup(p, id) {
     const demo = p.location_source === "demo_placed" ? `<div class="note">${esc(T.demoNote)}</div>` : "";
     return `<strong>${esc(p.name)}</strong><br>${p.address ? esc(T.address) + ": " + esc(p.address) + "<br>" : ""}` +
-      `${p.ward ? esc(T.ward) + ": " + esc(p.ward.name) + "<br>" : ""}${esc(T.grade1Seats)}: ${seats}<br>` +
+      `${p.ward ? esc(T.ward) + ": " + esc(p.ward.name) + "<br>" : ""}${seatsLine(p, id)}<br>` +
       `${esc(T.locationSource)}: ${esc(T[p.location_source] || p.location_source)}${demo}`;
   }
 
@@ -60,7 +76,7 @@
     let url = "/api/v1/schools/?" + params;
     while (url) {
       const page = await getJSON(url);
-      const layer = L.geoJSON(page, {pointToLayer: schoolMarker, onEachFeature: (f, l) => l.bindPopup(schoolPopup(f.properties))});
+      const layer = L.geoJSON(page, {pointToLayer: schoolMarker, onEachFeature: (f, l) => l.bindPopup(() => schoolPopup(f.properties, f.id))});
       clusters.addLayers(layer.getLayers());
       url = page.next;
     }
@@ -108,10 +124,19 @@
     demandLayer.addTo(map);
   }
 
+  // The chosen ward stands out (thick outline, lighter fill) and the map zooms to it.
+  const CHOSEN_WARD = {color: "#0b4f8a", weight: 3, fillColor: CFG.tileUrl ? "#0b4f8a" : "#cfe3f7", fillOpacity: CFG.tileUrl ? 0.08 : 0.95};
   function zoomToWard() {
     const code = $("ward").value;
+    wardLayer.resetStyle();
+    $("map").dataset.chosenWard = code;
     if (!code) { map.fitBounds(wardLayer.getBounds()); return; }
-    wardLayer.eachLayer((l) => { if (l.feature.properties.code === code) map.fitBounds(l.getBounds()); });
+    wardLayer.eachLayer((l) => {
+      if (l.feature.properties.code !== code) return;
+      l.setStyle(CHOSEN_WARD);
+      l.bringToFront();
+      map.fitBounds(l.getBounds());
+    });
   }
 
   // The chosen metric's distance first, the straight line next to it.
@@ -141,7 +166,7 @@
       out.innerHTML = `<p><strong>${esc(T.ward)}:</strong> <span id="result-ward">${esc(data.ward.name)}</span><br>` +
         `<strong>${esc(T.catchmentOf)}:</strong> <span id="result-catchment">${catchment}</span></p>` +
         `${fallback}<h3 style="font-size:.95rem;margin:.3rem 0">${esc(T.nearest)}</h3><ol class="nearest-list">${items}</ol>`;
-      if (window.matchMedia("(max-width: 52rem)").matches) out.scrollIntoView({behavior: "smooth", block: "start"});
+      out.scrollIntoView({behavior: "smooth", block: window.matchMedia("(max-width: 52rem)").matches ? "start" : "nearest"});
     } catch (err) {
       out.innerHTML = `<p class="errorlist">${esc(err.status === 422 ? T.outside : T.error + ": " + err.message)}</p>`;
     }
@@ -164,7 +189,7 @@
   }));
   $("show-catchments").addEventListener("change", (e) => e.target.checked ? catchmentLayer.addTo(map) : map.removeLayer(catchmentLayer));
 
-  loadWards().then(() => Promise.all([loadSchools(), loadCatchments()]))
+  loadWards().then(() => Promise.all([loadSchools(), loadCatchments(), loadSeats()]))
     .then(() => { $("map").dataset.ready = "1"; })
     .catch((err) => { $("nearest-results").innerHTML = `<p class="errorlist">${esc(T.error)}: ${esc(err.message)}</p>`; });
 })();
