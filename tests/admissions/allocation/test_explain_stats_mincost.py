@@ -166,6 +166,55 @@ def _brute_force_envy_pairs(instance, children, assignment) -> int:
     return pairs
 
 
+@settings(max_examples=60, deadline=None)
+@given(instances(max_children=6, max_schools=3, max_list=3, ties=False))
+def test_min_cost_plan_places_the_most_children_then_travels_least(instance):
+    # Brute force over every assignment: first the most children placed, then the least
+    # total distance (in the plan's decimetre units) among those.
+    import itertools
+
+    options = [[-1, *instance.choices_of(c).tolist()] for c in range(instance.n_children)]
+    best = None
+    for combo in itertools.product(*options):
+        seats = np.bincount([s for s in combo if s >= 0], minlength=instance.n_schools)
+        if (seats > instance.capacity).any():
+            continue
+        placed = sum(s >= 0 for s in combo)
+        total = sum(
+            round(
+                float(instance.distance_m[instance.choice_ptr[c] + list(options[c]).index(s) - 1])
+                * 10
+            )
+            for c, s in enumerate(combo)
+            if s >= 0
+        )
+        key = (-placed, total)
+        best = key if best is None or key < best else best
+    plan = min_total_distance_plan(instance)
+    used = plan.assignment >= 0
+    pairs = [
+        instance.choice_ptr[c] + instance.choices_of(c).tolist().index(s)
+        for c, s in enumerate(plan.assignment.tolist())
+        if s >= 0
+    ]
+    assert plan.placed == int(used.sum()) == -best[0]
+    assert sum(round(float(instance.distance_m[p]) * 10) for p in pairs) == best[1]
+
+
+def test_min_cost_plan_gives_up_distance_to_place_one_more_child():
+    # "near" could walk 100 m to A, but only A is on "only_a"'s list: both are placed.
+    instance = Instance.from_lists(
+        [("A", 1), ("B", 1)],
+        [
+            ("near", ["A", "B"], {"A": [1, 0, 100.0], "B": [1, 0, 3900.0]}, 0.5),
+            ("only_a", ["A"], {"A": [1, 0, 2000.0]}, 0.5),
+        ],
+    )
+    plan = min_total_distance_plan(instance)
+    assert plan.placed == 2
+    assert plan.total_distance_m == 5900.0
+
+
 def test_min_cost_plan_reports_envy():
     # Both prefer A (1 seat). DA gives A to the higher-priority far child; the plan to the
     # near child, which is a justified-envy pair.
