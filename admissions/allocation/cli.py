@@ -118,8 +118,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             instance,
             claimed,
             rerun=None if args.no_rerun else rerun,
-            expected_input_sha256=instance.input_sha256,
-        )
+        )  # the input hash is compared with the instance's (version 2 or, for old files, 1)
         if not instance.lottery_per_school:
             violations += _lottery_violations(
                 instance.child_ids, _child_lottery(instance), instance.policy.seed

@@ -161,7 +161,7 @@ class Instance:
 
     @cached_property
     def input_sha256(self) -> str:
-        """SHA-256 of the canonical JSON of this instance (see ``hashing.py``)."""
+        """Version 2 fingerprint of this instance's input (see ``hashing.py``)."""
         from admissions.allocation.hashing import instance_sha256
 
         return instance_sha256(self)
