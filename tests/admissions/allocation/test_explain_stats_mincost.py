@@ -319,8 +319,9 @@ def _v2_by_hand(schools, children, *, per_school=False, labels=None) -> str:
         ("children", canonical([cid for cid, _ in children])),
         ("list_length", b"".join(struct.pack("<q", len(pairs)) for _, pairs in children)),
         ("choice", b"".join(struct.pack("<q", position[s]) for _, p in children for s, _, _ in p)),
-        ("priority", b"".join(struct.pack("<d", v) for _, p in children for _, t, _ in p for v in t)),
     ]  # fmt: skip
+    values = [v for _, pairs in children for _, prio, _ in pairs for v in prio]
+    sections.append(("priority", b"".join(struct.pack("<d", v) for v in values)))
     if per_school:
         lottery = [lot for _, pairs in children for _, _, lot in pairs]
     else:
@@ -342,7 +343,8 @@ def test_input_hash_version_2_is_the_documented_byte_stream():
                 {"id": "A", "capacity": 1},
             ],
             "children": [
-                {"id": "z", "choices": ["B", "A"], "priority": {"A": [2, 0, 10.5], "B": [1, -0.0, 7]},
+                {"id": "z", "choices": ["B", "A"],
+                 "priority": {"A": [2, 0, 10.5], "B": [1, -0.0, 7]},
                  "lottery": 0.25, "ward": "Phường 1"},
                 {"id": "m", "choices": [], "priority": {}, "lottery": 0.5},
                 {"id": "a", "choices": ["A"], "priority": {"A": [1, 1, 640.0]}, "lottery": 0.75},
