@@ -46,10 +46,11 @@ accepted             -> accepted             system
 accepted             -> enrolled             staff
 accepted             -> withdrawn            parent
 """
-STATES = (
-    "draft submitted under_review correction_requested resubmitted verified rejected offered "
-    "waitlisted accepted declined expired enrolled withdrawn"
-).split()
+STATES = [
+    "draft", "submitted", "under_review", "correction_requested", "resubmitted", "verified",
+    "rejected", "offered", "waitlisted", "accepted", "declined", "expired", "enrolled",
+    "withdrawn",
+]  # fmt: skip
 ACTORS = ("parent", "staff", "system")
 
 
