@@ -73,7 +73,9 @@ from admissions.allocation.priorities import (
 )
 
 DEFAULT_MAX_DISTANCE_M = 4000.0
-INITIAL_LIST_LENGTH = 16
+INITIAL_LIST_LENGTH = 6
+#: Factor by which the list of a child rejected by its whole prefix grows.
+LIST_GROWTH = 16
 #: Children served per batch of the final pass (one KD-tree over the schools still open).
 FINAL_PASS_BATCH = 1024
 FINAL_PASS_CANDIDATES = 16
@@ -537,7 +539,7 @@ def solve_nearest(
         grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
         if not grow.size:
             break
-        want[grow] = np.minimum(want[grow] * 8, n_schools)
+        want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
         cache.update(grow, want)
 
     placed = outcome.assigned_pair >= 0
