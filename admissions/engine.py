@@ -15,9 +15,9 @@ import numpy as np
 from admissions.allocation.checker import check, count_envy_and_waste
 from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.distances import pair_distances
-from admissions.allocation.engine import solve_da
-from admissions.allocation.explain import Explainer, render_explanation
+from admissions.allocation.explanations import Explainer, render_explanation
 from admissions.allocation.lottery import lottery_single
+from admissions.allocation.mechanisms import solve_da
 from admissions.allocation.model import Instance, Policy, Result
 from admissions.allocation.nearest import NearestSource, solve_nearest
 from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities

@@ -34,7 +34,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from admissions.allocation.checker import check
 from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.distances import SchoolLocator
-from admissions.allocation.engine import solve_da, solve_partitioned
+from admissions.allocation.mechanisms import solve_da, solve_partitioned
 from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
 from admissions.allocation.nearest import nearest_source, solve_nearest

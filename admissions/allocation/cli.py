@@ -30,7 +30,6 @@ import msgspec
 import numpy as np
 
 from admissions.allocation.checker import Violation, check
-from admissions.allocation.engine import solve
 from admissions.allocation.errors import InstanceError
 from admissions.allocation.instance_io import (
     instance_from_dict,
@@ -39,6 +38,7 @@ from admissions.allocation.instance_io import (
     read_json,
 )
 from admissions.allocation.lottery import lottery_disagreements
+from admissions.allocation.mechanisms import solve
 
 
 class AssignmentPairs(dict):

@@ -30,7 +30,7 @@ import numpy as np
 
 MECHANISMS = ("da", "nearest")
 
-#: Reason codes used in explanations (language-neutral; rendered by ``explain.py``).
+#: Reason codes used in explanations (language-neutral; rendered by ``explanations.py``).
 ADMITTED = "admitted"
 FULL_WITH_BETTER_PRIORITY = "school_full_with_better_priority"
 NO_SEATS = "school_has_no_seats"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 
-from admissions.allocation.engine import solve
-from admissions.allocation.explain import explain, explain_all, render_explanation
+from admissions.allocation.explanations import explain, explain_all, render_explanation
 from admissions.allocation.hashing import canonical_json
 from admissions.allocation.instance_io import instance_from_dict
 from admissions.allocation.lottery import lottery_per_school, lottery_single
+from admissions.allocation.mechanisms import solve
 from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
 from admissions.allocation.stats import compute_stats

@@ -126,7 +126,7 @@ def test_lazy_lists_equal_complete_lists():
         max_distance_m=6000,
     )
     lazy = solve_nearest(source, initial_list_length=2)
-    from admissions.allocation.engine import solve_da
+    from admissions.allocation.mechanisms import solve_da
 
     full = solve_da(build_nearest_instance(source))
     in_list = ~lazy.outside_list
@@ -135,7 +135,7 @@ def test_lazy_lists_equal_complete_lists():
 
 
 def test_final_pass_explanation_in_both_languages():
-    from admissions.allocation.explain import explain, render_explanation
+    from admissions.allocation.explanations import explain, render_explanation
 
     source = line_source([1, 1, 1], [10, 20, 30, 40], [0, 1500, 9000])
     result = solve_nearest(source)
@@ -151,7 +151,7 @@ def test_final_pass_explanation_in_both_languages():
 
 
 def test_explanation_says_no_school_in_range_rather_than_no_choice():
-    from admissions.allocation.explain import explain, render_explanation
+    from admissions.allocation.explanations import explain, render_explanation
 
     # c1 lives 50 km from the only school, which c0 fills: nothing within 2 km, all full.
     result = solve_nearest(line_source([1], [0, 50_000], [0]))
