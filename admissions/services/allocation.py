@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from admissions.allocation.instance_io import instance_to_dict
 from admissions.allocation.priorities import CategoryRule, ChildMemberships
+from admissions.allocation.stats import run_statistics
 from gis.selectors import school_points
 from portal.core.exceptions import Conflict
 
@@ -263,7 +264,7 @@ def allocation_run_execute(
             result, violations = engine.solve_and_check(instance)
             input_document = {**instance_to_dict(instance), "seed": run.seed}
         timings["solve_and_check_s"] = round_s(time.perf_counter() - t)
-        stats = engine.statistics(result)
+        stats = run_statistics(result)
         stats["cutoff_distance_m"] = {
             int(k): v for k, v in stats["cutoff_distance_m"].items()
         }  # keyed by school pk

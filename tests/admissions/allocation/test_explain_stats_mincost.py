@@ -424,3 +424,28 @@ def test_checker_accepts_a_result_carrying_the_version_1_input_hash():
     assert check(instance, document) == []
     document["input_sha256"] = "0" * 64
     assert [v.kind for v in check(instance, document)] == ["input_hash_mismatch"]
+
+
+def test_run_statistics_of_a_small_run():
+    from admissions.allocation.stats import run_statistics
+
+    stats = run_statistics(solve(two_school_instance()))
+    # rival → Y at 640 m (its 1st choice, in catchment); kid → X at 1200 m and third → X at
+    # 50 m (2nd choices, group 2). X's worst admitted is third (category 1 after kid's 0).
+    assert stats == {
+        "children": 3,
+        "schools": 2,
+        "seats": 3,
+        "placed": 3,
+        "unplaced": 0,
+        "placed_first_choice": 1,
+        "placed_top3": 3,
+        "share_first_choice": 0.3333,
+        "in_catchment": 1,
+        "distance_mean_m": 630.0,
+        "distance_median_m": 640.0,
+        "distance_p95_m": 1144.0,  # 640 + 0.9 × (1200 − 640)
+        "envy_pairs": 0,
+        "wasted_seat_pairs": 0,
+        "cutoff_distance_m": {"Y": 640.0, "X": 50.0},
+    }
