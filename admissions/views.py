@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +40,6 @@ from .models import (
     Application,
     Evidence,
     Offer,
-    RoundSchool,
     Ticket,
 )
 from .services.explanations import explanation_document_issue
@@ -442,11 +440,7 @@ def _int_param(request, name: str) -> int | None:
 
 def _staff_round(request) -> AdmissionRound:
     year = _int_param(request, "round")
-    found = (
-        AdmissionRound.objects.filter(school_year=year).first()
-        if year
-        else selectors.round_current()
-    )
+    found = selectors.round_by_year(school_year=year) if year else selectors.round_current()
     if found is None:
         raise Http404
     return found
@@ -555,7 +549,7 @@ def staff_round(request):
             "round": round,
             "form": form,
             "runs": selectors.run_list(round=round),
-            "seats": RoundSchool.objects.filter(round=round).select_related("school"),
+            "seats": selectors.round_seat_rows(round=round),
             "counts": selectors.application_status_counts(round=round),
         },
     )
@@ -576,12 +570,7 @@ def staff_run(request, uuid):
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("admissions:staff-run", uuid=uuid)
-    per_school = (
-        run.placements.exclude(school=None)
-        .values("school_id", "school__name")
-        .order_by("school__name")
-        .annotate(n=Count("pk"))
-    )
+    per_school = selectors.run_placements_per_school(run=run)
     return render(
         request,
         "admissions/staff/run.html",
@@ -619,11 +608,10 @@ def staff_run_export(request, uuid, fmt):
 
 @runner_required
 def staff_compare(request):
-    try:
-        a = AllocationRun.objects.get(uuid=request.GET["a"])
-        b = AllocationRun.objects.get(uuid=request.GET["b"])
-    except (KeyError, ValueError, AllocationRun.DoesNotExist) as exc:
-        raise Http404 from exc
+    a = selectors.run_by_uuid(uuid=request.GET.get("a", ""))
+    b = selectors.run_by_uuid(uuid=request.GET.get("b", ""))
+    if a is None or b is None:
+        raise Http404
     if a.round_id != b.round_id:
         raise PermissionDenied
     return render(
