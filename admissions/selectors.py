@@ -22,7 +22,9 @@ from .models import (
 )
 
 
-def round_current() -> AdmissionRound | None:
+def round_latest() -> AdmissionRound | None:
+    """The round with the highest school year, whatever its status (open, closed, allocated,
+    published) and demo or not: callers check what they need (e.g. an open window)."""
     return AdmissionRound.objects.order_by("-school_year").first()
 
 

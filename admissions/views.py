@@ -50,7 +50,7 @@ from .tasks import run_allocation
 
 
 def home(request):
-    round = selectors.round_current()
+    round = selectors.round_latest()
     apps = (
         selectors.application_list_for_parent(user=request.user)
         if request.user.is_authenticated
@@ -150,7 +150,7 @@ def application_form(request, uuid=None):
             return redirect("admissions:status", uuid=application.uuid)
         round = application.round
     else:
-        round = selectors.round_current()
+        round = selectors.round_latest()
         if round is None or not services.round_window_open(round):
             messages.error(request, _("There is no admission round open for applications."))
             return redirect("admissions:home")
@@ -332,7 +332,7 @@ def evidence_download(request, uuid):
 def suggestions(request):
     """Nearest schools with seats in the current round, distance, last round's cutoff and a
     warning when the proposed list risks no placement. JSON for the application form."""
-    round = selectors.round_current()
+    round = selectors.round_latest()
     try:
         point = make_point(lon=request.GET["lon"], lat=request.GET["lat"])
     except (KeyError, ValueError):
@@ -440,7 +440,7 @@ def _int_param(request, name: str) -> int | None:
 
 def _staff_round(request) -> AdmissionRound:
     year = _int_param(request, "round")
-    found = selectors.round_by_year(school_year=year) if year else selectors.round_current()
+    found = selectors.round_by_year(school_year=year) if year else selectors.round_latest()
     if found is None:
         raise Http404
     return found
@@ -661,7 +661,7 @@ def staff_ticket_decide(request, uuid):
 def audit(request):
     """Public: the published runs of the current round with their input hash, seed and result
     hash, and the anonymised input and result to download and re-run (ADR 13)."""
-    round = selectors.round_current()
+    round = selectors.round_latest()
     runs = selectors.published_runs(round=round) if round else []
     items = [{"run": run, "available": bool(run.has_documents)} for run in runs]
     return render(
