@@ -20,7 +20,6 @@ from .applications import (
     round_window_open,
 )
 from .offers import (
-    application_withdraw,
     offer_accept,
     offer_decline,
     offers_expire,
@@ -28,6 +27,7 @@ from .offers import (
     waitlist_fill_seat,
 )
 from .tickets import ticket_decide, ticket_open, tickets_overdue
+from .withdrawals import application_withdraw
 
 __all__ = [
     "ApplicationInput",
