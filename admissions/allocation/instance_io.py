@@ -207,15 +207,29 @@ def instance_from_dict(data: Any, *, policy: Policy | None = None) -> Instance:
         missing = np.isnan(lot_arr)
         lot_arr[missing] = drawn[pair_child[missing]]
     prio_arr = np.asarray(priority, dtype=np.float64).reshape(len(priority), length or 1)
+    return _assemble(
+        (school_ids, capacity, reserved),
+        child_ids,
+        (ptr_arr, np.asarray(choice_school, dtype=np.int64), prio_arr, lot_arr, per_school),
+        policy,
+        ward,
+        group,
+    )
+
+
+def _assemble(schools, child_ids, pairs, policy: Policy, ward, group) -> Instance:
+    """The validated pieces → an :class:`Instance` (labels and reserved seats only if any)."""
+    school_ids, capacity, reserved = schools
+    ptr, choice_school, priority, lottery, per_school = pairs
     return Instance(
         school_ids=school_ids,
         capacity=capacity,
         child_ids=tuple(child_ids),
-        choice_ptr=ptr_arr,
-        choice_school=np.asarray(choice_school, dtype=np.int64),
-        priority=prio_arr,
-        lottery=lot_arr,
-        distance_m=distance_from_priority(prio_arr, policy.distance_index),
+        choice_ptr=ptr,
+        choice_school=choice_school,
+        priority=priority,
+        lottery=lottery,
+        distance_m=distance_from_priority(priority, policy.distance_index),
         policy=policy,
         lottery_per_school=per_school,
         reserved=reserved if any(r for r in reserved) else None,
@@ -400,18 +414,5 @@ def _instance_from_fast(doc: _FastDocument, policy: Policy | None) -> Instance:
         lottery = child_lottery[pair_child]
     ward = [c.ward for c in children]
     group = [c.group for c in children]
-    return Instance(
-        school_ids=school_ids,
-        capacity=capacity,
-        child_ids=tuple(child_ids),
-        choice_ptr=ptr,
-        choice_school=school,
-        priority=priority,
-        lottery=lottery,
-        distance_m=distance_from_priority(priority, policy.distance_index),
-        policy=policy,
-        lottery_per_school=per_school,
-        reserved=reserved if any(r for r in reserved) else None,
-        ward=tuple(ward) if any(w is not None for w in ward) else None,
-        group=tuple(group) if any(g is not None for g in group) else None,
-    )
+    pairs = (ptr, school, priority, lottery, per_school)
+    return _assemble((school_ids, capacity, reserved), child_ids, pairs, policy, ward, group)
