@@ -205,7 +205,7 @@ def instance_sha256_v1(instance: Instance) -> str:
     return hashlib.sha256(instance_canonical_json(instance)).hexdigest()
 
 
-def _number_tokens(values: np.ndarray) -> list[str]:
+def number_tokens(values: np.ndarray) -> list[str]:
     """Canonical JSON tokens of a float array (integral values written as integers)."""
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
@@ -233,18 +233,18 @@ def instance_canonical_json(instance: Instance) -> bytes:
     school_doc = {"schools": instance_document_schools(inst)}
     schools_txt = canonical_json(school_doc).decode("utf-8")[len('{"schools":') : -1]
 
-    columns = [_number_tokens(inst.priority[:, k]) for k in range(inst.priority_length)]
+    columns = [number_tokens(inst.priority[:, k]) for k in range(inst.priority_length)]
     pair_school = inst.choice_school.tolist()
     pair_sid = [sid_json[s] for s in pair_school]
     fragments = [
         f"{sid}:[{','.join(values)}]" for sid, *values in zip(pair_sid, *columns, strict=True)
     ]
     if inst.lottery_per_school:
-        lottery = _number_tokens(inst.lottery)
+        lottery = number_tokens(inst.lottery)
     else:  # one number per child: format it once, at the child's first pair
         first = inst.choice_ptr[:-1][inst.list_length > 0]
         lottery = [""] * inst.n_pairs
-        for pair, token in zip(first.tolist(), _number_tokens(inst.lottery[first]), strict=True):
+        for pair, token in zip(first.tolist(), number_tokens(inst.lottery[first]), strict=True):
             lottery[pair] = token
     sid_rank = np.empty(inst.n_schools, dtype=np.int64)
     sid_rank[np.argsort(np.asarray(inst.school_ids, dtype=object), kind="stable")] = np.arange(
