@@ -4,7 +4,8 @@ Public API (what the portal calls)::
 
     from admissions.allocation import (
         Instance, Policy, Result, NearestSource,           # data
-        instance_from_dict, nearest_source, nearest_source_from_dict,
+        instance_from_dict, read_instance, instance_from_json,  # validated input (ADR 25)
+        nearest_source, nearest_source_from_dict,
         build_nearest_instance,                            # derived DA instance
         solve, solve_partitioned, check, Violation,        # run + verify (check() == [] → OK)
         explain, explain_all, render_explanation,          # per-child explanations
