@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from admissions.allocation.checker import check, count_envy_and_waste
+from admissions.allocation.checker import check
 from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.distances import pair_distances
-from admissions.allocation.engine import solve_da
-from admissions.allocation.explain import Explainer, render_explanation
+from admissions.allocation.explanations import Explainer, render_explanation
 from admissions.allocation.lottery import lottery_single
+from admissions.allocation.mechanisms import solve_da
 from admissions.allocation.model import Instance, Policy, Result
 from admissions.allocation.nearest import NearestSource, solve_nearest
 from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities
@@ -181,37 +181,3 @@ def solve_and_check(instance: Instance) -> tuple[Result, list]:
     result = solve_da(instance)
     violations = check(instance, result, rerun=lambda: solve_da(instance, verify=False))
     return result, violations
-
-
-def statistics(result: Result) -> dict:
-    inst = result.instance
-    assigned = result.assignment
-    placed = assigned >= 0
-    rank = np.full(inst.n_children, -1, dtype=np.int64)
-    pair = result.assigned_pair
-    rank[pair >= 0] = inst.pair_rank[pair[pair >= 0]]
-    distances = result.assigned_distance_m[placed & np.isfinite(result.assigned_distance_m)]
-    envy, waste = count_envy_and_waste(inst, assigned, result.outside_list)
-    group = np.full(inst.n_children, 0)
-    group[pair >= 0] = inst.priority[pair[pair >= 0], 0].astype(int)
-    cutoff_distance = {}
-    for sid, cutoff in result.cutoffs.items():
-        cutoff_distance[sid] = float(cutoff.priority[2])
-    n = inst.n_children
-    return {
-        "children": n,
-        "schools": inst.n_schools,
-        "seats": int(inst.capacity.sum()),
-        "placed": int(placed.sum()),
-        "unplaced": int((~placed).sum()),
-        "placed_first_choice": int((rank == 0).sum()),
-        "placed_top3": int(((rank >= 0) & (rank < 3)).sum()),
-        "share_first_choice": round(float((rank == 0).sum()) / n, 4) if n else 0.0,
-        "in_catchment": int((group == 1).sum()),
-        "distance_mean_m": round(float(distances.mean()), 1) if distances.size else None,
-        "distance_median_m": round(float(np.median(distances)), 1) if distances.size else None,
-        "distance_p95_m": round(float(np.percentile(distances, 95)), 1) if distances.size else None,
-        "envy_pairs": int(envy),
-        "wasted_seat_pairs": int(waste),
-        "cutoff_distance_m": cutoff_distance,
-    }

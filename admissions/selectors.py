@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
@@ -25,8 +26,37 @@ from .models import (
 )
 
 
-def round_current() -> AdmissionRound | None:
+def round_latest() -> AdmissionRound | None:
+    """The round with the highest school year, whatever its status (open, closed, allocated,
+    published) and demo or not: callers check what they need (e.g. an open window)."""
     return AdmissionRound.objects.order_by("-school_year").first()
+
+
+def round_by_year(*, school_year: int) -> AdmissionRound | None:
+    return AdmissionRound.objects.filter(school_year=school_year).first()
+
+
+def round_seat_rows(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
+    """Every school of the round with its seats (located or not), for the committee."""
+    return RoundSchool.objects.filter(round=round).select_related("school")
+
+
+def run_by_uuid(*, uuid) -> AllocationRun | None:
+    """The run with this uuid, or None (also for a malformed uuid)."""
+    try:
+        return AllocationRun.objects.filter(uuid=uuid).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def run_placements_per_school(*, run: AllocationRun) -> QuerySet:
+    """Rows ``{school_id, school__name, n}``: children placed at each school by the run."""
+    return (
+        run.placements.exclude(school=None)
+        .values("school_id", "school__name")
+        .order_by("school__name")
+        .annotate(n=Count("pk"))
+    )
 
 
 def round_categories(*, round: AdmissionRound) -> QuerySet[PriorityCategory]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +47,6 @@ from .models import (
     Application,
     Evidence,
     Offer,
-    RoundSchool,
     Ticket,
 )
 from .services.explanations import explanation_document_issue
@@ -60,7 +58,7 @@ from .tasks import run_allocation
 
 
 def home(request):
-    round = selectors.round_current()
+    round = selectors.round_latest()
     apps = (
         selectors.application_list_for_parent(user=request.user)
         if request.user.is_authenticated
@@ -171,7 +169,7 @@ def application_form(request, uuid=None):
             return redirect("admissions:status", uuid=application.uuid)
         round = application.round
     else:
-        round = selectors.round_current()
+        round = selectors.round_latest()
         if round is None or not services.round_window_open(round):
             messages.error(request, _("There is no admission round open for applications."))
             return redirect("admissions:home")
@@ -452,7 +450,7 @@ def evidence_download(request, uuid):
 def suggestions(request):
     """Nearest schools with seats in the current round, distance, last round's cutoff and a
     warning when the proposed list risks no placement. JSON for the application form."""
-    round = selectors.round_current()
+    round = selectors.round_latest()
     try:
         point = make_point(lon=request.GET["lon"], lat=request.GET["lat"])
     except (KeyError, ValueError):
@@ -547,7 +545,7 @@ class _Nearby:
 def public_seats(request):
     """Public: the current round's grade-1 seats per school (JSON for the school map's popup),
     from the same selector as the application form."""
-    round = selectors.round_current()
+    round = selectors.round_latest()
     if round is None:
         return JsonResponse({"school_year": None, "schools": {}})
     seats = selectors.round_public_seats(round=round)
@@ -638,11 +636,7 @@ QUEUE_PAGE_SIZE = 50
 
 def _staff_round(request) -> AdmissionRound:
     year = _int_param(request, "round")
-    found = (
-        AdmissionRound.objects.filter(school_year=year).first()
-        if year
-        else selectors.round_current()
-    )
+    found = selectors.round_by_year(school_year=year) if year else selectors.round_latest()
     if found is None:
         raise Http404
     return found
@@ -772,7 +766,7 @@ def staff_round(request):
             "round": round,
             "form": form,
             "runs": selectors.run_list(round=round),
-            "seats": RoundSchool.objects.filter(round=round).select_related("school"),
+            "seats": selectors.round_seat_rows(round=round),
             "counts": selectors.application_status_counts(round=round),
         },
     )
@@ -805,12 +799,7 @@ def staff_run(request, uuid):
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("admissions:staff-run", uuid=uuid)
-    per_school = (
-        run.placements.exclude(school=None)
-        .values("school_id", "school__name")
-        .order_by("school__name")
-        .annotate(n=Count("pk"))
-    )
+    per_school = selectors.run_placements_per_school(run=run)
     return render(
         request,
         "admissions/staff/run.html",
@@ -858,15 +847,8 @@ def staff_run_export(request, uuid, fmt):
 
 @runner_required
 def staff_compare(request):
-    runs = {}
-    for column in ("a", "b"):
-        try:
-            runs[column] = AllocationRun.objects.select_related("round").get(
-                uuid=request.GET.get(column, "")
-            )
-        except (ValueError, ValidationError, AllocationRun.DoesNotExist):
-            runs[column] = None
-    a, b = runs["a"], runs["b"]
+    a = selectors.run_by_uuid(uuid=request.GET.get("a", ""))
+    b = selectors.run_by_uuid(uuid=request.GET.get("b", ""))
     if a is None or b is None:
         # Nothing (or only one run) chosen: say so on the list of runs, not a 404.
         messages.error(
@@ -924,7 +906,7 @@ def staff_ticket_decide(request, uuid):
 def audit(request):
     """Public: the published runs of the current round with their input hash, seed and result
     hash, and the anonymised input and result to download and re-run (ADR 13)."""
-    round = selectors.round_current()
+    round = selectors.round_latest()
     runs = selectors.published_runs(round=round) if round else []
     items = [{"run": run, "available": bool(run.has_documents)} for run in runs]
     return render(

@@ -139,7 +139,7 @@ def admission_fact() -> AdmissionFact | None:
     """The current admission round: applications submitted online (the portal is the only
     channel), verified, and the published main run's first-choice placements and median
     distance (straight-line, as the allocation used)."""
-    admission_round = admission_selectors.round_current()
+    admission_round = admission_selectors.round_latest()
     if admission_round is None:
         return None
     counts = admission_selectors.application_status_counts(round=admission_round)

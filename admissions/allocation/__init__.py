@@ -4,7 +4,8 @@ Public API (what the portal calls)::
 
     from admissions.allocation import (
         Instance, Policy, Result, NearestSource,           # data
-        instance_from_dict, nearest_source, nearest_source_from_dict,
+        instance_from_dict, read_instance, instance_from_json,  # validated input (ADR 25)
+        nearest_source, nearest_source_from_dict,
         build_nearest_instance,                            # derived DA instance
         solve, solve_partitioned, check, Violation,        # run + verify (check() == [] → OK)
         explain, explain_all, render_explanation,          # per-child explanations
@@ -26,17 +27,19 @@ _EXPORTS = {
     "SchoolLocator": "distances",
     "distances_to_schools": "distances",
     "geodesic_m": "distances",
-    "solve": "engine",
-    "solve_da": "engine",
-    "solve_partitioned": "engine",
+    "solve": "mechanisms",
+    "solve_da": "mechanisms",
+    "solve_partitioned": "mechanisms",
     "AllocationError": "errors",
     "InstanceError": "errors",
-    "Explainer": "explain",
-    "Explanation": "explain",
-    "explain": "explain",
-    "explain_all": "explain",
-    "render_explanation": "explain",
+    "Explainer": "explanations",
+    "Explanation": "explanations",
+    "explain": "explanations",
+    "explain_all": "explanations",
+    "render_explanation": "explanations",
     "instance_from_dict": "instance_io",
+    "instance_from_json": "instance_io",
+    "read_instance": "instance_io",
     "instance_to_dict": "instance_io",
     "lottery_per_school": "lottery",
     "lottery_single": "lottery",

@@ -124,12 +124,22 @@ class SchoolLocator:
         unseen = np.asarray(proj_dist, dtype=np.float64).reshape(n, k_eff)[:, -1]
         unseen = unseen / (1 + PROJECTION_SLACK) if k_eff < self.n_schools else np.full(n, np.inf)
         safe = np.where(found, idx, 0)
-        dist = geodesic_m(lon[:, None], lat[:, None], self.school_lon[safe], self.school_lat[safe])
-        dist[~found] = np.inf
+        dist = self._found_distances(lon, lat, safe, found)
         if max_distance_m is not None:
             dist[dist > max_distance_m] = np.inf
         idx, dist = self._sorted_rows(safe, dist)
         return Neighbours(idx, dist, maybe_more, unseen)
+
+    def _found_distances(self, lon, lat, school: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """Geodesic metres for the slots the tree filled (``inf`` elsewhere): with a radius,
+        most of a long row is empty, and the geodesic is the costly part."""
+        dist = np.full(school.shape, np.inf)
+        rows, cols = np.nonzero(found)
+        picked = school[rows, cols]
+        dist[rows, cols] = geodesic_m(
+            lon[rows], lat[rows], self.school_lon[picked], self.school_lat[picked]
+        )
+        return dist
 
     def _sorted_rows(self, school: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows sorted by (distance, tie rank); ``inf`` entries last and set to -1."""
@@ -165,8 +175,8 @@ class SchoolLocator:
         # farthest school in range used to be dropped when k equalled the number of schools).
         full = found[:, -1] & (k_eff < self.n_schools)
         safe = np.where(found, idx, 0)
-        dist = geodesic_m(lon[:, None], lat[:, None], self.school_lon[safe], self.school_lat[safe])
-        dist[~found | (dist > radius_m)] = np.inf
+        dist = self._found_distances(lon, lat, safe, found)
+        dist[dist > radius_m] = np.inf
         # Rows that filled every slot: keep only what is certainly before any unseen school.
         horizon = np.where(full, proj_dist[:, -1] * (1 - PROJECTION_SLACK), np.inf)
         dist[dist >= horizon[:, None]] = np.inf

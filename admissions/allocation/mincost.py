@@ -5,9 +5,12 @@ total distance, ignoring priorities. It is **not** fair: its count of justified-
 (computed by the independent checker) is reported so that it can be shown beside DA's,
 which is always 0.
 
-Solved as a min-cost flow with OR-Tools ``SimpleMinCostFlow``: child → ranked school
-(capacity 1, cost = distance in decimetres), school → sink (capacity = seats), child → sink
-(capacity 1, cost = a penalty larger than any possible saving, so placements are maximised).
+Solved with OR-Tools ``SimpleMinCostFlow.solve_max_flow_with_min_cost``: every child is a
+source of one unit, child → ranked school (capacity 1, cost = distance in decimetres), school →
+sink (capacity = seats). The solver first finds the largest flow (most children placed) and
+then the cheapest flow of that size, exactly what the plan asks for. (An earlier version added
+a child → sink arc with a huge penalty instead; the penalty's size slowed the cost-scaling
+algorithm down about threefold at 155,000 children.)
 """
 
 from __future__ import annotations
@@ -42,38 +45,21 @@ def min_total_distance_plan(instance: Instance) -> Plan:
     n_children, n_schools = inst.n_children, inst.n_schools
     sink = n_children + n_schools
     cost = np.rint(inst.distance_m * COST_SCALE).astype(np.int64)
-    penalty = int(cost.max(initial=0)) * max(1, n_children) + 1
-    start = np.concatenate(
-        [
-            inst.pair_child,
-            np.arange(n_schools, dtype=np.int64) + n_children,
-            np.arange(n_children, dtype=np.int64),
-        ]
-    )
+    start = np.concatenate([inst.pair_child, np.arange(n_schools, dtype=np.int64) + n_children])
     end = np.concatenate(
-        [
-            inst.choice_school + n_children,
-            np.full(n_schools, sink, dtype=np.int64),
-            np.full(n_children, sink, dtype=np.int64),
-        ]
+        [inst.choice_school + n_children, np.full(n_schools, sink, dtype=np.int64)]
     )
     capacity = np.concatenate(
-        [
-            np.ones(inst.n_pairs, dtype=np.int64),
-            inst.capacity.astype(np.int64),
-            np.ones(n_children, dtype=np.int64),
-        ]
+        [np.ones(inst.n_pairs, dtype=np.int64), inst.capacity.astype(np.int64)]
     )
-    unit_cost = np.concatenate(
-        [cost, np.zeros(n_schools, dtype=np.int64), np.full(n_children, penalty, dtype=np.int64)]
-    )
+    unit_cost = np.concatenate([cost, np.zeros(n_schools, dtype=np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(start, end, capacity, unit_cost)
     supplies = np.zeros(sink + 1, dtype=np.int64)
     supplies[:n_children] = 1
     supplies[sink] = -n_children
     flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
-    status = flow.solve()
+    status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     used = flow.flows(arcs[: inst.n_pairs]) > 0

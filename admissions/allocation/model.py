@@ -34,7 +34,7 @@ MECHANISMS = ("da", "nearest")
 STRAIGHT = "straight"
 METRICS = (STRAIGHT, "walking", "driving")
 
-#: Reason codes used in explanations (language-neutral; rendered by ``explain.py``).
+#: Reason codes used in explanations (language-neutral; rendered by ``explanations.py``).
 ADMITTED = "admitted"
 FULL_WITH_BETTER_PRIORITY = "school_full_with_better_priority"
 NO_SEATS = "school_has_no_seats"
@@ -169,7 +169,7 @@ class Instance:
 
     @cached_property
     def input_sha256(self) -> str:
-        """SHA-256 of the canonical JSON of this instance (see ``hashing.py``)."""
+        """Version 2 fingerprint of this instance's input (see ``hashing.py``)."""
         from admissions.allocation.hashing import instance_sha256
 
         return instance_sha256(self)

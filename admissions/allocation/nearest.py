@@ -48,6 +48,8 @@ document, never from a network. Without ``metric`` every distance is the straigh
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -58,7 +60,7 @@ import numpy as np
 from admissions.allocation.da import deferred_acceptance
 from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
-from admissions.allocation.hashing import plain_list, sha256_of
+from admissions.allocation.hashing import canonical_json, number_tokens, plain_list
 from admissions.allocation.instance_io import (
     is_count,
     is_number,
@@ -85,7 +87,9 @@ from admissions.allocation.priorities import (
 from admissions.allocation.road import ROAD_METRICS, STRAIGHT, RoadDistances
 
 DEFAULT_MAX_DISTANCE_M = 4000.0
-INITIAL_LIST_LENGTH = 16
+INITIAL_LIST_LENGTH = 6
+#: Factor by which the list of a child rejected by its whole prefix grows.
+LIST_GROWTH = 16
 #: Children served per batch of the final pass (one KD-tree over the schools still open).
 FINAL_PASS_BATCH = 1024
 FINAL_PASS_CANDIDATES = 16
@@ -264,7 +268,53 @@ class NearestSource:
 
     @cached_property
     def sha256(self) -> str:
-        return sha256_of(self.document())
+        """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself."""
+        return hashlib.sha256(self.canonical_json()).hexdigest()
+
+    def canonical_json(self) -> bytes:
+        """``canonical_json(self.document())``, written without building the document (the
+        numbers are formatted a column at a time; equal bytes, tested). Sources measured by
+        road carry per-child road distances: they go through the general writer."""
+        if self.road is not None:
+            return canonical_json(self.document())
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        sids = [quote(sid) for sid in self.school_ids]
+        catchments, categories = self._member_documents()
+        lon, lat = number_tokens(self.child_lon), number_tokens(self.child_lat)
+        lottery = number_tokens(self.lottery)
+        ids = list(map(quote, self.child_ids))
+        ward = [None if w is None else quote(w) for w in self.ward] if self.ward else None
+        group = [None if g is None else quote(g) for g in self.group] if self.group else None
+        parts = []
+        for c in np.argsort(self.child_id_order).tolist():
+            text = "{"
+            if c in catchments:
+                text += '"catchments":' + canonical_json(catchments[c]).decode() + ","
+            if c in categories:
+                text += '"categories":' + canonical_json(categories[c]).decode() + ","
+            if group is not None and group[c] is not None:
+                text += f'"group":{group[c]},'
+            text += f'"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},"lottery":{lottery[c]}'
+            if ward is not None and ward[c] is not None:
+                text += f',"ward":{ward[c]}'
+            parts.append(text + "}")
+        s_lon, s_lat = number_tokens(self.school_lon), number_tokens(self.school_lat)
+        capacity = self.capacity.tolist()
+        schools = [
+            f'{{"capacity":{int(capacity[i])},"id":{sids[i]},"lat":{s_lat[i]},"lon":{s_lon[i]}}}'
+            for i in np.argsort(self.school_tie_rank).tolist()
+        ]
+        head = {
+            "categories_in_group_1": bool(self.rule.in_group_1),
+            "max_distance_m": plain_list(np.array([self.max_distance_m]))[0],
+            "no_category_rank": int(self.rule.none_rank),
+        }
+        if self.seed is not None:
+            head["seed"] = int(self.seed)
+        text = canonical_json({**head, "children": None, "schools": None}).decode()
+        text = text.replace('"schools":null', '"schools":[' + ",".join(schools) + "]", 1)
+        text = text.replace('"children":null', '"children":[' + ",".join(parts) + "]", 1)
+        return text.encode("utf-8")
 
 
 def _as_school_lists(values, n: int, index: Mapping[str, int]) -> list[list[int]]:
@@ -669,7 +719,7 @@ def solve_nearest(
         grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
         if not grow.size:
             break
-        want[grow] = np.minimum(want[grow] * 8, n_schools)
+        want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
         cache.update(grow, want)
 
     placed = outcome.assigned_pair >= 0

@@ -1,4 +1,5 @@
-"""Summary statistics of a result (overall, by ward and by group when provided).
+"""Summary statistics of a result: :func:`compute_stats` (overall, by ward and by group when
+provided) and :func:`run_statistics` (the figures the portal stores with a run).
 
 Distance = metres from the child to its assigned school (``Result.assigned_distance_m``:
 the distance element of the priority tuple, or the geodesic distance for nearest-first and
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from admissions.allocation.checker import count_envy_and_waste
 from admissions.allocation.model import Result
 
 
@@ -68,3 +70,40 @@ def compute_stats(result: Result) -> dict[str, Any]:
             for i, v in enumerate(values)
         }
     return out
+
+
+def run_statistics(result: Result) -> dict[str, Any]:
+    """Figures stored with a portal run: placements, first choice / top 3, children in
+    catchment, distance mean / median / p95, envy and wasted-seat pairs (0 for a correct run)
+    and each school's cutoff distance."""
+    inst = result.instance
+    assigned = result.assignment
+    placed = assigned >= 0
+    rank = np.full(inst.n_children, -1, dtype=np.int64)
+    pair = result.assigned_pair
+    rank[pair >= 0] = inst.pair_rank[pair[pair >= 0]]
+    distances = result.assigned_distance_m[placed & np.isfinite(result.assigned_distance_m)]
+    envy, waste = count_envy_and_waste(inst, assigned, result.outside_list)
+    group = np.full(inst.n_children, 0)
+    group[pair >= 0] = inst.priority[pair[pair >= 0], 0].astype(int)
+    cutoff_distance = {}
+    for sid, cutoff in result.cutoffs.items():
+        cutoff_distance[sid] = float(cutoff.priority[2])
+    n = inst.n_children
+    return {
+        "children": n,
+        "schools": inst.n_schools,
+        "seats": int(inst.capacity.sum()),
+        "placed": int(placed.sum()),
+        "unplaced": int((~placed).sum()),
+        "placed_first_choice": int((rank == 0).sum()),
+        "placed_top3": int(((rank >= 0) & (rank < 3)).sum()),
+        "share_first_choice": round(float((rank == 0).sum()) / n, 4) if n else 0.0,
+        "in_catchment": int((group == 1).sum()),
+        "distance_mean_m": round(float(distances.mean()), 1) if distances.size else None,
+        "distance_median_m": round(float(np.median(distances)), 1) if distances.size else None,
+        "distance_p95_m": round(float(np.percentile(distances, 95)), 1) if distances.size else None,
+        "envy_pairs": int(envy),
+        "wasted_seat_pairs": int(waste),
+        "cutoff_distance_m": cutoff_distance,
+    }

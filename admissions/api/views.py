@@ -38,9 +38,9 @@ def _as_validation_error(exc: ApplicationInvalid) -> serializers.ValidationError
 
 def _round(data: dict) -> AdmissionRound:
     if data.get("school_year"):
-        found = AdmissionRound.objects.filter(school_year=data["school_year"]).first()
+        found = selectors.round_by_year(school_year=data["school_year"])
     else:
-        found = selectors.round_current()
+        found = selectors.round_latest()
     if found is None:
         raise NotFound("No admission round.", field="school_year")
     return found

@@ -24,7 +24,6 @@ from .applications import (
     round_window_open,
 )
 from .offers import (
-    application_withdraw,
     offer_accept,
     offer_decline,
     offers_expire,
@@ -33,6 +32,7 @@ from .offers import (
 )
 from .publication import allocation_run_publish
 from .tickets import ticket_decide, ticket_open, tickets_overdue
+from .withdrawals import application_withdraw
 
 __all__ = [
     "ApplicationInput",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from admissions.allocation.instance_io import instance_to_dict
 from admissions.allocation.priorities import CategoryRule, ChildMemberships
+from admissions.allocation.stats import run_statistics
 from gis.constants import DistanceMetric
 from gis.selectors import road_distance_table, school_points
 from portal.core.exceptions import Conflict, InvalidInput, TransitionNotAllowed
@@ -269,7 +270,7 @@ def allocation_run_execute(
             if road is not None:
                 input_document["road_network"] = road.network
         timings["solve_and_check_s"] = round_s(time.perf_counter() - t)
-        stats = engine.statistics(result)
+        stats = run_statistics(result)
         stats["cutoff_distance_m"] = {
             int(k): v for k, v in stats["cutoff_distance_m"].items()
         }  # keyed by school pk

@@ -9,10 +9,11 @@ to the waiting list in the engine's order."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from admissions.allocation.distances import geodesic_m
 from admissions.allocation.priorities import CategoryRule, ChildMemberships, pair_priorities
@@ -21,9 +22,7 @@ from ..constants import ApplicationStatus as S
 from ..constants import CategoryScope, OfferStatus
 from ..models import NO_CATEGORY_RANK, Application, Offer
 from ..selectors import applications_in_catchments, placement_for_application, round_seats
-from .applications import application_transition
-from .states import offer_created, offer_transition
-from .vacancies import round_lock, waitlist_fill_seat
+from .vacancies import offer_move, round_lock, waitlist_fill_seat
 
 
 def ranked_priorities(
@@ -67,13 +66,18 @@ def ranked_priorities(
     ]
 
 
+APPEAL_UPHELD_NOTE = gettext_lazy(
+    "Appeal upheld: your child is re-placed at choice %(rank)s, %(school)s."
+)
+
+
 @transaction.atomic
 def appeal_replace(*, application: Application, actor) -> Offer | None:
     """Offer the best ranked school the corrected priority would have won; None if none.
 
-    Like a vacancy-chain move (`vacancies._move`), the new offer keeps the state of the old
-    one: an accepted seat stays accepted (the family ranked the new school higher), an open
-    offer stays open. The move always goes through `application_transition` (system actor,
+    The move is the vacancy chain's (`vacancies.offer_move`): the new offer keeps the state of
+    the old one — an accepted seat stays accepted (the family ranked the new school higher), an
+    open offer stays open. The move always goes through `application_transition` (system actor,
     with a note), so it is in the history and the family is notified after commit.
     Lock order: round → offer → application, as everywhere else."""
     round_lock(round_id=application.round_id)
@@ -109,41 +113,18 @@ def appeal_replace(*, application: Application, actor) -> Offer | None:
             )
         if not wins:
             continue
-        return _replace(
-            application=application, current=current, school_id=school_id, run=placement.run
+        offer = offer_move(
+            application=application,
+            current=current,
+            school_id=school_id,
+            run=placement.run,
+            round=application.round,
+            answer_within=dt.timedelta(0),
+            note=APPEAL_UPHELD_NOTE,
+            supernumerary=True,
+            history_note="appeal upheld",
         )
+        if current is not None:
+            waitlist_fill_seat(school_id=current.school_id, round_id=application.round_id)
+        return offer
     return None
-
-
-def _replace(*, application: Application, current: Offer | None, school_id: int, run) -> Offer:
-    now = timezone.now()
-    accepted = current is not None and current.status == OfferStatus.ACCEPTED
-    if current is not None:
-        offer_transition(offer=current, to=OfferStatus.WITHDRAWN, note="appeal upheld")
-    offer = Offer.objects.create(
-        application=application,
-        run=run,
-        school_id=school_id,
-        status=OfferStatus.ACCEPTED if accepted else OfferStatus.PENDING,
-        responded_at=now if accepted else None,
-        deadline=max(
-            application.round.offer_response_deadline,
-            current.deadline if current is not None else now,
-            now,
-        ),
-        supernumerary=True,
-    )
-    offer_created(offer=offer, note="appeal upheld")
-    rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
-    with translation.override("vi"):
-        note = _("Appeal upheld: your child is re-placed at choice %(rank)s, %(school)s.") % {
-            "rank": rank,
-            "school": offer.school.name,
-        }
-        if accepted:
-            note += " " + _("Your acceptance carries over to the new school.")
-    to = S.OFFERED if application.status == S.WAITLISTED else application.status
-    application_transition(application=application, to=to, actor=None, note=note)
-    if current is not None:
-        waitlist_fill_seat(school_id=current.school_id, round_id=application.round_id)
-    return offer

@@ -76,27 +76,6 @@ def offer_decline(*, offer: Offer, actor) -> Offer:
     return offer
 
 
-@transaction.atomic
-def application_withdraw(*, application, actor):
-    """The family withdraws. An open or accepted (not yet enrolled) seat is withdrawn with the
-    application and moves down the vacancy chain in the same transaction."""
-    round_lock(round_id=application.round_id)  # lock order: round → offer → application
-    seat = (
-        Offer.objects.select_for_update()
-        .filter(application=application, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])
-        .first()
-    )
-    application = application_transition(
-        application=application, to=ApplicationStatus.WITHDRAWN, actor=actor
-    )
-    if seat is not None:
-        offer_transition(
-            offer=seat, to=OfferStatus.WITHDRAWN, actor=actor, responded_at=timezone.now()
-        )
-        waitlist_fill_seat(school_id=seat.school_id, round_id=application.round_id)
-    return application
-
-
 def offers_send_reminders(*, now: dt.datetime | None = None) -> int:
     """Remind every family with an open offer (at most one reminder per interval)."""
     now = now or timezone.now()

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..constants import ApplicationStatus, OfferStatus, RunStage
 from ..models import AdmissionRound, Application, ApplicationChoice, Offer, Placement, RoundSchool
@@ -139,41 +140,77 @@ def _move(
     )
     application = Application.objects.select_for_update().get(pk=application_id)
     placement = placements_of(application_ids=[application_id]).first()
+    offer = offer_move(
+        application=application,
+        current=old,
+        school_id=school_id,
+        run=placement.run if placement else old.run,
+        round=round,
+        answer_within=dt.timedelta(days=WAITLIST_OFFER_DAYS),
+        note=SEAT_FREED_NOTE,
+        from_waitlist=True,
+    )
+    return offer, (old.school_id if old is not None else None)
+
+
+SEAT_FREED_NOTE = gettext_lazy(
+    "A seat became free: your child moves up to choice %(rank)s, %(school)s."
+)
+
+
+def offer_move(
+    *,
+    application: Application,
+    current: Offer | None,
+    school_id: int,
+    run,
+    round: AdmissionRound,
+    answer_within: dt.timedelta,
+    note,
+    from_waitlist: bool = False,
+    supernumerary: bool = False,
+    history_note: str = "vacancy chain",
+) -> Offer:
+    """Move a child to a school it ranked higher (vacancy chain or upheld appeal).
+
+    The current live offer, if any, is withdrawn and a new one made that keeps its state: an
+    accepted seat stays accepted (the family ranked the new school higher), an open offer
+    stays open. The deadline is the latest of the round's, the old offer's and ``now +
+    answer_within``. The move goes through `application_transition` (system actor, with
+    ``note`` — a lazy text with ``%(rank)s`` and ``%(school)s`` — in Vietnamese), so it is in
+    the history and the family is notified after commit. The caller holds the locks (round →
+    offer → application) and decides what happens to the seat left behind."""
     now = timezone.now()
-    left = None
-    accepted = old is not None and old.status == OfferStatus.ACCEPTED
-    if old is not None:
-        offer_transition(offer=old, to=OfferStatus.WITHDRAWN, note="vacancy chain")
-        left = old.school_id
+    accepted = current is not None and current.status == OfferStatus.ACCEPTED
+    if current is not None:
+        offer_transition(offer=current, to=OfferStatus.WITHDRAWN, note=history_note)
     offer = Offer.objects.create(
         application=application,
-        run=placement.run if placement else old.run,
+        run=run,
         school_id=school_id,
         status=OfferStatus.ACCEPTED if accepted else OfferStatus.PENDING,
         responded_at=now if accepted else None,
         deadline=max(
             round.offer_response_deadline,
-            old.deadline if old is not None else now,
-            now + dt.timedelta(days=WAITLIST_OFFER_DAYS),
+            current.deadline if current is not None else now,
+            now + answer_within,
         ),
-        from_waitlist=True,
+        from_waitlist=from_waitlist,
+        supernumerary=supernumerary,
     )
-    offer_created(offer=offer, note="vacancy chain")
+    offer_created(offer=offer, note=history_note)
     rank = application.choices.filter(school_id=school_id).values_list("rank", flat=True).first()
     with translation.override("vi"):
-        note = _("A seat became free: your child moves up to choice %(rank)s, %(school)s.") % {
-            "rank": rank,
-            "school": offer.school.name,
-        }
+        text = str(note) % {"rank": rank, "school": offer.school.name}
         if accepted:
-            note += " " + _("Your acceptance carries over to the new school.")
+            text += " " + _("Your acceptance carries over to the new school.")
     to = (
         ApplicationStatus.OFFERED
         if application.status == ApplicationStatus.WAITLISTED
-        else (application.status)
+        else application.status
     )
-    application_transition(application=application, to=to, actor=None, note=note)
-    return offer, left
+    application_transition(application=application, to=to, actor=None, note=text)
+    return offer
 
 
 # The tie-break number of a child verified after publication: after every lottery number of

@@ -10,7 +10,14 @@ from django.contrib.auth.models import Permission, User
 
 from admissions import services
 from admissions.constants import ApplicationStatus
-from admissions.models import AdmissionRound, AllocationRun, Application, Ticket
+from admissions.models import (
+    AdmissionRound,
+    AllocationRun,
+    Application,
+    ApplicationStatusChange,
+    Offer,
+    Ticket,
+)
 
 
 @pytest.fixture
@@ -32,7 +39,9 @@ def committee_urls(o) -> list[tuple[str, dict]]:
         ("/tuyen-sinh/hoi-dong/", {"ids": [o["application"].pk]}),
         (f"/tuyen-sinh/hoi-dong/ho-so/{app}/", {"to": "verified", "note": "x"}),
         ("/tuyen-sinh/hoi-dong/dot/", {"action": "close"}),
+        ("/tuyen-sinh/hoi-dong/dot/", {"mechanism": "da", "seed": 7, "stage": "main"}),
         (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/", {"action": "review"}),
+        (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/", {"action": "publish"}),
         (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/tien-do/", {}),
         (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/xuat.csv", {}),
         (f"/tuyen-sinh/hoi-dong/so-sanh/?a={run}&b={run}", {}),
@@ -63,6 +72,9 @@ def _state(o) -> tuple:
         AdmissionRound.objects.get(pk=o["run"].round_id).status,
         o["run"].status,
         o["ticket"].status,
+        AllocationRun.objects.count(),  # no run started
+        Offer.objects.count(),  # nothing published
+        ApplicationStatusChange.objects.count(),
     )
 
 
@@ -100,3 +112,13 @@ def test_the_committee_member_gets_through(client, objects, staff):
     assert Application.objects.get(pk=objects["application"].pk).status == (
         ApplicationStatus.VERIFIED
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["", "?a=not-a-uuid&b=x", "?a=00000000-0000-0000-0000-000000000000&b={run}"]
+)
+def test_comparing_unknown_or_malformed_runs_is_not_found(client, objects, staff, query):
+    client.force_login(staff)
+    response = client.get("/tuyen-sinh/hoi-dong/so-sanh/" + query.format(run=objects["run"].uuid))
+    assert response.status_code == 404

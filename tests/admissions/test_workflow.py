@@ -8,6 +8,84 @@ from admissions.constants import TERMINAL_STATUSES, Actor, ApplicationStatus
 S = ApplicationStatus
 
 
+#: The application table written out by hand (from, to, who), independently of
+#: ``workflow.TRANSITIONS``: a move added, removed or given to another actor fails here.
+EXPECTED_MOVES = """
+draft                -> submitted            parent
+draft                -> withdrawn            parent
+submitted            -> under_review         staff
+submitted            -> verified             staff
+submitted            -> correction_requested staff
+submitted            -> rejected             staff
+submitted            -> withdrawn            parent
+under_review         -> verified             staff
+under_review         -> correction_requested staff
+under_review         -> rejected             staff
+under_review         -> withdrawn            parent
+correction_requested -> resubmitted          parent
+correction_requested -> withdrawn            parent
+correction_requested -> rejected             staff
+resubmitted          -> under_review         staff
+resubmitted          -> verified             staff
+resubmitted          -> correction_requested staff
+resubmitted          -> rejected             staff
+resubmitted          -> withdrawn            parent
+verified             -> correction_requested staff
+verified             -> offered              system
+verified             -> waitlisted           system
+verified             -> withdrawn            parent
+rejected             -> under_review         staff
+waitlisted           -> offered              system
+waitlisted           -> withdrawn            parent
+offered              -> offered              system
+offered              -> accepted             parent
+offered              -> declined             parent
+offered              -> expired              system
+offered              -> withdrawn            parent
+accepted             -> accepted             system
+accepted             -> enrolled             staff
+accepted             -> withdrawn            parent
+"""
+STATES = [
+    "draft", "submitted", "under_review", "correction_requested", "resubmitted", "verified",
+    "rejected", "offered", "waitlisted", "accepted", "declined", "expired", "enrolled",
+    "withdrawn",
+]  # fmt: skip
+ACTORS = ("parent", "staff", "system")
+
+
+def expected_moves() -> set[tuple[str, str, str]]:
+    moves = set()
+    for line in EXPECTED_MOVES.strip().splitlines():
+        frm, arrow, to, who = line.split()
+        assert arrow == "->"
+        moves.add((frm, to, who))
+    return moves
+
+
+def test_the_transition_table_is_exactly_the_one_written_out():
+    allowed = {
+        (frm, to, who)
+        for frm, to, who in itertools.product(STATES, STATES, ACTORS)
+        if workflow.can_transition(frm, to, who)
+    }
+    assert allowed == expected_moves()
+    assert len(allowed) == 34
+
+
+def test_every_move_not_written_out_is_refused():
+    expected = expected_moves()
+    for frm, to, who in itertools.product(STATES, STATES, ACTORS):
+        assert workflow.can_transition(frm, to, who) == ((frm, to, who) in expected), (
+            frm,
+            to,
+            who,
+        )
+    assert workflow.next_statuses("offered", "parent") == ["accepted", "declined", "withdrawn"]
+    assert workflow.next_statuses("enrolled", "staff") == []
+    assert workflow.next_statuses("declined", "parent") == []
+
+
 def test_every_state_is_reachable_from_draft():
     reachable, frontier = {S.DRAFT}, [S.DRAFT]
     while frontier:

@@ -11,7 +11,10 @@ from django.conf import settings
 from documents.keys import dev_pkcs12_bytes
 from notifications.channels import mask_phone
 
-LOAD = "import django; django.setup(); print('loaded')"
+LOAD = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print('loaded', f'DEBUG={settings.DEBUG}')"
+)
 HTTP_SMS = {
     "ADMISSIONS_SMS_BACKEND": "http",
     "SMS_API_URL": "https://sms.example.vn/api/send",
@@ -71,7 +74,15 @@ def test_production_refuses_the_console_sms_backend():
 def test_production_loads_with_the_http_sms_gateway_and_without_debug():
     result = load_prod(**HTTP_SMS)
     assert result.returncode == 0, result.stderr
-    assert "loaded" in result.stdout
+    assert result.stdout.split() == ["loaded", "DEBUG=False"]
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "yes", "on"])
+def test_production_refuses_every_spelling_of_debug(value):
+    result = load_prod(**HTTP_SMS, DJANGO_DEBUG=value)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off in production" in result.stderr
+    assert "loaded" not in result.stdout
 
 
 def test_production_refuses_an_incomplete_http_sms_configuration():

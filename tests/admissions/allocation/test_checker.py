@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 from admissions.allocation.checker import check, count_envy_and_waste
 from admissions.allocation.cli import AssignmentPairs
-from admissions.allocation.engine import solve
+from admissions.allocation.mechanisms import solve
 from admissions.allocation.model import Instance
 from tests.admissions.allocation.helpers import instances, is_stable
 

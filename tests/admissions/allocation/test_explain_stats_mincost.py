@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 
-from admissions.allocation.engine import solve
-from admissions.allocation.explain import explain, explain_all, render_explanation
+from admissions.allocation.explanations import explain, explain_all, render_explanation
 from admissions.allocation.hashing import canonical_json
 from admissions.allocation.instance_io import instance_from_dict
 from admissions.allocation.lottery import lottery_per_school, lottery_single
+from admissions.allocation.mechanisms import solve
 from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
 from admissions.allocation.stats import compute_stats
@@ -166,6 +166,55 @@ def _brute_force_envy_pairs(instance, children, assignment) -> int:
     return pairs
 
 
+@settings(max_examples=60, deadline=None)
+@given(instances(max_children=6, max_schools=3, max_list=3, ties=False))
+def test_min_cost_plan_places_the_most_children_then_travels_least(instance):
+    # Brute force over every assignment: first the most children placed, then the least
+    # total distance (in the plan's decimetre units) among those.
+    import itertools
+
+    options = [[-1, *instance.choices_of(c).tolist()] for c in range(instance.n_children)]
+    best = None
+    for combo in itertools.product(*options):
+        seats = np.bincount([s for s in combo if s >= 0], minlength=instance.n_schools)
+        if (seats > instance.capacity).any():
+            continue
+        placed = sum(s >= 0 for s in combo)
+        total = sum(
+            round(
+                float(instance.distance_m[instance.choice_ptr[c] + list(options[c]).index(s) - 1])
+                * 10
+            )
+            for c, s in enumerate(combo)
+            if s >= 0
+        )
+        key = (-placed, total)
+        best = key if best is None or key < best else best
+    plan = min_total_distance_plan(instance)
+    used = plan.assignment >= 0
+    pairs = [
+        instance.choice_ptr[c] + instance.choices_of(c).tolist().index(s)
+        for c, s in enumerate(plan.assignment.tolist())
+        if s >= 0
+    ]
+    assert plan.placed == int(used.sum()) == -best[0]
+    assert sum(round(float(instance.distance_m[p]) * 10) for p in pairs) == best[1]
+
+
+def test_min_cost_plan_gives_up_distance_to_place_one_more_child():
+    # "near" could walk 100 m to A, but only A is on "only_a"'s list: both are placed.
+    instance = Instance.from_lists(
+        [("A", 1), ("B", 1)],
+        [
+            ("near", ["A", "B"], {"A": [1, 0, 100.0], "B": [1, 0, 3900.0]}, 0.5),
+            ("only_a", ["A"], {"A": [1, 0, 2000.0]}, 0.5),
+        ],
+    )
+    plan = min_total_distance_plan(instance)
+    assert plan.placed == 2
+    assert plan.total_distance_m == 5900.0
+
+
 def test_min_cost_plan_reports_envy():
     # Both prefer A (1 seat). DA gives A to the higher-priority far child; the plan to the
     # near child, which is a justified-envy pair.
@@ -247,3 +296,156 @@ def test_fast_canonical_writer_with_labels_and_per_school_lottery():
         }
     )
     assert instance_canonical_json(instance) == canonical_json(instance_document(instance))
+
+
+def _v2_by_hand(schools, children, *, per_school=False, labels=None) -> str:
+    """Input hash version 2 spelled out with ``struct`` (the ADR 25 format, independently).
+
+    ``schools``: [(id, capacity, reserved or None)]; ``children``: [(id, [(school, priority
+    tuple, lottery)])], both already sorted by id."""
+    import hashlib
+    import json
+    import struct
+
+    def canonical(obj) -> bytes:
+        return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    position = {sid: i for i, (sid, _, _) in enumerate(schools)}
+    length = len(children[0][1][0][1])
+    meta = {"version": 2, "priority_length": length, "lottery_per_school": per_school}
+    sections = [
+        ("admissions.instance", canonical(meta)),
+        ("schools", canonical([[sid, cap, res] for sid, cap, res in schools])),
+        ("children", canonical([cid for cid, _ in children])),
+        ("list_length", b"".join(struct.pack("<q", len(pairs)) for _, pairs in children)),
+        ("choice", b"".join(struct.pack("<q", position[s]) for _, p in children for s, _, _ in p)),
+    ]  # fmt: skip
+    values = [v for _, pairs in children for _, prio, _ in pairs for v in prio]
+    sections.append(("priority", b"".join(struct.pack("<d", v) for v in values)))
+    if per_school:
+        lottery = [lot for _, pairs in children for _, _, lot in pairs]
+    else:
+        lottery = [pairs[0][2] if pairs else float("nan") for _, pairs in children]
+    sections.append(("lottery", b"".join(struct.pack("<d", v) for v in lottery)))
+    if labels:
+        sections.append(("labels", canonical(labels)))
+    digest = hashlib.sha256()
+    for name, payload in sections:
+        digest.update(name.encode() + b"\0" + struct.pack("<Q", len(payload)) + payload)
+    return digest.hexdigest()
+
+
+def test_input_hash_version_2_is_the_documented_byte_stream():
+    instance = instance_from_dict(
+        {
+            "schools": [
+                {"id": "B", "capacity": 2, "reserved": {"khuyết tật": 1}},
+                {"id": "A", "capacity": 1},
+            ],
+            "children": [
+                {"id": "z", "choices": ["B", "A"],
+                 "priority": {"A": [2, 0, 10.5], "B": [1, -0.0, 7]},
+                 "lottery": 0.25, "ward": "Phường 1"},
+                {"id": "m", "choices": [], "priority": {}, "lottery": 0.5},
+                {"id": "a", "choices": ["A"], "priority": {"A": [1, 1, 640.0]}, "lottery": 0.75},
+            ],
+        }
+    )  # fmt: skip
+    expected = _v2_by_hand(
+        [("A", 1, None), ("B", 2, {"khuyết tật": 1})],
+        [
+            ("a", [("A", (1.0, 1.0, 640.0), 0.75)]),
+            ("m", []),
+            ("z", [("B", (1.0, 0.0, 7.0), 0.25), ("A", (2.0, 0.0, 10.5), 0.25)]),
+        ],
+        labels={"group": [None, None, None], "ward": [None, None, "Phường 1"]},
+    )
+    assert instance.input_sha256 == expected
+
+
+def test_input_hash_version_2_with_per_school_lotteries():
+    instance = instance_from_dict(
+        {
+            "schools": [{"id": "S", "capacity": 1}, {"id": "R", "capacity": 1}],
+            "children": [
+                {"id": "c", "choices": ["S", "R"], "priority": {"S": [1], "R": [2]},
+                 "lottery": {"R": 0.1, "S": 0.9}},
+            ],
+            "distance_index": None,
+        }
+    )  # fmt: skip
+    expected = _v2_by_hand(
+        [("R", 1, None), ("S", 1, None)],
+        [("c", [("S", (1.0,), 0.9), ("R", (2.0,), 0.1)])],
+        per_school=True,
+    )
+    assert instance.input_sha256 == expected
+
+
+def test_input_hash_changes_with_every_input_and_not_with_order():
+    base = {
+        "schools": [{"id": "A", "capacity": 1}, {"id": "B", "capacity": 1}],
+        "children": [
+            {"id": "c1", "choices": ["A", "B"], "priority": {"A": [1, 0, 5], "B": [2, 0, 9]},
+             "lottery": 0.5},
+            {"id": "c2", "choices": ["B"], "priority": {"B": [1, 0, 3]}, "lottery": 0.25},
+        ],
+    }  # fmt: skip
+    import copy
+
+    reference = instance_from_dict(base).input_sha256
+    reordered = copy.deepcopy(base)
+    reordered["schools"].reverse()
+    reordered["children"].reverse()
+    assert instance_from_dict(reordered).input_sha256 == reference
+    changes = [
+        lambda d: d["schools"][0].update(capacity=2),
+        lambda d: d["children"][0].update(choices=["B", "A"]),
+        lambda d: d["children"][0]["priority"]["B"].__setitem__(2, 9.5),
+        lambda d: d["children"][1].update(lottery=0.26),
+        lambda d: d["children"][1].update(ward="Phường 2"),
+        lambda d: d["children"][1].update(id="c3"),
+    ]
+    for change in changes:
+        changed = copy.deepcopy(base)
+        change(changed)
+        assert instance_from_dict(changed).input_sha256 != reference
+
+
+def test_checker_accepts_a_result_carrying_the_version_1_input_hash():
+    from admissions.allocation.checker import check
+    from admissions.allocation.hashing import instance_sha256_v1
+
+    instance = two_school_instance()
+    document = solve(instance).to_json()
+    assert check(instance, document) == []
+    document["input_sha256"] = instance_sha256_v1(instance)
+    assert document["input_sha256"] != instance.input_sha256
+    assert check(instance, document) == []
+    document["input_sha256"] = "0" * 64
+    assert [v.kind for v in check(instance, document)] == ["input_hash_mismatch"]
+
+
+def test_run_statistics_of_a_small_run():
+    from admissions.allocation.stats import run_statistics
+
+    stats = run_statistics(solve(two_school_instance()))
+    # rival → Y at 640 m (its 1st choice, in catchment); kid → X at 1200 m and third → X at
+    # 50 m (2nd choices, group 2). X's worst admitted is third (category 1 after kid's 0).
+    assert stats == {
+        "children": 3,
+        "schools": 2,
+        "seats": 3,
+        "placed": 3,
+        "unplaced": 0,
+        "placed_first_choice": 1,
+        "placed_top3": 3,
+        "share_first_choice": 0.3333,
+        "in_catchment": 1,
+        "distance_mean_m": 630.0,
+        "distance_median_m": 640.0,
+        "distance_p95_m": 1144.0,  # 640 + 0.9 × (1200 − 640)
+        "envy_pairs": 0,
+        "wasted_seat_pairs": 0,
+        "cutoff_distance_m": {"Y": 640.0, "X": 50.0},
+    }

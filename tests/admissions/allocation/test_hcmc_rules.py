@@ -14,7 +14,7 @@ from pyproj import Geod
 
 from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.distances import SchoolLocator
-from admissions.allocation.engine import solve_da
+from admissions.allocation.mechanisms import solve_da
 from admissions.allocation.nearest import (
     build_nearest_instance,
     nearest_source,
@@ -269,7 +269,7 @@ def test_checker_replays_the_final_pass_and_refuses_another_order():
 
 
 def test_nearest_first_explanation_speaks_of_nearest_schools_not_choices():
-    from admissions.allocation.explain import explain, render_explanation
+    from admissions.allocation.explanations import explain, render_explanation
 
     result = solved(nearest_source_from_dict(TWO_SCHOOLS))
     names = {"s0": "Trường A", "s1": "Trường B"}

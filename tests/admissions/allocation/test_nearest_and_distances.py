@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from admissions.allocation.checker import check
@@ -126,7 +128,7 @@ def test_lazy_lists_equal_complete_lists():
         max_distance_m=6000,
     )
     lazy = solve_nearest(source, initial_list_length=2)
-    from admissions.allocation.engine import solve_da
+    from admissions.allocation.mechanisms import solve_da
 
     full = solve_da(build_nearest_instance(source))
     in_list = ~lazy.outside_list
@@ -135,7 +137,7 @@ def test_lazy_lists_equal_complete_lists():
 
 
 def test_final_pass_explanation_in_both_languages():
-    from admissions.allocation.explain import explain, render_explanation
+    from admissions.allocation.explanations import explain, render_explanation
 
     source = line_source([1, 1, 1], [10, 20, 30, 40], [0, 1500, 9000])
     result = solve_nearest(source)
@@ -151,7 +153,7 @@ def test_final_pass_explanation_in_both_languages():
 
 
 def test_explanation_says_no_school_in_range_rather_than_no_choice():
-    from admissions.allocation.explain import explain, render_explanation
+    from admissions.allocation.explanations import explain, render_explanation
 
     # c1 lives 50 km from the only school, which c0 fills: nothing within 2 km, all full.
     result = solve_nearest(line_source([1], [0, 50_000], [0]))
@@ -162,3 +164,43 @@ def test_explanation_says_no_school_in_range_rather_than_no_choice():
     assert vi.startswith("Không có trường nào trong phạm vi 2000 m tính từ nơi ở của con.")
     assert "chưa đăng ký nguyện vọng" not in vi
     assert en.startswith("No school lies within 2000 m of your home.")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["106.7", "106", "-0.0", "106.70000000000002", "1e-05"]),
+            st.floats(0, 1, exclude_max=True),
+            st.lists(st.integers(0, 2), max_size=2),
+            st.lists(st.tuples(st.integers(1, 3), st.one_of(st.none(), st.integers(0, 2)))),
+            st.one_of(st.none(), st.sampled_from(["Phường 1", 'Bến "Nghé"'])),
+        ),
+        max_size=8,
+    ),
+    st.one_of(st.none(), st.integers(0, 99)),
+    st.booleans(),
+)
+def test_fast_source_canonical_json_equals_json_dumps(children, seed, in_group_1):
+    from admissions.allocation.hashing import canonical_json
+    from admissions.allocation.priorities import CategoryRule
+
+    ids = [f"C{(i * 7) % 11}-{i}" for i in range(len(children))]
+    source = nearest_source(
+        ids,
+        [float(c[0]) for c in children],
+        [10.78 + i / 1000 for i in range(len(children))],
+        ["S2", "S0", "S1"],
+        [106.7, 106.0, 106.71],
+        [10.78, 10.0, 10.79],
+        [1, 0, 3],
+        lottery=[c[1] for c in children],
+        catchments=[[f"S{s}" for s in c[2]] for c in children],
+        categories=[[(r, None if s is None else f"S{s}") for r, s in c[3]] for c in children],
+        rule=CategoryRule(in_group_1=in_group_1),
+        ward=[c[4] for c in children],
+        group=[c[4] for c in reversed(children)],
+        seed=seed,
+        max_distance_m=4000.5 if in_group_1 else 4000,
+    )
+    assert source.canonical_json() == canonical_json(source.document())

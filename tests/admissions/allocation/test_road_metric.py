@@ -22,7 +22,7 @@ import pytest
 
 from admissions.allocation.checker_nearest import check_nearest
 from admissions.allocation.cli import main as cli_main
-from admissions.allocation.engine import solve
+from admissions.allocation.mechanisms import solve
 from admissions.allocation.nearest import nearest_source, nearest_source_from_dict, solve_nearest
 from admissions.engine import road_distances
 from gis.routing import OFF_NETWORK, RoadRouter
