@@ -24,7 +24,7 @@ from admissions.map_grid import (
     hexagon_of,
 )
 from admissions.models import AdmissionRound, Application, ApplicationChoice, Placement
-from admissions.services.allocation import (
+from admissions.services import (
     allocation_run_create,
     allocation_run_execute,
     round_close,

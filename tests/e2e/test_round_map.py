@@ -12,7 +12,7 @@ from django.test import Client
 
 from admissions.demo import generate_demo_round
 from admissions.models import AdmissionRound, Application
-from admissions.services.allocation import (
+from admissions.services import (
     allocation_run_create,
     allocation_run_execute,
     round_close,

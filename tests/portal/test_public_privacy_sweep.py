@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from admissions.demo import generate_demo_round
 from admissions.models import AdmissionRound, Application, Offer
-from admissions.services.allocation import (
+from admissions.services import (
     allocation_run_create,
     allocation_run_execute,
     allocation_run_publish,
