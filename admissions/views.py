@@ -847,8 +847,10 @@ def staff_run_export(request, uuid, fmt):
 
 @runner_required
 def staff_compare(request):
-    a = selectors.run_by_uuid(uuid=request.GET.get("a", ""))
-    b = selectors.run_by_uuid(uuid=request.GET.get("b", ""))
+    chosen = {column: request.GET.get(column, "") for column in ("a", "b")}
+    a, b = (selectors.run_by_uuid(uuid=value) for value in chosen.values())
+    if all(chosen.values()) and (a is None or b is None):
+        raise Http404  # an unknown or malformed run in the link
     if a is None or b is None:
         # Nothing (or only one run) chosen: say so on the list of runs, not a 404.
         messages.error(

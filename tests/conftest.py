@@ -34,6 +34,19 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's default language (Vietnamese): a test that activates
+    another one (a request with Accept-Language: en, translation.activate) cannot leak it into
+    the next test's assertions."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def sms_outbox():
     """The SMS the locmem backend 'sent' during this test (test settings use it)."""

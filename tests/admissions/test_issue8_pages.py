@@ -250,7 +250,8 @@ def test_a_simulation_never_offers_review_or_publication(client, staff, parent, 
     assert "Mã kiểm chứng dữ liệu vào (SHA-256)" in page and ">input " not in page
     allocation_run_review(run=real, actor=staff)
     page = _text(client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{real.uuid}/", **VI))
-    assert re.search(r'id="run-actions" data-confirm="[^"]*không thể hoàn tác', page)
+    # Publishing opens a dialog that says what cannot be undone.
+    assert re.search(r'<dialog id="publish-dialog".*không thể hoàn tác', page, re.S)
     assert 'id="publish-run"' in page
 
 
