@@ -28,7 +28,8 @@ def committed_round(django_db_setup, django_db_blocker):
             cursor.execute(
                 """INSERT INTO admissions_admissionround (created_at, updated_at, school_year, name,
                    status, opens_at, closes_at, offer_response_deadline, class_size_norm,
-                   max_distance_m, is_demo, mechanism, categories_in_group_1, audit_key, distance_metric)
+                   max_distance_m, is_demo, mechanism, categories_in_group_1, audit_key,
+                   distance_metric)
                    VALUES (now(), now(), 2077, 'Khóa thử', 'open', %s, %s, %s, 35, 4000, false,
                    'da', false, '', 'straight') RETURNING id""",
                 [now - dt.timedelta(days=1), now + dt.timedelta(days=10),
