@@ -352,3 +352,7 @@ SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
 # A month or procedure with fewer satisfaction ratings than this shows none of them, so that
 # one family's rating cannot be read from its procedure's row (the totals still count them).
 KPI_MIN_RATINGS_SHOWN = env_int("KPI_MIN_RATINGS_SHOWN", 3)
+
+# --- Security and personal data (issue #11, docs/adr/0019) ---
+# The append-only, hash-chained audit trail (`manage.py verify_audit_log`).
+INSTALLED_APPS += ["audit.apps.AuditConfig"]
