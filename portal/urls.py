@@ -23,5 +23,6 @@ urlpatterns = [
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("chi-so/", include("kpi.urls")),
+    path("du-lieu-ca-nhan/", include("privacy.urls")),
     path("", include("gis.urls")),
 ]

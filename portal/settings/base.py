@@ -356,3 +356,9 @@ KPI_MIN_RATINGS_SHOWN = env_int("KPI_MIN_RATINGS_SHOWN", 3)
 # --- Security and personal data (issue #11, docs/adr/0019) ---
 # The append-only, hash-chained audit trail (`manage.py verify_audit_log`).
 INSTALLED_APPS += ["audit.apps.AuditConfig"]
+# Personal data (Law 91/2025): consent and staff-access records, the family's own copy, and
+# anonymisation this many months after a round's offer deadline or a dossier's closing.
+INSTALLED_APPS += ["privacy.apps.PrivacyConfig"]
+MIDDLEWARE += ["privacy.middleware.StaffAccessLogMiddleware"]
+PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
+ESERVICES_CONSENT_VERSION = env_str("ESERVICES_CONSENT_VERSION", "2026-01")
