@@ -56,7 +56,8 @@ def entry_hash(
 class Broken:
     seq: int
     pk: int
-    reason: str
+    reason: str  # "sequence" (a removed or reordered entry), "link" or "hash" (an edit)
+    expected_seq: int = 0
 
 
 def verify(entries) -> tuple[int, Broken | None]:
@@ -68,11 +69,9 @@ def verify(entries) -> tuple[int, Broken | None]:
     for entry in entries:
         checked += 1
         if entry.seq != expected_seq:
-            return checked, Broken(
-                entry.seq, entry.pk, f"sequence number {entry.seq}, expected {expected_seq}"
-            )
+            return checked, Broken(entry.seq, entry.pk, "sequence", expected_seq)
         if entry.prev_hash != prev_hash:
-            return checked, Broken(entry.seq, entry.pk, "does not link to the previous entry")
+            return checked, Broken(entry.seq, entry.pk, "link")
         recomputed = entry_hash(
             prev_hash=entry.prev_hash,
             seq=entry.seq,
@@ -85,7 +84,7 @@ def verify(entries) -> tuple[int, Broken | None]:
             data=entry.data,
         )
         if recomputed != entry.hash:
-            return checked, Broken(entry.seq, entry.pk, "content does not match its hash")
+            return checked, Broken(entry.seq, entry.pk, "hash")
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     return checked, None
 

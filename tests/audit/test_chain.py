@@ -21,7 +21,8 @@ def _verify() -> str:
     from io import StringIO
 
     out = StringIO()
-    call_command("verify_audit_log", stdout=out)
+    with translation.override("en"):
+        call_command("verify_audit_log", stdout=out)
     return out.getvalue()
 
 
@@ -43,8 +44,7 @@ def test_entries_link_to_their_predecessor_and_verify():
     assert second.prev_hash == first.hash and third.prev_hash == second.hash
     assert third.seq == second.seq + 1 == first.seq + 2
     total = AuditEntry.objects.count()
-    with translation.override("en"):
-        assert f"Checked {total} entries; the chain is intact." in _verify()
+    assert f"Checked {total} entries; the chain is intact." in _verify()
 
 
 def test_the_database_refuses_update_and_delete():
@@ -92,7 +92,7 @@ def test_an_edit_that_recomputes_its_own_hash_breaks_the_next_link():
 def test_a_removed_entry_is_named():
     entries = _entries(4)
     _tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[2].pk])
-    with pytest.raises(CommandError, match=rf"#{entries[3].seq} .*expected {entries[2].seq}"):
+    with pytest.raises(CommandError, match=rf"#{entries[3].seq} .* {entries[3].seq} where {entries[2].seq} was expected"):
         _verify()
 
 
@@ -104,6 +104,13 @@ def test_reordered_entries_are_named():
     _tamper("UPDATE audit_auditentry SET seq = %s WHERE id = %s", [b.seq, a.pk])
     with pytest.raises(CommandError, match=rf"#{b.seq} \(id {a.pk}\)"):
         _verify()
+
+
+def test_the_message_is_in_vietnamese():
+    entries = _entries(2)
+    _tamper("UPDATE audit_auditentry SET actor = 'x' WHERE id = %s", [entries[1].pk])
+    with translation.override("vi"), pytest.raises(CommandError, match="bị sửa"):
+        call_command("verify_audit_log", stdout=__import__("io").StringIO())
 
 
 def test_the_count_is_printed_when_broken():

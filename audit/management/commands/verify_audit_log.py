@@ -13,8 +13,15 @@ class Command(BaseCommand):
         checked, broken = chain.verify(entries)
         if broken is not None:
             self.stdout.write(_("Checked %(n)s entries.") % {"n": checked})
+            reason = {
+                "sequence": _("sequence number %(got)s where %(expected)s was expected "
+                              "(an entry was removed or the entries were reordered)")
+                % {"got": broken.seq, "expected": broken.expected_seq},
+                "link": _("it does not carry the hash of the previous entry"),
+                "hash": _("its content does not match its hash (it was edited)"),
+            }[broken.reason]  # fmt: skip
             raise CommandError(
                 _("Audit entry #%(seq)s (id %(pk)s) is broken: %(reason)s.")
-                % {"seq": broken.seq, "pk": broken.pk, "reason": broken.reason}
+                % {"seq": broken.seq, "pk": broken.pk, "reason": reason}
             )
         self.stdout.write(_("Checked %(n)s entries; the chain is intact.") % {"n": checked})
