@@ -354,6 +354,14 @@ SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
 KPI_MIN_RATINGS_SHOWN = env_int("KPI_MIN_RATINGS_SHOWN", 3)
 
 # --- Security and personal data (issue #11, docs/adr/0019) ---
+# Staff log in with a second factor: a TOTP authenticator, or a one-time recovery code.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.StaffSecondFactorMiddleware",
+]
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Cổng tuyển sinh TP.HCM")
 # The append-only, hash-chained audit trail (`manage.py verify_audit_log`).
 INSTALLED_APPS += ["audit.apps.AuditConfig"]
 # Personal data (Law 91/2025): consent and staff-access records, the family's own copy, and

@@ -21,6 +21,10 @@ STORAGES = {
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production (portal.settings.prod)")
 
+# Staff accounts reach every child's record: the second log-in step is not optional.
+if not STAFF_OTP_REQUIRED:  # noqa: F405
+    raise ImproperlyConfigured("STAFF_OTP_REQUIRED must be on in production (docs/adr/0019)")
+
 # Families must really receive their SMS, and logs must not hold their messages.
 if ADMISSIONS_SMS_BACKEND in {"console", "locmem"}:  # noqa: F405
     raise ImproperlyConfigured(
