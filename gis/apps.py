@@ -7,3 +7,8 @@ class GeoConfig(AppConfig):
     name = "gis"
     label = "geo"
     verbose_name = _("Geography and schools")
+
+    def ready(self):
+        from . import srs
+
+        srs.install()
