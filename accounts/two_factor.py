@@ -63,9 +63,11 @@ def enrolment_confirm(request, *, token: str) -> list[str] | None:
     """Confirm the authenticator with a first code: the session counts as verified and the
     recovery codes (shown once) are returned. None when the code is wrong."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(
-            user=request.user, confirmed=False
-        ).first()
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=request.user, confirmed=False)
+            .first()
+        )
         if device is None or not device.verify_token(token.strip()):
             return None
         TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()

@@ -28,7 +28,9 @@ def otp_enrol(request):
         codes = two_factor.enrolment_confirm(request, token=request.POST.get("token", ""))
         if codes is not None:
             return render(
-                request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": _next(request)}
+                request,
+                "accounts/otp_recovery_codes.html",
+                {"codes": codes, "next": _next(request)},
             )
         error = _("That code is not right. Type the six digits the app shows now.")
     return render(

@@ -319,7 +319,12 @@ def evidence_download(request, uuid):
     """Private evidence: only the applicant and reviewing staff, never a public URL."""
     evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)
     owner = evidence.application.applicant_id == request.user.pk
-    staff = is_staff_with(request.user, "admissions.review_application")
+    staff = (
+        is_staff_with(request.user, "admissions.review_application")
+        and selectors.application_list_for_staff(user=request.user)
+        .filter(pk=evidence.application_id)
+        .exists()
+    )
     if not (owner or staff):
         raise Http404
     response = FileResponse(
@@ -459,11 +464,12 @@ def staff_queue(request):
     school = _int_param(request, "school")
     ward = _int_param(request, "ward")
     search = request.GET.get("q", "").strip()
-    filters = {"school_id": school, "ward_id": ward, "search": search}
+    filters = {"school_id": school, "ward_id": ward, "search": search, "staff": request.user}
     apps = selectors.application_list_for_round(round=round, status=status or None, **filters)
     counts = selectors.application_status_counts(round=round, **filters)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+        ids = list(apps.filter(pk__in=ids).values_list("pk", flat=True))  # own scope only
         done = services.application_bulk_verify(application_ids=ids, actor=request.user)
         messages.success(request, _("%(n)s applications verified.") % {"n": done})
         return redirect(request.get_full_path())
@@ -491,7 +497,9 @@ def staff_queue(request):
 @staff_required
 def staff_application(request, uuid):
     application = get_object_or_404(
-        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
+        selectors.application_list_for_staff(user=request.user).select_related(
+            "round", "ward", "ward_typed", "priority_category"
+        ),
         uuid=uuid,
     )
     form = StaffDecisionForm(request.POST or None)
@@ -526,6 +534,8 @@ def staff_application(request, uuid):
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
+    if not selectors.staff_round_allowed(user=request.user, round=round):
+        raise Http404
     form = RunForm(request.POST or None, initial={"mechanism": "da", "seed": round.lottery_seed})
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
@@ -561,9 +571,16 @@ def staff_round(request):
     )
 
 
+def _staff_run_or_404(request, uuid) -> AllocationRun:
+    run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
+    if not selectors.staff_round_allowed(user=request.user, round=run.round):
+        raise Http404
+    return run
+
+
 @runner_required
 def staff_run(request, uuid):
-    run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
+    run = _staff_run_or_404(request, uuid)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -591,7 +608,7 @@ def staff_run(request, uuid):
 
 @runner_required
 def staff_run_progress(request, uuid):
-    run = get_object_or_404(AllocationRun, uuid=uuid)
+    run = _staff_run_or_404(request, uuid)
     return JsonResponse(
         {"status": run.status, "progress": run.progress, "message": run.progress_message}
     )
@@ -599,7 +616,7 @@ def staff_run_progress(request, uuid):
 
 @runner_required
 def staff_run_export(request, uuid, fmt):
-    run = get_object_or_404(AllocationRun, uuid=uuid)
+    run = _staff_run_or_404(request, uuid)
     school = request.GET.get("school")
     school_id = int(school) if school and school.isdigit() else None
     name = f"allocation-{run.round.school_year}-{str(run.uuid)[:8]}" + (
@@ -626,6 +643,8 @@ def staff_compare(request):
         raise Http404 from exc
     if a.round_id != b.round_id:
         raise PermissionDenied
+    if not selectors.staff_round_allowed(user=request.user, round=a.round):
+        raise Http404
     return render(
         request,
         "admissions/staff/compare.html",
@@ -653,7 +672,12 @@ def ticket_open_view(request, uuid):
 @staff_required
 @require_POST
 def staff_ticket_decide(request, uuid):
-    ticket = get_object_or_404(Ticket.objects.select_related("application"), uuid=uuid)
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("application").filter(
+            application__in=selectors.application_list_for_staff(user=request.user)
+        ),
+        uuid=uuid,
+    )
     try:
         services.ticket_decide(
             ticket=ticket,

@@ -31,7 +31,8 @@ def epsg_code(value: str | int) -> int:
     if not match or int(match.group(1)) not in ALLOWED_EPSG:
         allowed = ", ".join(f"EPSG:{c}" for c in sorted(ALLOWED_EPSG))
         raise SpatialReferenceRefused(
-            f"{str(value)[:60]!r} is not an allowed coordinate reference system (allowed: {allowed})"
+            f"{str(value)[:60]!r} is not an allowed coordinate reference system "
+            f"(allowed: {allowed})"
         )
     return int(match.group(1))
 

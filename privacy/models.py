@@ -64,7 +64,5 @@ class Anonymisation(AppendOnlyModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["subject_type", "subject_uuid"], name="anonymised_once"
-            )
+            models.UniqueConstraint(fields=["subject_type", "subject_uuid"], name="anonymised_once")
         ]

@@ -54,23 +54,38 @@ def _application(app: Application) -> dict[str, Any]:
             for h in app.history.order_by("created_at", "pk")
         ],
         "evidence": [
-            {"uuid": str(e.uuid), "kind": e.kind, "name": e.original_name, "sha256": e.sha256,
-             "uploaded_at": _when(e.created_at)}
+            {
+                "uuid": str(e.uuid),
+                "kind": e.kind,
+                "name": e.original_name,
+                "sha256": e.sha256,
+                "uploaded_at": _when(e.created_at),
+            }
             for e in app.evidence.all()
-        ],  # fmt: skip
+        ],
         "offers": [
             {"school": o.school.name, "status": o.status, "deadline": _when(o.deadline)}
             for o in app.offers.select_related("school")
         ],
         "requests": [
-            {"kind": t.kind, "reason": t.reason, "status": t.status, "opened_at": _when(t.created_at)}
+            {
+                "kind": t.kind,
+                "reason": t.reason,
+                "status": t.status,
+                "opened_at": _when(t.created_at),
+            }
             for t in app.tickets.all()
         ],
         "messages": [
-            {"at": _when(n.created_at), "channel": n.channel, "to": n.recipient,
-             "subject": n.subject, "body": n.body}
+            {
+                "at": _when(n.created_at),
+                "channel": n.channel,
+                "to": n.recipient,
+                "subject": n.subject,
+                "body": n.body,
+            }
             for n in app.notifications.all()
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -89,15 +104,24 @@ def _dossier(d: Dossier) -> dict[str, Any]:
             for h in d.history.order_by("created_at", "pk")
         ],
         "attachments": [
-            {"uuid": str(a.uuid), "document": a.document_code, "name": a.original_name,
-             "sha256": a.sha256}
+            {
+                "uuid": str(a.uuid),
+                "document": a.document_code,
+                "name": a.original_name,
+                "sha256": a.sha256,
+            }
             for a in d.attachments.all()
-        ],  # fmt: skip
+        ],
         "messages": [
-            {"at": _when(n.created_at), "channel": n.channel, "to": n.recipient,
-             "subject": n.subject, "body": n.body}
+            {
+                "at": _when(n.created_at),
+                "channel": n.channel,
+                "to": n.recipient,
+                "subject": n.subject,
+                "body": n.body,
+            }
             for n in d.notifications.all()
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -119,9 +143,9 @@ def consent_list(*, user):
 def access_log_for(*, user):
     """Staff views of this person's records, newest first (the staff member's name is shown:
     the family has the right to know who processed its data)."""
-    return AccessLogEntry.objects.filter(subject_uuid__in=subject_uuids_of(user=user)).select_related(
-        "staff"
-    )
+    return AccessLogEntry.objects.filter(
+        subject_uuid__in=subject_uuids_of(user=user)
+    ).select_related("staff")
 
 
 def personal_data_document(*, user) -> dict[str, Any]:
@@ -150,18 +174,32 @@ def personal_data_document(*, user) -> dict[str, Any]:
         "applications": [_application(a) for a in applications],
         "dossiers": [_dossier(d) for d in dossiers],
         "payments": [
-            {"order_code": p.order_code, "description": p.description, "amount": str(p.amount),
-             "status": p.status, "provider": p.provider, "paid_at": _when(p.settled_at)}
+            {
+                "order_code": p.order_code,
+                "description": p.description,
+                "amount": str(p.amount),
+                "status": p.status,
+                "provider": p.provider,
+                "paid_at": _when(p.settled_at),
+            }
             for p in payments
-        ],  # fmt: skip
+        ],
         "consents": [
-            {"for": c.subject_type, "reference": c.reference, "text_version": c.text_version,
-             "given_at": _when(c.given_at)}
+            {
+                "for": c.subject_type,
+                "reference": c.reference,
+                "text_version": c.text_version,
+                "given_at": _when(c.given_at),
+            }
             for c in consent_list(user=user)
-        ],  # fmt: skip
+        ],
         "staff_access": [
-            {"staff": e.staff.get_full_name() or e.staff.get_username(), "record": e.subject_type,
-             "record_uuid": str(e.subject_uuid), "at": _when(e.viewed_at)}
+            {
+                "staff": e.staff.get_full_name() or e.staff.get_username(),
+                "record": e.subject_type,
+                "record_uuid": str(e.subject_uuid),
+                "at": _when(e.viewed_at),
+            }
             for e in access_log_for(user=user)
-        ],  # fmt: skip
+        ],
     }

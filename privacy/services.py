@@ -45,9 +45,7 @@ def _cutoff(now: dt.datetime, months: int) -> dt.datetime:
 
 
 def applications_due(*, now: dt.datetime, months: int):
-    done = Anonymisation.objects.filter(subject_type=SubjectType.APPLICATION).values(
-        "subject_uuid"
-    )
+    done = Anonymisation.objects.filter(subject_type=SubjectType.APPLICATION).values("subject_uuid")
     return Application.objects.filter(
         round__offer_response_deadline__lte=_cutoff(now, months)
     ).exclude(uuid__in=done)

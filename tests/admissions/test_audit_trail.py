@@ -81,7 +81,8 @@ def application_submitted(admission_round, parent, make_input):
 
 def test_a_parents_account_is_not_named(application_submitted):
     entry = AuditEntry.objects.filter(
-        action="application.status", object_id=str(application_submitted.uuid),
+        action="application.status",
+        object_id=str(application_submitted.uuid),
         data__to="submitted",
     ).get()
     assert entry.data == {"from": "draft", "to": "submitted"}

@@ -53,9 +53,12 @@ def test_the_database_refuses_update_and_delete():
         "UPDATE audit_auditentry SET action = 'x' WHERE id = %s",
         "DELETE FROM audit_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     with pytest.raises(ValueError):
         entry.delete()
     entry.action = "changed"
@@ -92,12 +95,15 @@ def test_an_edit_that_recomputes_its_own_hash_breaks_the_next_link():
 def test_a_removed_entry_is_named():
     entries = _entries(4)
     _tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[2].pk])
-    with pytest.raises(CommandError, match=rf"#{entries[3].seq} .* {entries[3].seq} where {entries[2].seq} was expected"):
+    with pytest.raises(
+        CommandError,
+        match=rf"#{entries[3].seq} .* {entries[3].seq} where {entries[2].seq} was expected",
+    ):
         _verify()
 
 
 def test_reordered_entries_are_named():
-    a, b, c = _entries(3)
+    a, b, _c = _entries(3)
     # Swap the sequence numbers of two neighbours (through a free number: seq is unique).
     _tamper("UPDATE audit_auditentry SET seq = 999999999 WHERE id = %s", [a.pk])
     _tamper("UPDATE audit_auditentry SET seq = %s WHERE id = %s", [a.seq, b.pk])

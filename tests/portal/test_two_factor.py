@@ -30,7 +30,8 @@ def officer(db):
 
 
 def _code(device: TOTPDevice, drift: int = 0) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+    return f"{value:06d}"
 
 
 def _enrol(client) -> tuple[TOTPDevice, list[str]]:
@@ -67,7 +68,7 @@ def test_a_wrong_enrolment_code_confirms_nothing(client, officer):
 
 def test_every_new_log_in_asks_for_the_code(client, officer):
     client.force_login(officer)
-    device, codes = _enrol(client)
+    device, _codes = _enrol(client)
     client.logout()
     assert client.login(username="canbo-otp", password="mat-khau-dai-2026")
     response = client.get(STAFF_PAGE)
