@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -367,6 +369,39 @@ MIDDLEWARE += [
     "accounts.two_factor.StaffSecondFactorMiddleware",
 ]
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+
+# Content-Security-Policy: scripts from this site only (or with the request's nonce); inline
+# style attributes stay allowed (Leaflet and the admin write them). Map tiles and the VNPay
+# checkout are the only other origins.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(1, "portal.core.csp.PortalCSPMiddleware")
+
+
+def _origin(url: str, *, wildcard_subdomain: bool = False) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not (parts.scheme and parts.netloc):
+        return []
+    host = parts.netloc.replace("{s}", "*") if wildcard_subdomain else parts.netloc
+    return [f"{parts.scheme}://{host}"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_origin(MAP_TILE_URL, wildcard_subdomain=True)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF, *_origin(VNPAY_PAY_URL)],
+    }
+}
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Cổng tuyển sinh TP.HCM")
 # The append-only, hash-chained audit trail (`manage.py verify_audit_log`).
 INSTALLED_APPS += ["audit.apps.AuditConfig"]
