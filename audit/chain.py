@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
+HASHED = (
+    "prev_hash", "seq", "created_at", "action", "actor_id", "actor", "object_type", "object_id",
+    "data",
+)  # fmt: skip
 
 
 def canonical(document: Any) -> bytes:
@@ -72,18 +76,7 @@ def verify(entries) -> tuple[int, Broken | None]:
             return checked, Broken(entry.seq, entry.pk, "sequence", expected_seq)
         if entry.prev_hash != prev_hash:
             return checked, Broken(entry.seq, entry.pk, "link")
-        recomputed = entry_hash(
-            prev_hash=entry.prev_hash,
-            seq=entry.seq,
-            created_at=entry.created_at,
-            action=entry.action,
-            actor_id=entry.actor_id,
-            actor=entry.actor,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            data=entry.data,
-        )
-        if recomputed != entry.hash:
+        if entry_hash(**{name: getattr(entry, name) for name in HASHED}) != entry.hash:
             return checked, Broken(entry.seq, entry.pk, "hash")
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     return checked, None

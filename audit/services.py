@@ -42,28 +42,17 @@ def audit_record(*, action: str, actor=None, target=None, data: dict) -> AuditEn
         last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
         seq = last["seq"] + 1 if last else 1
         prev_hash = last["hash"] if last else chain.GENESIS
-        created_at = timezone.now()
-        entry = AuditEntry(
-            seq=seq,
-            created_at=created_at,
-            action=action,
-            actor_id=actor_id,
-            actor=actor_label,
-            object_type=object_type,
-            object_id=object_id,
-            data=data,
-            prev_hash=prev_hash,
-        )
-        entry.hash = chain.entry_hash(
-            prev_hash=prev_hash,
-            seq=seq,
-            created_at=created_at,
-            action=action,
-            actor_id=actor_id,
-            actor=actor_label,
-            object_type=object_type,
-            object_id=object_id,
-            data=data,
-        )
+        fields = {
+            "seq": seq,
+            "created_at": timezone.now(),
+            "action": action,
+            "actor_id": actor_id,
+            "actor": actor_label,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": data,
+        }
+        entry = AuditEntry(**fields, prev_hash=prev_hash)
+        entry.hash = chain.entry_hash(prev_hash=prev_hash, **fields)
         entry.save(force_insert=True)
     return entry

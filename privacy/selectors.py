@@ -19,6 +19,21 @@ def _when(value) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
+def _history(rows) -> list[dict[str, Any]]:
+    return [
+        {"at": _when(h.created_at), "from": h.from_status, "to": h.to_status, "note": h.note}
+        for h in rows.order_by("created_at", "pk")
+    ]
+
+
+def _messages(rows) -> list[dict[str, Any]]:
+    return [
+        {"at": _when(n.created_at), "channel": n.channel, "to": n.recipient,
+         "subject": n.subject, "body": n.body}
+        for n in rows.all()
+    ]  # fmt: skip
+
+
 def _application(app: Application) -> dict[str, Any]:
     point = app.residence_point
     return {
@@ -49,10 +64,7 @@ def _application(app: Application) -> dict[str, Any]:
         "choices": [c.school.name for c in app.ranked_choices],
         "submitted_at": _when(app.submitted_at),
         "last_note": app.last_note,
-        "history": [
-            {"at": _when(h.created_at), "from": h.from_status, "to": h.to_status, "note": h.note}
-            for h in app.history.order_by("created_at", "pk")
-        ],
+        "history": _history(app.history),
         "evidence": [
             {
                 "uuid": str(e.uuid),
@@ -76,16 +88,7 @@ def _application(app: Application) -> dict[str, Any]:
             }
             for t in app.tickets.all()
         ],
-        "messages": [
-            {
-                "at": _when(n.created_at),
-                "channel": n.channel,
-                "to": n.recipient,
-                "subject": n.subject,
-                "body": n.body,
-            }
-            for n in app.notifications.all()
-        ],
+        "messages": _messages(app.notifications),
     }
 
 
@@ -99,10 +102,7 @@ def _dossier(d: Dossier) -> dict[str, Any]:
         "contact_phone": d.contact_phone,
         "submitted_at": _when(d.submitted_at),
         "closed_at": _when(d.closed_at),
-        "history": [
-            {"at": _when(h.created_at), "from": h.from_status, "to": h.to_status, "note": h.note}
-            for h in d.history.order_by("created_at", "pk")
-        ],
+        "history": _history(d.history),
         "attachments": [
             {
                 "uuid": str(a.uuid),
