@@ -2,7 +2,8 @@
 
 Public visitors and parents/citizens need no group: they reach only public pages and their own
 records. Object-level limits (own school, own round) come from StaffScope rows and are applied
-by the selectors (admissions.selectors.staff_*)."""
+by the selectors (admissions.selectors.staff_*). The admin's model "view" permissions are not
+scoped, so only the education office (which reads everything anyway) holds them."""
 
 from __future__ import annotations
 
@@ -11,25 +12,16 @@ from django.db import transaction
 
 ROLES: dict[str, tuple[str, ...]] = {
     # Receives and checks the applications naming the school (StaffScope.school).
-    "Văn thư trường": (
-        "admissions.view_application", "admissions.review_application",
-    ),
+    "Văn thư trường": ("admissions.review_application",),
     # Reviews and allocates its round (StaffScope.round).
-    "Hội đồng tuyển sinh": (
-        "admissions.view_application", "admissions.review_application",
-        "admissions.run_allocation",
-    ),
+    "Hội đồng tuyển sinh": ("admissions.review_application", "admissions.run_allocation"),
     # Handles e-service dossiers (the procedure's handler group adds which) and revocations.
-    "Cán bộ dịch vụ công": (
-        "eservices.view_dossier", "eservices.handle_dossier", "documents.revoke_issueddocument",
-    ),
+    "Cán bộ dịch vụ công": ("eservices.handle_dossier", "documents.revoke_issueddocument"),
     # The school's accountant: refunds and bank-statement reconciliation across all payments
     # (a school-wide duty, so not given to officers who handle only some procedures).
     "Kế toán": ("payments.manage_payments",),
-    # Reads the school's applications and its indicators (StaffScope.school).
-    "Hiệu trưởng": (
-        "admissions.view_application", "kpi.view_dashboard", "surveys.view_survey",
-    ),
+    # The school's indicators and surveys (StaffScope.school).
+    "Hiệu trưởng": ("kpi.view_dashboard", "surveys.view_survey"),
     # Commune / city education office: reads everything, statistics.
     "Cán bộ phòng giáo dục": (
         "accounts.view_all_records", "admissions.view_application", "eservices.view_dossier",
