@@ -3,7 +3,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext
 
-from .models import Profile
+from .models import Profile, StaffScope
 
 
 @admin.register(Profile)
@@ -50,3 +50,14 @@ admin.site.unregister(User)
 @admin.register(User)
 class PortalUserAdmin(TranslatedPermissionsMixin, UserAdmin):
     pass
+
+
+@admin.register(StaffScope)
+class StaffScopeAdmin(admin.ModelAdmin):
+    """Which school or admission round a staff member's role reaches (docs/adr/0019)."""
+
+    list_display = ["user", "school", "round"]
+    list_select_related = ["user", "school", "round"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["school"]
+    search_fields = ["user__username", "school__name"]

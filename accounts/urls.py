@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from . import views
+from . import two_factor_views, views
 
 urlpatterns = [
     path("dang-ky/", views.signup, name="signup"),
     path("dang-ky/xac-nhan/", views.signup_confirm, name="signup-confirm"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("xac-thuc-2-buoc/", two_factor_views.otp_verify, name="otp-verify"),
+    path("xac-thuc-2-buoc/dang-ky/", two_factor_views.otp_enrol, name="otp-enrol"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "quen-mat-khau/",

@@ -6,7 +6,7 @@ import uuid as uuid_module
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from admissions.allocation.priorities import NO_CATEGORY_RANK
 from gis import selectors as gis_selectors
@@ -18,6 +18,7 @@ from .models import (
     AdmissionRound,
     AllocationRun,
     Application,
+    ApplicationChoice,
     Offer,
     Placement,
     PriorityCategory,
@@ -115,8 +116,11 @@ def application_list_for_round(
     school_id: int | None = None,
     ward_id: int | None = None,
     search: str = "",
+    staff=None,
 ) -> QuerySet[Application]:
     apps = Application.objects.filter(round=round).select_related("ward", "priority_category")
+    if staff is not None:
+        apps = apps.filter(staff_application_filter(staff))
     if status:
         apps = apps.filter(status=status)
     if school_id:
@@ -359,3 +363,49 @@ def previous_round_cutoffs(*, round: AdmissionRound) -> dict[int, float]:
         return {}
     cutoffs = run.statistics.get("cutoff_distance_m", {})
     return {int(k): float(v) for k, v in cutoffs.items()}
+
+
+# --------------------------------------------------------------------------- staff scopes
+
+
+def staff_sees_everything(user) -> bool:
+    """Superusers and the education office (accounts.view_all_records) read every record."""
+    return bool(user.is_superuser or user.has_perm("accounts.view_all_records"))
+
+
+def _staff_scopes(user) -> tuple[set[int], set[int]]:
+    from accounts.models import StaffScope
+
+    rows = StaffScope.objects.filter(user=user).values_list("round_id", "school_id")
+    return {r for r, _ in rows if r}, {s for _, s in rows if s}
+
+
+def staff_application_filter(user) -> Q:
+    """The applications a staff member may see: its rounds' (committee) and those naming its
+    school as a choice or as the priority school (clerk, principal). Nothing without a scope."""
+    if staff_sees_everything(user):
+        return Q()
+    rounds, schools = _staff_scopes(user)
+    if not (rounds or schools):
+        return Q(pk__in=[])
+    return (
+        Q(round_id__in=rounds)
+        | Q(
+            Exists(
+                ApplicationChoice.objects.filter(application=OuterRef("pk"), school_id__in=schools)
+            )
+        )
+        | Q(priority_school_id__in=schools)
+    )
+
+
+def application_list_for_staff(*, user) -> QuerySet[Application]:
+    return Application.objects.filter(staff_application_filter(user))
+
+
+def staff_round_allowed(*, user, round: AdmissionRound) -> bool:
+    """Round-wide work (closing, allocation runs, exports) belongs to the round's committee."""
+    if staff_sees_everything(user):
+        return True
+    rounds, _ = _staff_scopes(user)
+    return round.pk in rounds

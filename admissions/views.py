@@ -435,7 +435,12 @@ def evidence_download(request, uuid):
     """Private evidence: only the applicant and reviewing staff, never a public URL."""
     evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)
     owner = evidence.application.applicant_id == request.user.pk
-    staff = is_staff_with(request.user, "admissions.review_application")
+    staff = (
+        is_staff_with(request.user, "admissions.review_application")
+        and selectors.application_list_for_staff(user=request.user)
+        .filter(pk=evidence.application_id)
+        .exists()
+    )
     if not (owner or staff):
         raise Http404
     response = FileResponse(
@@ -649,11 +654,12 @@ def staff_queue(request):
     school = _int_param(request, "school")
     ward = _int_param(request, "ward")
     search = request.GET.get("q", "").strip()
-    filters = {"school_id": school, "ward_id": ward, "search": search}
+    filters = {"school_id": school, "ward_id": ward, "search": search, "staff": request.user}
     apps = selectors.application_list_for_round(round=round, status=status or None, **filters)
     counts = selectors.application_status_counts(round=round, **filters)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+        ids = list(apps.filter(pk__in=ids).values_list("pk", flat=True))  # own scope only
         if not ids:
             messages.error(request, _("Tick the applications to verify first: none was chosen."))
             return redirect(request.get_full_path())
@@ -692,7 +698,7 @@ def staff_queue(request):
 @staff_required
 def staff_application(request, uuid):
     application = get_object_or_404(
-        Application.objects.select_related(
+        selectors.application_list_for_staff(user=request.user).select_related(
             "round", "ward", "ward_typed", "priority_category", "priority_school"
         ),
         uuid=uuid,
@@ -729,6 +735,8 @@ def staff_application(request, uuid):
 @runner_required
 def staff_round(request):
     round = _staff_round(request)
+    if not selectors.staff_round_allowed(user=request.user, round=round):
+        raise Http404
     form = RunForm(
         request.POST or None,
         initial={
@@ -772,9 +780,16 @@ def staff_round(request):
     )
 
 
+def _staff_run_or_404(request, uuid) -> AllocationRun:
+    run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
+    if not selectors.staff_round_allowed(user=request.user, round=run.round):
+        raise Http404
+    return run
+
+
 @runner_required
 def staff_run(request, uuid):
-    run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
+    run = _staff_run_or_404(request, uuid)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -821,13 +836,13 @@ def staff_run(request, uuid):
 
 @runner_required
 def staff_run_progress(request, uuid):
-    run = get_object_or_404(AllocationRun, uuid=uuid)
+    run = _staff_run_or_404(request, uuid)
     return JsonResponse(selectors.run_progress(run=run))
 
 
 @runner_required
 def staff_run_export(request, uuid, fmt):
-    run = get_object_or_404(AllocationRun, uuid=uuid)
+    run = _staff_run_or_404(request, uuid)
     school = request.GET.get("school")
     school_id = int(school) if school and school.isdigit() else None
     name = f"allocation-{run.round.school_year}-{str(run.uuid)[:8]}" + (
@@ -861,6 +876,8 @@ def staff_compare(request):
         return redirect(reverse("admissions:staff-round") + (f"?round={year}" if year else ""))
     if a.round_id != b.round_id:
         raise PermissionDenied
+    if not selectors.staff_round_allowed(user=request.user, round=a.round):
+        raise Http404
     return render(
         request,
         "admissions/staff/compare.html",
@@ -888,7 +905,12 @@ def ticket_open_view(request, uuid):
 @staff_required
 @require_POST
 def staff_ticket_decide(request, uuid):
-    ticket = get_object_or_404(Ticket.objects.select_related("application"), uuid=uuid)
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("application").filter(
+            application__in=selectors.application_list_for_staff(user=request.user)
+        ),
+        uuid=uuid,
+    )
     try:
         services.ticket_decide(
             ticket=ticket,

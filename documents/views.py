@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import staff_permission_required
 from portal.core.exceptions import DomainError
 
 from . import selectors, services
@@ -99,7 +100,7 @@ def verify_upload(request):
 
 
 @require_POST
-@permission_required("documents.revoke_issueddocument", raise_exception=True)
+@staff_permission_required("documents.revoke_issueddocument")
 def revoke(request, code: str):
     document = selectors.document_by_code(code=code)
     if document is None:

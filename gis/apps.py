@@ -9,4 +9,9 @@ class GeoConfig(AppConfig):
     verbose_name = _("Geography and schools")
 
     def ready(self):
-        from . import signals  # noqa: F401  (map-cache invalidation)
+        from . import (
+            signals,  # noqa: F401  (map-cache invalidation)
+            srs,
+        )
+
+        srs.install()

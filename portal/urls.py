@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 api_v1 = [
     path("", include("gis.api.urls")),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("tuyen-sinh/", include("admissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("thanh-toan/", include("eservices.payments.urls")),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("dich-vu-cong/", include("eservices.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("chi-so/", include("kpi.urls")),
+    path("du-lieu-ca-nhan/", include("privacy.urls")),
     path("", include("gis.urls")),
 ]
 

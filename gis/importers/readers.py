@@ -17,6 +17,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from gis.geometry import CRS_ALIASES
+from gis.srs import ALLOWED_EPSG, SpatialReferenceRefused, epsg_code
 
 from .errors import ImportFileError
 
@@ -34,14 +35,24 @@ class Dataset:
 
 
 def resolve_crs(value: str | None) -> CRS | None:
+    """An alias or an allow-listed EPSG code; never a PROJ string or WKT (gis.srs)."""
     if not value:
         return None
     try:
-        return CRS.from_user_input(CRS_ALIASES.get(value.strip().lower(), value.strip()))
-    except CRSError as exc:
+        code = epsg_code(CRS_ALIASES.get(value.strip().lower(), value.strip()))
+        return CRS.from_epsg(code)
+    except (CRSError, SpatialReferenceRefused) as exc:
+        raise ImportFileError(f"--crs: {exc}") from exc
+
+
+def _declared_crs_allowed(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """A file's own CRS (.prj, GeoPackage, GeoJSON) must be an allow-listed EPSG one."""
+    code = frame.crs.to_epsg() if frame.crs is not None else None
+    if code not in ALLOWED_EPSG:
         raise ImportFileError(
-            f"--crs {value!r} is not a coordinate reference system: {exc}"
-        ) from exc
+            f"{path.name}: its coordinate reference system is not an allowed EPSG code "
+            f"({str(frame.crs)[:80]}); reproject it or pass --crs with an allowed code"
+        )
 
 
 def read_dataset(
@@ -87,6 +98,8 @@ def _read_vector(path: Path, override: CRS | None) -> gpd.GeoDataFrame:
         frame = frame.set_crs(override, allow_override=True)
     elif frame.crs is None:
         frame = _assume_wgs84_if_plausible(frame, path)
+    else:
+        _declared_crs_allowed(frame, path)
     return frame
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -244,7 +245,13 @@ LOGIN_URL = "admin:login"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions end after 8 hours (a working day) and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,
@@ -381,3 +388,54 @@ SURVEY_RATE_WINDOW_SECONDS = env_int("SURVEY_RATE_WINDOW_SECONDS", 3600)
 # A month or procedure with fewer satisfaction ratings than this shows none of them, so that
 # one family's rating cannot be read from its procedure's row (the totals still count them).
 KPI_MIN_RATINGS_SHOWN = env_int("KPI_MIN_RATINGS_SHOWN", 3)
+
+# --- Security and personal data (issue #11, docs/adr/0019) ---
+# Staff log in with a second factor: a TOTP authenticator, or a one-time recovery code.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.StaffSecondFactorMiddleware",
+]
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+
+# Content-Security-Policy: scripts from this site only (or with the request's nonce); inline
+# style attributes stay allowed (Leaflet and the admin write them). Map tiles and the VNPay
+# checkout are the only other origins.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(1, "portal.core.csp.PortalCSPMiddleware")
+
+
+def _origin(url: str, *, wildcard_subdomain: bool = False) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not (parts.scheme and parts.netloc):
+        return []
+    host = parts.netloc.replace("{s}", "*") if wildcard_subdomain else parts.netloc
+    return [f"{parts.scheme}://{host}"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_origin(MAP_TILE_URL, wildcard_subdomain=True)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF, *_origin(VNPAY_PAY_URL)],
+    }
+}
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Cổng tuyển sinh TP.HCM")
+# The append-only, hash-chained audit trail (`manage.py verify_audit_log`).
+INSTALLED_APPS += ["audit.apps.AuditConfig"]
+# Personal data (Law 91/2025): consent and staff-access records, the family's own copy, and
+# anonymisation this many months after a round's offer deadline or a dossier's closing.
+INSTALLED_APPS += ["privacy.apps.PrivacyConfig"]
+MIDDLEWARE += ["privacy.middleware.StaffAccessLogMiddleware"]
+PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
+ESERVICES_CONSENT_VERSION = env_str("ESERVICES_CONSENT_VERSION", "2026-01")

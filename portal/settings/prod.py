@@ -11,6 +11,11 @@ SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Cookies only over HTTPS, bound to this exact host (the __Host- prefix forbids a Domain).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -20,6 +25,10 @@ STORAGES = {
 # A debug page shows settings, SQL and children's data to anyone who triggers an error.
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production (portal.settings.prod)")
+
+# Staff accounts reach every child's record: the second log-in step is not optional.
+if not STAFF_OTP_REQUIRED:  # noqa: F405
+    raise ImproperlyConfigured("STAFF_OTP_REQUIRED must be on in production (docs/adr/0019)")
 
 # Families must really receive their SMS, and logs must not hold their messages.
 if ADMISSIONS_SMS_BACKEND in {"console", "locmem"}:  # noqa: F405

@@ -9,7 +9,10 @@ os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-
 # Tests create their own local CA and signing key, outside the working tree.
 os.environ.setdefault("SIGNING_DEV_DIR", tempfile.mkdtemp(prefix="portal-test-signing-"))
 os.environ["CELERY_BROKER_URL"] = ""
-os.environ.setdefault("ADMISSIONS_SMS_BACKEND", "locmem")  # tests read the codes and notices sent
+os.environ.setdefault("ADMISSIONS_SMS_BACKEND", "locmem")
+# Staff tests log in with force_login; the second factor is switched on in the tests that
+# exercise it (tests/portal/test_two_factor.py). Production refuses it off.
+os.environ.setdefault("STAFF_OTP_REQUIRED", "0")  # tests read the codes and notices sent
 
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE

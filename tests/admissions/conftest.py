@@ -49,9 +49,13 @@ def other_parent(db):
 
 @pytest.fixture
 def staff(db):
+    """A committee member whose rights reach every round (accounts.view_all_records); scoped
+    roles are tested in tests/portal/test_role_matrix.py."""
     user = User.objects.create_user("canbo", password="x", is_staff=True)
     user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["review_application", "run_allocation"])
+        *Permission.objects.filter(
+            codename__in=["review_application", "run_allocation", "view_all_records"]
+        )
     )
     return User.objects.get(pk=user.pk)  # fresh permission cache
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 
+from accounts.models import StaffScope
 from admissions.demo import round_ensure
 from admissions.models import AdmissionRound, Application, Offer, RoundSchool
 from gis.models import School
@@ -24,11 +25,12 @@ def open_round(hcmc_data):
 
 
 @pytest.fixture
-def committee_member(hcmc_data):
+def committee_member(hcmc_data, open_round):
     user = User.objects.create_user("hoidong", password="hoi-dong-2026", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["review_application", "run_allocation"])
     )
+    StaffScope.objects.create(user=user, round=open_round)  # this round's committee
     return user
 
 

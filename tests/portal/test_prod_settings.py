@@ -42,7 +42,7 @@ def school_pkcs12(tmp_path, monkeypatch):
 
 
 def run_python(args: list[str], **env) -> subprocess.CompletedProcess:
-    inherited = ("DJANGO_SETTINGS_MODULE", "SMS_", "ADMISSIONS_")
+    inherited = ("DJANGO_SETTINGS_MODULE", "SMS_", "ADMISSIONS_", "STAFF_OTP_")
     environment = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     environment.update(env)
     environment = {name: value for name, value in environment.items() if value is not None}
@@ -141,3 +141,50 @@ def test_production_refuses_a_wrong_signing_passphrase():
     result = load_prod(ADMISSIONS_SMS_BACKEND="viettel", SIGNING_PKCS12_PASSPHRASE="sai-mat-khau")
     assert result.returncode != 0
     assert "cannot be opened with SIGNING_PKCS12_PASSPHRASE" in result.stderr
+
+
+def test_check_deploy_passes_with_only_the_documented_gdal_decision():
+    """`manage.py check --deploy` on production settings: no warning at all; the one silenced
+    check is gis.W001 (GDAL < 3.9, docs/adr/0004: no untrusted SRS text reaches GDAL)."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "DJANGO_SECRET_KEY": "x7Qm2-long-random-production-key-" + "a1B2c3D4e5F6g7H8i9J0" * 2,
+        "DJANGO_ALLOWED_HOSTS": "portal.example",
+        "DJANGO_ALLOW_ASYNC_UNSAFE": None,  # set by the test session for Playwright only
+        **HTTP_SMS,
+    }
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+    from django.conf import settings as test_settings
+
+    assert test_settings.SILENCED_SYSTEM_CHECKS == ["gis.W001"]
+
+
+def test_production_security_settings():
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_NAME, "
+        "s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.STAFF_OTP_REQUIRED, "
+        "s.PASSWORD_HASHERS[0].rsplit('.', 1)[1])"
+    )
+    result = load_prod(**HTTP_SMS)
+    assert result.returncode == 0, result.stderr
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "DJANGO_SECRET_KEY": "k",
+        "DJANGO_ALLOWED_HOSTS": "portal.example",
+        **HTTP_SMS,
+    }
+    out = run_python(["-c", probe], **env)
+    assert out.stdout.split() == [
+        "31536000", "True", "True", "True", "True", "__Host-sessionid", "28800", "True", "True",
+        "Argon2PasswordHasher",
+    ], out.stderr  # fmt: skip
+
+
+def test_production_refuses_staff_without_a_second_factor():
+    result = load_prod(**HTTP_SMS, STAFF_OTP_REQUIRED="0")
+    assert result.returncode != 0
+    assert "STAFF_OTP_REQUIRED must be on in production" in result.stderr

@@ -2,7 +2,8 @@
    the hidden lat/lon inputs, shows the ward computed from the pin and proposes nearest schools. */
 (function () {
   "use strict";
-  const T = window.PIN_T || {};
+  const texts = document.getElementById("pin-texts");
+  const T = texts ? JSON.parse(texts.textContent) : {};
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
   const el = $("pin-map");

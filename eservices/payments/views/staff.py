@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import staff_permission_required
 from portal.core.exceptions import DomainError
 
 from .. import selectors
@@ -15,7 +16,8 @@ from ..forms import RefundForm, ResolveForm, StatementUploadForm
 from ..models import Payment, StatementLine
 from ..services import payment_refund, statement_import, statement_line_resolve
 
-manager_required = permission_required("payments.manage_payments", raise_exception=True)
+# The one staff rule (accounts.access): active, staff and the permission (docs/adr/0018).
+manager_required = staff_permission_required("payments.manage_payments")
 
 
 def _form_error(form, exc: DomainError) -> None:

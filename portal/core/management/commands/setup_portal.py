@@ -25,4 +25,5 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         call_command("surveys_setup", stdout=self.stdout)
+        call_command("setup_roles", stdout=self.stdout)
         call_command("ensure_demo_admin", stdout=self.stdout)
