@@ -11,7 +11,7 @@ from admissions.demo import generate_demo_round
 from admissions.models import Placement
 from admissions.services import allocation_run_create, round_close
 from admissions.tasks import run_allocation
-from portal.celery import app
+from tests.celery_helpers import celery_on
 
 REDIS_SOCKET = settings.BASE_DIR / ".run" / "redis.sock"
 
@@ -21,13 +21,11 @@ def celery_over_redis():
     if not REDIS_SOCKET.exists():
         pytest.fail(f"no Redis at {REDIS_SOCKET}: run scripts/bootstrap.sh (make test does)")
     url = f"redis+socket://{REDIS_SOCKET}"
-    previous = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield redis.Redis(unix_socket_path=str(REDIS_SOCKET))
-    finally:
-        app.conf.update(previous)
+    with (
+        celery_on(url) as app,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+    ):
+        yield redis.Redis(unix_socket_path=str(REDIS_SOCKET))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,7 @@
 same child sent twice at the same moment by its parent and by a stranger: nothing lost, no
 duplicate, no server error."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -79,11 +80,12 @@ def test_500_concurrent_submits_lose_nothing_and_duplicate_nothing(sms_outbox):
     assert apps.count() == len(expected_children) == REQUESTS - SAME_PARENT_PAIRS - STRANGER_PAIRS
     assert apps.values("child_personal_id").distinct().count() == apps.count()
     assert set(apps.values_list("status", flat=True)) == {ApplicationStatus.SUBMITTED}
-    # The tracking counter moved once per stored application, with no gap and no repeat.
+    # Tracking codes come from the round's sequence (ADR 0020): never repeated, well formed; a
+    # rolled-back duplicate may leave a gap (a sequence is not transactional), never a repeat.
     codes = sorted(apps.values_list("tracking_code", flat=True))
-    assert codes == [f"ADM-{world.round.school_year}-{i:06d}" for i in range(1, len(codes) + 1)]
-    world.round.refresh_from_db()
-    assert world.round.tracking_counter == len(codes)
+    assert len(set(codes)) == len(codes)
+    assert all(re.fullmatch(rf"ADM-{world.round.school_year}-\d{{6}}", c) for c in codes)
+    assert int(codes[-1][-6:]) <= REQUESTS
     # Complete rows only: three choices and the draft → submitted history each.
     assert ApplicationChoice.objects.filter(application__round=world.round).count() == 3 * len(
         codes

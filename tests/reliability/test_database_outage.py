@@ -126,11 +126,11 @@ def test_database_restart_under_load_gives_503_then_recovers(live_server):
     assert sum(1 for t, s, *_ in answers if t > up_at and s in (200, 201)) >= 10
     assert any(t < down_at and s in (200, 201) for t, s, *_ in answers)
 
-    # No partial writes: every stored application is whole, the counter has no gap.
+    # No partial writes: every stored application is whole.
     apps = Application.objects.filter(round=world.round)
     assert set(created) <= {str(u) for u in apps.values_list("uuid", flat=True)}
     codes = sorted(apps.values_list("tracking_code", flat=True))
-    assert codes == [f"ADM-{world.round.school_year}-{i:06d}" for i in range(1, len(codes) + 1)]
+    assert len(set(codes)) == len(codes)  # a killed transaction may leave a gap, never a repeat
     for app in apps:
         assert ApplicationChoice.objects.filter(application=app).count() == 3
         assert ApplicationStatusChange.objects.filter(application=app).count() == 2

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import connection
 
 from admissions.tasks import offers_tick
-from portal.celery import app
 from portal.core.tasks import ping
+from tests.celery_helpers import celery_on
 
 pytestmark = pytest.mark.django_db
 REDIS_SOCKET = settings.BASE_DIR / ".run" / "redis.sock"
@@ -40,17 +40,10 @@ def celery_worker_process(tmp_path):
          "--loglevel=INFO"],
         cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    keys = ("broker_url", "result_backend", "task_always_eager")
-    previous = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
-    app._pool = None
-    app.amqp._producer_pool = None
     try:
-        yield process, queue, log
+        with celery_on(url):
+            yield process, queue, log
     finally:
-        app.conf.update(previous)
-        app._pool = None
-        app.amqp._producer_pool = None
         process.terminate()
         try:
             process.wait(timeout=30)
