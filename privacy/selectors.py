@@ -9,8 +9,10 @@ from typing import Any
 from django.utils import timezone
 
 from admissions.models import Application
+from admissions.services.notify import SUBJECT_REF
 from eservices.models import Dossier
 from eservices.payments.models import Payment
+from notifications.models import Delivery
 
 from .models import AccessLogEntry, ConsentRecord
 
@@ -32,6 +34,11 @@ def _messages(rows) -> list[dict[str, Any]]:
          "subject": n.subject, "body": n.body}
         for n in rows.all()
     ]  # fmt: skip
+
+
+def application_deliveries(app: Application):
+    """The e-mails and SMS sent about an application (the shared delivery log, ADR 0020)."""
+    return Delivery.objects.filter(subject_ref=SUBJECT_REF % app.pk)
 
 
 def _application(app: Application) -> dict[str, Any]:
@@ -88,7 +95,7 @@ def _application(app: Application) -> dict[str, Any]:
             }
             for t in app.tickets.all()
         ],
-        "messages": _messages(app.notifications),
+        "messages": _messages(application_deliveries(app)),
     }
 
 

@@ -25,6 +25,7 @@ from eservices.constants import DossierStatus
 from eservices.models import Dossier, DossierStatusChange
 
 from .models import Anonymisation, SubjectType
+from .selectors import application_deliveries
 
 REMOVED = "—"
 
@@ -86,7 +87,7 @@ def application_anonymise(*, application: Application) -> None:
         )
         ApplicationStatusChange.objects.filter(application=app).exclude(note="").update(note="")
         Ticket.objects.filter(application=app).update(reason=REMOVED)
-        app.notifications.all().update(recipient="", subject="", body="")
+        application_deliveries(app).update(recipient="", subject="", body="")
         _delete_files(app.evidence.all())
         Anonymisation.objects.create(subject_type=SubjectType.APPLICATION, subject_uuid=app.uuid)
         audit.record("privacy.anonymised", target=app, data={"round": app.round.school_year})

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from gis.constants import DistanceMetric
 from gis.models import School
 from notifications.models import Channel, DeliveryStatus
@@ -286,6 +287,19 @@ def _publish(*, run_id: int, actor_id: int | None, progress) -> AllocationRun:
     )
     if main and round.status == RoundStatus.ALLOCATED:
         round_transition(round=round, to=RoundStatus.PUBLISHED)
+    # The offers and status changes above are written set-based, without per-row signals: the
+    # audit chain gets one entry for them, bound to the run's result hash (ADR 0019, 0020).
+    audit.record(
+        "allocation.publication",
+        actor=actor,
+        target=run,
+        data={
+            "offers": offers,
+            "messages": len(delivery_ids),
+            "input_sha256": run.input_sha256,
+            "result_sha256": run.result_sha256,
+        },
+    )
     transaction.on_commit(lambda: deliveries_enqueue(delivery_ids))
     return run
 

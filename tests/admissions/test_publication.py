@@ -180,7 +180,9 @@ def test_the_committee_sees_the_counts_and_resends_the_failed(
     app = Application.objects.filter(round=run.round).first()
     Application.objects.filter(pk=app.pk).update(is_synthetic=False, guardian_phone=BLOCKED)
     committee = django_user_model.objects.create_user("hoidong-gui-lai", is_staff=True)
-    committee.user_permissions.add(Permission.objects.get(codename="run_allocation"))
+    committee.user_permissions.add(
+        *Permission.objects.filter(codename__in=["run_allocation", "view_all_records"])
+    )
     client.force_login(committee)
     url = reverse("admissions:staff-run", kwargs={"uuid": run.uuid})
     page = client.get(url).content.decode()
@@ -219,7 +221,9 @@ def test_progress_is_visible_while_publishing(reviewed, client, django_user_mode
     from django.contrib.auth.models import Permission
 
     committee = django_user_model.objects.create_user("hoidong-tien-do", is_staff=True)
-    committee.user_permissions.add(Permission.objects.get(codename="run_allocation"))
+    committee.user_permissions.add(
+        *Permission.objects.filter(codename__in=["run_allocation", "view_all_records"])
+    )
     client.force_login(committee)
     allocation_run_publish_request(run=reviewed, actor=committee)
     page = client.get(reverse("admissions:staff-run", kwargs={"uuid": reviewed.uuid}))

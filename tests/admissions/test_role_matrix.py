@@ -38,7 +38,7 @@ ROLE = {
 LIST_PAGES = {
     "admissions:staff-queue", "eservices:staff-queue", "eservices:staff-statistics",
     "payments:staff", "kpi:staff", "surveys:staff-list", "surveys:staff-results",
-    "surveys:staff-export",
+    "surveys:staff-export", "eservices:staff-counter",
 }  # fmt: skip
 
 
@@ -103,6 +103,8 @@ def staff_urls(w) -> dict[str, tuple[str, dict]]:
             f"/dich-vu-cong/can-bo/ho-so/{dossier}/", {"to": "received", "note": "x"}
         ),
         "eservices:staff-statistics": ("/dich-vu-cong/can-bo/thong-ke/", {}),
+        "eservices:staff-counter": ("/dich-vu-cong/can-bo/tai-quay/", {}),
+        "admissions:staff-round-map": ("/tuyen-sinh/hoi-dong/2026/ban-do/", {}),
         "eservices:attachment": (f"/dich-vu-cong/tep/{w['attachment'].uuid}/", {}),
         "payments:staff": ("/thanh-toan/quan-ly/", {}),
         "payments:staff-payment": (
