@@ -114,7 +114,8 @@ class ApplicationForm(forms.Form):
     def _category_label(cls, category) -> str:
         label = category.label_vi if cls._vi() else category.label_en
         if category.scope == CategoryScope.SCHOOL:
-            return f"{label} ({_('at one school')})"
+            scope = _("at one school")  # outside the f-string, so makemessages finds it
+            return f"{label} ({scope})"
         return label
 
     @staticmethod
