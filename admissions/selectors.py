@@ -377,7 +377,12 @@ def _staff_scopes(user) -> tuple[set[int], set[int]]:
     from accounts.models import StaffScope
 
     rows = StaffScope.objects.filter(user=user).values_list("round_id", "school_id")
-    return {r for r, _ in rows if r}, {s for _, s in rows if s}
+    rounds = {r for r, _ in rows if r}
+    # A round's committee group (ADR 0022) is a round scope too: one rule for the map and pages.
+    rounds |= set(
+        AdmissionRound.objects.filter(committee__in=user.groups.all()).values_list("pk", flat=True)
+    )
+    return rounds, {s for _, s in rows if s}
 
 
 def staff_application_filter(user) -> Q:

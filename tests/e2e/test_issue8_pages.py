@@ -242,7 +242,9 @@ def test_committee_pages_pass_axe_and_ask_to_choose(live_server, browser):
                              phone="0933444555")  # fmt: skip
     staff = User.objects.create_user("hoidong", password="x", is_staff=True)
     staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["review_application", "run_allocation"])
+        *Permission.objects.filter(
+            codename__in=["review_application", "run_allocation", "view_all_records"]
+        )
     )
     staff = User.objects.get(pk=staff.pk)
     app, _ = application_create(
@@ -309,7 +311,9 @@ def test_run_progress_shows_and_survives_leaving_the_page(live_server, browser):
     parent = parent_register(full_name="Trần Thị Mai", password="mật-khẩu-dài-2026",
                              phone="0933444555")  # fmt: skip
     staff = User.objects.create_user("hoidong", password="x", is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename="run_allocation"))
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["run_allocation", "view_all_records"])
+    )
     staff = User.objects.get(pk=staff.pk)
     app, _ = application_create(
         round=round_,
@@ -343,5 +347,7 @@ def test_run_progress_shows_and_survives_leaving_the_page(live_server, browser):
 
 def staff_reviewer():
     user = User.objects.create_user("xetduyet", password="x", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename="review_application"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["review_application", "view_all_records"])
+    )
     return User.objects.get(pk=user.pk)

@@ -30,7 +30,9 @@ def reviewed_run(transactional_db):
     run = allocation_run_create(round=round_, mechanism="da")
     allocation_run_execute(run=run)
     user = User.objects.create_user("hoidong-cb", password="hoi-dong-2026", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="run_allocation"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["run_allocation", "view_all_records"])
+    )
     allocation_run_review(run=run, actor=user)
     run.refresh_from_db()
     return run
