@@ -95,8 +95,9 @@ def test_pages_keep_the_content_security_policy(
     page.locator(".leaflet-container").first.click()  # the pin map runs under the policy
     page.goto(f"{url}/du-lieu-ca-nhan/")
     page.wait_for_selector("#download-pdf")
-    page.select_option("select[name=language]", "en")  # the menu submits itself (site.js)
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the menu submits itself (site.js)
+        page.select_option("select[name=language]", "en")
+    page.wait_for_selector("html[lang=en]")
     assert page.locator("h1").inner_text() == "My personal data"
     _axe_everywhere(browser, f"{url}/du-lieu-ca-nhan/", page.context.storage_state())
     assert problems == []
