@@ -151,8 +151,9 @@ def _make_round(children: int):
         c.execute(
             """
             INSERT INTO admissions_placement (run_id, application_id, school_id, choice_rank,
-                distance_m, in_catchment, lottery, explanation_vi, explanation_en, explanation)
-            SELECT %(run)s, a.id, CASE WHEN random() < 0.9 THEN ch.school_id END, 1, 500,
+                distance_m, distance_fallback, in_catchment, lottery, explanation_vi,
+                explanation_en, explanation)
+            SELECT %(run)s, a.id, CASE WHEN random() < 0.9 THEN ch.school_id END, 1, 500, '',
                    false, random(), '', '', '{}'::jsonb
             FROM admissions_application a
             JOIN admissions_applicationchoice ch ON ch.application_id = a.id AND ch.rank = 1
