@@ -6,13 +6,13 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.core.files.storage import FileSystemStorage
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from gis.constants import DistanceMetric, RoadFallbackReason
 from portal.core.models import AppendOnlyModel, TimeStampedModel
+from portal.core.storage import private_storage  # migrations name it here
 
 from .constants import (
     Actor,
@@ -29,11 +29,6 @@ from .constants import (
     RunStage,
     RunStatus,
 )
-
-
-def private_storage():
-    """Evidence lives outside MEDIA_ROOT and has no public URL."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 class AdmissionRound(TimeStampedModel):

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.models import TimeStampedModel
+from portal.core.storage import private_storage  # migrations name it here
 
 from .constants import DocumentKind, DocumentStatus
-
-
-def private_storage():
-    """Signed files live outside MEDIA_ROOT and have no public URL; they are served only by a
-    view that checks who asks."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 class IssuedDocument(TimeStampedModel):

@@ -3,18 +3,14 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.storage import private_storage  # migrations name it here
+
 from .constants import Actor, Channel, DossierStatus, HolidayKind, ServiceLevel
-
-
-def private_storage():
-    """Attachments and results live outside MEDIA_ROOT and have no public URL."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 class Procedure(models.Model):

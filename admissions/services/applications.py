@@ -16,6 +16,7 @@ from accounts.access import is_staff_with
 from accounts.phone import normalize_vn_mobile
 from gis import selectors as gis_selectors
 from gis.geometry import make_point
+from portal.core import uploads
 from portal.core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
 
 from .. import workflow
@@ -612,20 +613,7 @@ def application_bulk_verify(*, application_ids: list[int], actor) -> int:
 
 
 # Evidence: content sniffed from the first bytes, never trusted from the browser.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for magic, content_type in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+EVIDENCE_TYPES = frozenset({uploads.PDF, uploads.JPEG, uploads.PNG, uploads.WEBP})
 
 
 @dataclass
@@ -651,17 +639,13 @@ def evidence_store(*, upload) -> StoredUpload:
     is held while a phone's photo is read and written. The caller records it with
     `evidence_attach` (which checks the application and its owner under the row lock) and
     removes it with `evidence_discard` when that fails."""
-    if upload.size > settings.ADMISSIONS_EVIDENCE_MAX_BYTES:
-        raise InvalidInput(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": settings.ADMISSIONS_EVIDENCE_MAX_BYTES // (1024 * 1024)},
-            field="evidence",
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise InvalidInput(_("Upload a PDF, JPEG, PNG or WebP file."), field="evidence")
+    content_type = uploads.upload_check(
+        upload,
+        max_bytes=settings.ADMISSIONS_EVIDENCE_MAX_BYTES,
+        accept=EVIDENCE_TYPES,
+        field="evidence",
+        wrong_type=_("Upload a PDF, JPEG, PNG or WebP file."),
+    )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

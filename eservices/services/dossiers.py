@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.phone import normalize_vn_mobile
+from portal.core import uploads
 from portal.core.exceptions import Conflict, InvalidInput, NotFound, TransitionNotAllowed
 
 from .. import schema_forms, workflow
@@ -25,11 +26,7 @@ from .notify import dossier_notify_status
 
 S = DossierStatus
 CODE_SEQUENCE_MAX = 9999
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
+ATTACHMENT_TYPES = frozenset({uploads.PDF, uploads.JPEG, uploads.PNG})
 
 
 def next_dossier_code(*, unit_code: str, day) -> str:
@@ -255,25 +252,15 @@ def dossier_provide_supplement(
                                   role=Actor.CITIZEN, note=note)  # fmt: skip
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    for magic, content_type in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
 def _read_upload(upload) -> tuple[bytes, str]:
-    if upload.size > settings.ESERVICES_ATTACHMENT_MAX_BYTES:
-        raise InvalidInput(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": settings.ESERVICES_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            field="file",
-        )
-    content = upload.read()
-    content_type = sniff_content_type(content[:16])
-    if content_type is None:
-        raise InvalidInput(_("Upload a PDF, JPEG or PNG file."), field="file")
-    return content, content_type
+    content_type = uploads.upload_check(
+        upload,
+        max_bytes=settings.ESERVICES_ATTACHMENT_MAX_BYTES,
+        accept=ATTACHMENT_TYPES,
+        field="file",
+        wrong_type=_("Upload a PDF, JPEG or PNG file."),
+    )
+    return upload.read(), content_type
 
 
 def attachment_add(*, dossier: Dossier, actor, document_code: str, upload) -> DossierAttachment:
