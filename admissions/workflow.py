@@ -9,6 +9,8 @@ the only code that sets a status.
 
 from __future__ import annotations
 
+from portal.core.transitions import TransitionTable
+
 from .constants import Actor
 from .constants import ApplicationStatus as S
 from .constants import OfferStatus as O
@@ -74,20 +76,11 @@ NOTE_REQUIRED: frozenset[tuple[str, str]] = frozenset(
 )
 
 
-def allowed_actors(from_status: str, to_status: str) -> frozenset[str]:
-    return TRANSITIONS.get((str(from_status), str(to_status)), frozenset())
-
-
-def can_transition(from_status: str, to_status: str, actor: str) -> bool:
-    return str(actor) in allowed_actors(from_status, to_status)
-
-
-def next_statuses(from_status: str, actor: str) -> list[str]:
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == from_status and actor in who]
-
-
-def note_required(from_status: str, to_status: str) -> bool:
-    return (str(from_status), str(to_status)) in NOTE_REQUIRED
+TABLE = TransitionTable(TRANSITIONS, note_required=NOTE_REQUIRED)
+allowed_actors = TABLE.allowed_actors
+can_transition = TABLE.can_transition
+next_statuses = TABLE.next_statuses
+note_required = TABLE.note_required
 
 
 # Admission rounds: the committee closes the window (fixing the lottery seed); the first
@@ -125,12 +118,12 @@ OFFER_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (O.ACCEPTED, O.WITHDRAWN): frozenset({P, Y}),
 }
 
-TABLES: dict[str, dict[tuple[str, str], frozenset[str]]] = {
-    "round": ROUND_TRANSITIONS,
-    "run": RUN_TRANSITIONS,
-    "offer": OFFER_TRANSITIONS,
+TABLES: dict[str, TransitionTable] = {
+    "round": TransitionTable(ROUND_TRANSITIONS),
+    "run": TransitionTable(RUN_TRANSITIONS),
+    "offer": TransitionTable(OFFER_TRANSITIONS),
 }
 
 
 def allowed_state_actors(kind: str, from_status: str, to_status: str) -> frozenset[str]:
-    return TABLES[kind].get((str(from_status), str(to_status)), frozenset())
+    return TABLES[kind].allowed_actors(from_status, to_status)

@@ -6,6 +6,8 @@ Both are final: a revoked or superseded document never becomes valid again.
 
 from __future__ import annotations
 
+from portal.core.transitions import TransitionTable
+
 from .constants import DocumentStatus as S
 
 TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
@@ -17,5 +19,5 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
 FINAL_STATUSES = frozenset({S.REVOKED, S.SUPERSEDED})
 
 
-def can_transition(from_status: str, to_status: str) -> bool:
-    return (str(from_status), str(to_status)) in TRANSITIONS
+TABLE = TransitionTable.without_actors(TRANSITIONS)
+can_transition = TABLE.has_move

@@ -7,6 +7,8 @@ refused by `eservices.services.dossiers.dossier_transition`, the only code that 
 
 from __future__ import annotations
 
+from portal.core.transitions import TransitionTable
+
 from .constants import Actor
 from .constants import DossierStatus as S
 
@@ -56,20 +58,11 @@ REQUIREMENTS: dict[tuple[str, str], str] = {
 }
 
 
-def allowed_actors(from_status: str, to_status: str) -> frozenset[str]:
-    return TRANSITIONS.get((str(from_status), str(to_status)), frozenset())
-
-
-def can_transition(from_status: str, to_status: str, actor: str) -> bool:
-    return str(actor) in allowed_actors(from_status, to_status)
-
-
-def next_statuses(from_status: str, actor: str) -> list[str]:
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == from_status and actor in who]
-
-
-def note_required(from_status: str, to_status: str) -> bool:
-    return (str(from_status), str(to_status)) in NOTE_REQUIRED
+TABLE = TransitionTable(TRANSITIONS, note_required=NOTE_REQUIRED)
+allowed_actors = TABLE.allowed_actors
+can_transition = TABLE.can_transition
+next_statuses = TABLE.next_statuses
+note_required = TABLE.note_required
 
 
 def requirement(from_status: str, to_status: str) -> str | None:

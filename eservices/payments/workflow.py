@@ -8,6 +8,8 @@ through the refund service; failed, cancelled, expired and refunded never move a
 
 from __future__ import annotations
 
+from portal.core.transitions import TransitionTable
+
 from .constants import Actor
 from .constants import PaymentStatus as S
 
@@ -25,9 +27,6 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
-def can_transition(from_status: str, to_status: str, actor: str) -> bool:
-    return str(actor) in TRANSITIONS.get((str(from_status), str(to_status)), frozenset())
-
-
-def next_statuses(from_status: str, actor: str) -> list[str]:
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == from_status and actor in who]
+TABLE = TransitionTable(TRANSITIONS)
+can_transition = TABLE.can_transition
+next_statuses = TABLE.next_statuses
