@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gis.constants import DistanceMetric
 from gis.selectors import admin_unit_list
+from portal.core.i18n import language_is_vietnamese
 
 from .constants import (
     CategoryScope,
@@ -112,17 +113,11 @@ class ApplicationForm(forms.Form):
 
     @classmethod
     def _category_label(cls, category) -> str:
-        label = category.label_vi if cls._vi() else category.label_en
+        label = category.label_vi if language_is_vietnamese() else category.label_en
         if category.scope == CategoryScope.SCHOOL:
             scope = _("at one school")  # outside the f-string, so makemessages finds it
             return f"{label} ({scope})"
         return label
-
-    @staticmethod
-    def _vi() -> bool:
-        from django.utils.translation import get_language
-
-        return (get_language() or "vi").startswith("vi")
 
     def choice_fields(self):
         return [self[f"choice_{i}"] for i in range(1, MAX + 1)]

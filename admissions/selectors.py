@@ -12,6 +12,7 @@ from admissions.allocation.priorities import NO_CATEGORY_RANK
 from gis import selectors as gis_selectors
 from gis.constants import LocationSource
 from gis.models import School
+from portal.core.i18n import language_is_vietnamese
 
 from .constants import RUN_PROGRESS_STEPS, RUN_TIMING_LABELS, OfferStatus, RunStage, RunStatus
 from .models import (
@@ -303,7 +304,7 @@ def explanation_rows(*, placement: Placement) -> list[dict]:
     entries = data.get("choices") or []
     schools = School.objects.in_bulk([e["school"] for e in entries])
     labels = {
-        c.rank: (c.label_vi if _vi() else c.label_en)
+        c.rank: (c.label_vi if language_is_vietnamese() else c.label_en)
         for c in PriorityCategory.objects.filter(round_id=placement.run.round_id)
     }
 
@@ -331,12 +332,6 @@ def explanation_rows(*, placement: Placement) -> list[dict]:
             }
         )
     return rows
-
-
-def _vi() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "vi").startswith("vi")
 
 
 def offer_current(*, application: Application) -> Offer | None:

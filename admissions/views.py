@@ -26,6 +26,7 @@ from notifications.selectors import delivery_counts
 from notifications.services import deliveries_resend_failed
 from portal.core.background import enqueue
 from portal.core.exceptions import DomainError
+from portal.core.i18n import language_is_vietnamese
 from portal.core.ratelimit import Limit, rate_limited
 
 from . import audit as audit_module
@@ -358,7 +359,7 @@ def application_status(request, uuid):
     )
     placement = selectors.placement_for_application(application=application)
     offer = selectors.offer_current(application=application)
-    vi = (get_language() or "vi").startswith("vi")
+    vi = language_is_vietnamese()
     return render(
         request,
         "admissions/status.html",
