@@ -44,9 +44,10 @@ def round_seat_rows(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
 
 
 def run_by_uuid(*, uuid) -> AllocationRun | None:
-    """The run with this uuid, or None (also for a malformed uuid)."""
+    """The run with this uuid, or None (also for a malformed uuid); with its round, which the
+    callers check the user's scope on."""
     try:
-        return AllocationRun.objects.filter(uuid=uuid).first()
+        return AllocationRun.objects.select_related("round").filter(uuid=uuid).first()
     except (ValueError, ValidationError):
         return None
 
