@@ -204,6 +204,19 @@ def _line_feature(line) -> dict:
     }
 
 
+def _line_collection(lines, *, run, **extra) -> Response:
+    """The lines and farthest views' answer: one home-to-school line per placement of `run`
+    (no lines before any run), the view's `extra` keys, and the run drawn."""
+    return Response(
+        {
+            "type": "FeatureCollection",
+            "features": [_line_feature(line) for line in lines],
+            **extra,
+            "run": _run_info(run),
+        }
+    )
+
+
 class RoundMapLinesApi(RoundMapApi):
     @extend_schema(
         parameters=[RoundMapLinesInputSerializer],
@@ -223,14 +236,7 @@ class RoundMapLinesApi(RoundMapApi):
                 bbox=params["bbox"],
                 filters=_filters(params),
             )
-        return Response(
-            {
-                "type": "FeatureCollection",
-                "features": [_line_feature(line) for line in lines],
-                "truncated": truncated,
-                "run": _run_info(run),
-            }
-        )
+        return _line_collection(lines, run=run, truncated=truncated)
 
 
 class RoundMapFarthestApi(RoundMapApi):
@@ -250,13 +256,7 @@ class RoundMapFarthestApi(RoundMapApi):
                 per_school=params["per_school"],
                 filters=_filters(params),
             )
-        return Response(
-            {
-                "type": "FeatureCollection",
-                "features": [_line_feature(line) for line in lines],
-                "run": _run_info(run),
-            }
-        )
+        return _line_collection(lines, run=run)
 
 
 class RoundMapCatchmentsApi(RoundMapApi):
