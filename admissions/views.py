@@ -365,7 +365,6 @@ def application_status(request, uuid):
     )
     placement = selectors.placement_for_application(application=application)
     offer = selectors.offer_current(application=application)
-    vi = (get_language() or "vi").startswith("vi")
     return render(
         request,
         "admissions/status.html",
@@ -373,9 +372,7 @@ def application_status(request, uuid):
             "application": application,
             "history": application.history.select_related("actor").all(),
             "placement": placement,
-            "explanation": (placement.explanation_vi if vi else placement.explanation_en)
-            if placement
-            else "",
+            "explanation": placement.explanation_in(get_language()) if placement else "",
             "explanation_rows": selectors.explanation_rows(placement=placement)
             if placement
             else [],
@@ -724,6 +721,7 @@ def staff_application(request, uuid):
         else:
             messages.success(request, _("Status changed."))
             return redirect("admissions:staff-application", uuid=uuid)
+    placement = selectors.placement_for_application(application=application)
     return render(
         request,
         "admissions/staff/application.html",
@@ -732,7 +730,8 @@ def staff_application(request, uuid):
             "form": form,
             "history": application.history.select_related("actor__profile").all(),
             "evidence": application.evidence.all(),
-            "placement": selectors.placement_for_application(application=application),
+            "placement": placement,
+            "explanation": placement.explanation_in(get_language()) if placement else "",
             "offer": selectors.offer_current(application=application),
             "tickets": application.tickets.prefetch_related("decisions"),
         },
