@@ -9,7 +9,6 @@ The explanation writes distances the page's way ("2,37 km" / "2.37 km")."""
 
 import re
 from datetime import date
-from pathlib import Path
 
 import polib
 import pytest
@@ -30,11 +29,11 @@ from admissions.services import (
 )
 from gis.geometry import make_point
 from gis.models import School
+from tests.admissions.test_vietnamese_everywhere import catalogue_paths
 from tests.e2e.test_issue8_pages import _child, _context
 
 pytestmark = pytest.mark.usefixtures("hcmc_data")
 
-ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = [("vi", "vi-VN"), ("en", "en-GB")]
 
 
@@ -42,12 +41,7 @@ def _phrases() -> dict[str, set[str]]:
     """Per language, the sentences of the *other* language that must not show on its pages:
     phrases (12+ characters, with a space, no placeholder) whose translation differs."""
     english, vietnamese, msgids = set(), set(), []
-    paths = [*ROOT.glob("*/locale/vi/LC_MESSAGES/django.po"),
-             *ROOT.glob("*/*/locale/vi/LC_MESSAGES/django.po"),
-             ROOT / "portal" / "locale_vendor" / "vi" / "LC_MESSAGES" / "django.po"]  # fmt: skip
-    for path in paths:
-        if ".venv" in path.parts:
-            continue
+    for path in catalogue_paths():
         for entry in polib.pofile(str(path)):
             if entry.obsolete or entry.msgid_plural or not entry.msgstr:
                 continue
