@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from admissions.allocation.messages import km
 from admissions.allocation.model import Result
 from admissions.allocation.priorities import NO_CATEGORY_RANK
 from gis.constants import RoadFallbackReason
@@ -79,10 +81,10 @@ def render(data: dict, category_labels: dict[int, str]) -> str:
         if nearest:
             lines.append(
                 _(
-                    "Your child could not be placed at any school within %(max)s m; the child "
+                    "Your child could not be placed at any school within %(max)s; the child "
                     "is on the waiting list and will be considered in the second round."
                 )
-                % {"max": f"{data.get('max_distance_m', 0):.0f}"}
+                % {"max": _max_distance(data)}
             )
         else:
             lines.append(
@@ -110,14 +112,19 @@ def render(data: dict, category_labels: dict[int, str]) -> str:
     if nearest:
         lines.append(
             _(
-                "Under this year's rule every school within %(max)s m of the home is "
+                "Under this year's rule every school within %(max)s of the home is "
                 "considered, nearest first, and the catchment school at any distance; children "
                 "still without a seat are then served by group, priority category and lottery, "
                 "each at the nearest school that still has a free seat."
             )
-            % {"max": f"{data.get('max_distance_m', 0):.0f}"}
+            % {"max": _max_distance(data)}
         )
     return " ".join(lines)
+
+
+def _max_distance(data: dict) -> str:
+    """The legal distance of the round, written as every page writes a distance."""
+    return km(data.get("max_distance_m", 0), get_language() or "vi")
 
 
 def distance_sentence(data: dict) -> str:

@@ -149,11 +149,7 @@ def explanation_pdf(*, application: Application, placement: Placement, language:
             Spacer(1, 8),
             # Paragraph parses markup: names such as "Tiểu học & THCS …" must be escaped.
             Paragraph(
-                escape(
-                    placement.explanation_vi
-                    if language.startswith("vi")
-                    else placement.explanation_en
-                ),
+                escape(placement.explanation_in(language)),
                 style,
             ),
         ]

@@ -468,6 +468,11 @@ class Placement(models.Model):
             models.UniqueConstraint(fields=["run", "application"], name="placement_unique")
         ]
 
+    def explanation_in(self, language: str | None) -> str:
+        """The stored sentences in a page's language (Vietnamese unless English is asked): the
+        text published with the run, never recomputed."""
+        return self.explanation_en if (language or "vi").startswith("en") else self.explanation_vi
+
 
 class Offer(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -26,7 +26,6 @@ from notifications.selectors import delivery_counts
 from notifications.services import deliveries_resend_failed
 from portal.core.background import enqueue
 from portal.core.exceptions import DomainError
-from portal.core.i18n import language_is_vietnamese
 from portal.core.ratelimit import Limit, rate_limited
 
 from . import audit as audit_module
@@ -181,8 +180,10 @@ def application_form(request, uuid=None):
         initial=_initial(application) if application else None,
     )
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        review = "review" in request.POST
+        # The review page's button is the only submission of the HTML flow (ADR 0017): a
+        # "submit" posted straight to the form (an old page, a script) saves and goes to the
+        # review like "Review and submit"; API clients use the API's submit endpoint.
+        review = "review" in request.POST or "submit" in request.POST
         created_now = False
         data = _form_input(form)
         # 1. Save what was typed (a draft may be partial) and the uploads; this is kept even
@@ -219,14 +220,14 @@ def application_form(request, uuid=None):
             if created_now or uuid is None:
                 application = None
             _apply_errors(form, exc)
-            if (submit or review) and isinstance(exc, ApplicationInvalid):
+            if review and isinstance(exc, ApplicationInvalid):
                 # Every problem at once, each beside its field, not only the first one.
                 full = _full_check(round, data, application)
                 if full is not None:
                     _apply_errors(form, full)
             return _apply_page(request, form, round, application)
-        # 2. Submission: the full check on what was saved, each problem on its field.
-        if submit or review:
+        # 2. On to the review: the full check on what was saved, each problem on its field.
+        if review:
             consent = form.cleaned_data.get("consent", False)
             problems = _full_check(
                 round, services.application_input_from(application, consent=consent), application
@@ -239,23 +240,11 @@ def application_form(request, uuid=None):
                     % {"code": application.tracking_code},
                 )
                 return _apply_page(request, form, round, application)
-            if review:
-                request.session[_consent_key(application)] = bool(consent)
-                return redirect("admissions:review", uuid=application.uuid)
-            try:
-                services.application_submit(
-                    application=application, actor=request.user, consent=consent
-                )
-            except DomainError as exc:
-                _apply_errors(form, exc)
-                return _apply_page(request, form, round, application)
+            request.session[_consent_key(application)] = bool(consent)
+            return redirect("admissions:review", uuid=application.uuid)
         messages.success(
             request,
-            (
-                _("Application %(code)s was submitted.")
-                if submit
-                else _("Draft %(code)s was saved. Submit it before the window closes.")
-            )
+            _("Draft %(code)s was saved. Submit it before the window closes.")
             % {"code": application.tracking_code},
         )
         return redirect("admissions:status", uuid=application.uuid)
@@ -302,10 +291,19 @@ def _consent_key(application) -> str:
     return f"admissions-review-consent:{application.uuid}"
 
 
+def _review_version(application) -> str:
+    """What a review page shows: the application as last saved and its evidence files. The
+    page's button sends it back, so a submission is always of the version the parent read."""
+    evidence = sorted(application.evidence.values_list("pk", flat=True))
+    return f"{application.updated_at.isoformat()}|{','.join(map(str, evidence))}"
+
+
 @login_required
 def application_review(request, uuid):
     """The last step before submitting: everything the committee will read, once more, with
-    the ranked schools and their distance; "Submit" here is the only submission."""
+    the ranked schools and their distance; "Submit" here is the only submission. A POST that
+    does not name the version shown (no page shown, or the draft changed since) shows the
+    review again instead of submitting."""
     application = get_object_or_404(
         Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
         uuid=uuid,
@@ -314,6 +312,13 @@ def application_review(request, uuid):
     if application.status not in EDITABLE_STATUSES:
         return redirect("admissions:status", uuid=application.uuid)
     consent = request.session.get(_consent_key(application), False)
+    version = _review_version(application)
+    if request.method == "POST" and request.POST.get("reviewed") != version:
+        messages.info(
+            request,
+            _("Check your application once more: this is what will be submitted."),
+        )
+        return redirect("admissions:review", uuid=application.uuid)
     if request.method == "POST":
         try:
             services.application_submit(
@@ -336,6 +341,7 @@ def application_review(request, uuid):
             "choices": selectors.application_choice_list(application=application),
             "evidence": application.evidence.all(),
             "consent": consent,
+            "review_version": version,
         },
     )
 
@@ -359,7 +365,6 @@ def application_status(request, uuid):
     )
     placement = selectors.placement_for_application(application=application)
     offer = selectors.offer_current(application=application)
-    vi = language_is_vietnamese()
     return render(
         request,
         "admissions/status.html",
@@ -367,9 +372,7 @@ def application_status(request, uuid):
             "application": application,
             "history": application.history.select_related("actor").all(),
             "placement": placement,
-            "explanation": (placement.explanation_vi if vi else placement.explanation_en)
-            if placement
-            else "",
+            "explanation": placement.explanation_in(get_language()) if placement else "",
             "explanation_rows": selectors.explanation_rows(placement=placement)
             if placement
             else [],
@@ -718,6 +721,7 @@ def staff_application(request, uuid):
         else:
             messages.success(request, _("Status changed."))
             return redirect("admissions:staff-application", uuid=uuid)
+    placement = selectors.placement_for_application(application=application)
     return render(
         request,
         "admissions/staff/application.html",
@@ -726,7 +730,8 @@ def staff_application(request, uuid):
             "form": form,
             "history": application.history.select_related("actor__profile").all(),
             "evidence": application.evidence.all(),
-            "placement": selectors.placement_for_application(application=application),
+            "placement": placement,
+            "explanation": placement.explanation_in(get_language()) if placement else "",
             "offer": selectors.offer_current(application=application),
             "tickets": application.tickets.prefetch_related("decisions"),
         },

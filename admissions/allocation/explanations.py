@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from admissions.allocation.messages import LANGUAGES, MESSAGES, capitalised, place, placed
+from admissions.allocation.messages import LANGUAGES, MESSAGES, capitalised, km, place, placed
 from admissions.allocation.model import (
     ADMITTED,
     FULL_WITH_BETTER_PRIORITY,
@@ -183,8 +183,8 @@ def explain_all(result: Result) -> list[Explanation]:
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _metres(value: float | None) -> str:
-    return "?" if value is None else f"{value:.0f}"
+def _distance(value: float | None, lang: str) -> str:
+    return "?" if value is None else km(value, lang)
 
 
 def _num(value: Any) -> str:
@@ -227,8 +227,8 @@ def _choice_sentence(
         **base,
         "group": _group_words(item.priority[0], lang),
         "cut_group": _group_words(cut.priority[0], lang),
-        "distance": _metres(float(item.priority[d])),
-        "cut_distance": _metres(float(cut.priority[d])),
+        "distance": _distance(float(item.priority[d]), lang),
+        "cut_distance": _distance(float(cut.priority[d]), lang),
         "category": _category_words(item.priority[1], expl, lang, categories)
         if with_category
         else "",
@@ -262,7 +262,7 @@ def render_explanation(
     names = school_names or {}
     categories = category_names or {}
     nearest = expl.mechanism == "nearest"
-    max_m = f"{expl.max_distance_m:.0f}"
+    max_m = km(expl.max_distance_m, lang)
 
     def name(sid: str) -> str:
         return names.get(sid, sid)
@@ -285,7 +285,7 @@ def render_explanation(
     if expl.placed_by_final_pass and expl.school_id is not None:
         sentences.append(
             text["placed_final"].format(
-                max_m=max_m, school=name(expl.school_id), distance=_metres(expl.distance_m)
+                max_m=max_m, school=name(expl.school_id), distance=_distance(expl.distance_m, lang)
             )
         )
     elif expl.unplaced_reason == NO_FREE_SEAT_ANYWHERE:

@@ -1,7 +1,9 @@
 """Small display helpers for the admission pages (text for people, never numbers for scripts)."""
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from admissions.allocation.messages import km as km_in
 
 register = template.Library()
 
@@ -19,8 +21,8 @@ def person(user) -> str:
 
 @register.filter
 def km(metres, digits: int = 2) -> str:
-    """Metres as kilometres in the page's language: 2370 → "2,37 km" in Vietnamese."""
+    """Metres as kilometres in the page's language: 2370 → "2,37 km" in Vietnamese (the
+    engine's explanation sentences write distances with the same function)."""
     if metres is None or metres == "":
         return ""
-    value = round(float(metres) / 1000, int(digits))  # number_format cuts, it does not round
-    return f"{number_format(value, int(digits), use_l10n=True)} km"
+    return km_in(float(metres), get_language() or "vi", int(digits))

@@ -3,6 +3,7 @@ the engine's checker passes, every child has an explanation, publication creates
 declines / expiries move the waiting list."""
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -72,6 +73,8 @@ def test_allocation_end_to_end(demo, django_user_model):
         assert p.explanation_vi and p.explanation_en
         assert p.explanation_vi != p.explanation_en
         assert "seed 42" in p.explanation_en
+        # distances the way every page writes them ("2,37 km" / "2.37 km"), never "2370 m"
+        assert not re.search(r"\d m\b", p.explanation_vi + p.explanation_en)
         if p.school_id is None:
             assert "waiting list" in p.explanation_en
         else:
@@ -83,6 +86,9 @@ def test_allocation_end_to_end(demo, django_user_model):
                                         np.array([s.x]), np.array([s.y]))[0])  # fmt: skip
             assert abs(p.distance_m - expected) < 0.1
             assert p.school_id in p.application.choices.values_list("school_id", flat=True)
+    cutoffs_vi = [p.explanation_vi for p in placements if "ở khoảng cách đến" in p.explanation_vi]
+    assert cutoffs_vi and all(re.search(r"khoảng cách đến \d+,\d\d km", t) for t in cutoffs_vi)
+    assert any(re.search(r"up to \d+\.\d\d km away", p.explanation_en) for p in placements)
     # group 1 is exactly "pin inside the school's current catchment"
     pairs = applications_in_catchments(
         application_ids=[p.application_id for p in placements], school_year=2031

@@ -22,7 +22,7 @@ from admissions.services import (
 from portal.core.exceptions import TransitionNotAllowed
 
 from .conftest import personal_id
-from .test_views import PDF, form_data
+from .test_views import PDF, form_data, submit_through_review
 
 URL = "/api/v1/applications/"
 
@@ -122,8 +122,8 @@ def test_pages_save_partial_then_show_each_problem_on_its_field(parent_client, m
     assert app.status == ApplicationStatus.DRAFT
     assert app.child_personal_id == "000320123456"  # what was typed is kept
 
-    response = parent_client.post(edit, form_data(make_input(), consent="on", submit="1"))
-    assert response.status_code == 302, response.context["form"].errors
+    response = submit_through_review(parent_client, edit, form_data(make_input(), consent="on"))
+    assert response.status_code == 302
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
 
@@ -209,12 +209,13 @@ def test_late_entry_evidence_through_the_form_is_sniffed_private_and_shown_to_st
     assert app.status == ApplicationStatus.DRAFT
 
     upload = SimpleUploadedFile("xac-nhan.pdf", PDF, content_type="image/png")
-    response = parent_client.post(
+    response = submit_through_review(
+        parent_client,
         f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
         form_data(data, late_entry_reason=data.late_entry_reason, late_entry_evidence=upload,
-                  consent="on", submit="1"),
+                  consent="on"),
     )  # fmt: skip
-    assert response.status_code == 302, response.context["form"].errors
+    assert response.status_code == 302
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
     evidence = Evidence.objects.get(application=app)

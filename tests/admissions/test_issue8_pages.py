@@ -65,12 +65,64 @@ def test_review_step_shows_everything_then_submits(parent_client, make_input):
     assert len(schools) == 3  # the ranked schools, each with its distance …
     assert re.search(r'class="distance">\d+,\d\d km<', page)  # … written the Vietnamese way
     assert 'id="review-consent"' in page
-    done = parent_client.post(f"/tuyen-sinh/ho-so/{app.uuid}/xem-lai/", **VI)
-    assert done.status_code == 302
+    done = parent_client.post(
+        f"/tuyen-sinh/ho-so/{app.uuid}/xem-lai/", {"reviewed": _reviewed(page)}, **VI
+    )
+    assert done.status_code == 302 and done["Location"].endswith(f"/ho-so/{app.uuid}/")
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED and app.consented_at is not None
     status = _text(parent_client.get(f"/tuyen-sinh/ho-so/{app.uuid}/", **VI))
     assert 'id="application-summary"' in status and data.child_personal_id in status
+
+
+def _reviewed(page: str) -> str:
+    return re.search(r'name="reviewed" value="([^"]*)"', page).group(1)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "draft"])
+def test_submit_posted_to_the_form_goes_to_the_review_not_to_the_committee(
+    parent_client, make_input, existing
+):
+    url = "/tuyen-sinh/nop-ho-so/"
+    if existing:
+        parent_client.post(url, form_data(make_input(), save="1"), **VI)
+        url = f"/tuyen-sinh/ho-so/{Application.objects.get().uuid}/sua/"
+    response = parent_client.post(url, form_data(make_input(), consent="on", submit="1"), **VI)
+    app = Application.objects.get()
+    assert app.status == ApplicationStatus.DRAFT  # saved, not submitted
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/ho-so/{app.uuid}/xem-lai/")
+    assert not app.history.filter(to_status=ApplicationStatus.SUBMITTED).exists()
+
+
+def test_the_review_submits_only_the_version_it_showed(parent_client, make_input):
+    parent_client.post("/tuyen-sinh/nop-ho-so/", form_data(make_input(), consent="on",
+                                                           review="1"), **VI)  # fmt: skip
+    app = Application.objects.get()
+    review = f"/tuyen-sinh/ho-so/{app.uuid}/xem-lai/"
+    # A POST that no review page sent (no version): the review is shown, nothing submitted.
+    blind = parent_client.post(review, **VI)
+    assert blind.status_code == 302 and blind["Location"] == review
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.DRAFT
+    with translation.override("vi"):
+        page = _text(parent_client.get(review, **VI))
+    assert "Hãy kiểm tra hồ sơ một lần nữa" in page
+    shown = _reviewed(page)
+    # The draft changes in another tab after this page was shown: its button no longer submits.
+    parent_client.post(f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
+                       form_data(make_input(guardian_full_name="Trần Thị Bích"), consent="on",
+                                 review="1"), **VI)  # fmt: skip
+    stale = parent_client.post(review, {"reviewed": shown}, **VI)
+    assert stale.status_code == 302 and stale["Location"] == review
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.DRAFT
+    page = _text(parent_client.get(review, **VI))
+    assert "Trần Thị Bích" in page
+    done = parent_client.post(review, {"reviewed": _reviewed(page)}, **VI)
+    assert done.status_code == 302
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.SUBMITTED and app.guardian_full_name == "Trần Thị Bích"
 
 
 def test_an_empty_form_lists_every_missing_field_beside_it(parent_client, admission_round):

@@ -45,7 +45,7 @@ def test_form_shows_the_schools_considered_instead_of_choices(client, parent, ne
     client.force_login(parent)
     html = client.get("/tuyen-sinh/nop-ho-so/").content.decode()
     assert 'id="schools-considered"' in html and 'name="choice_1"' not in html
-    assert "không cần xếp thứ tự nguyện vọng" in html and "4000 m" in html
+    assert "không cần xếp thứ tự nguyện vọng" in html and "4,00 km" in html
 
     body = client.get(f"/tuyen-sinh/goi-y/?lat={BEN_THANH['lat']}&lon={BEN_THANH['lon']}").json()
     assert body["mechanism"] == "nearest"

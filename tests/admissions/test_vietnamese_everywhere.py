@@ -23,16 +23,19 @@ VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 SAME_IN_BOTH = {"API", "CSV", "XLSX", "PDF", "SHA-256", "VNeID", "OpenStreetMap", "km", "Email"}
 
 
+def catalogue_paths() -> list[Path]:
+    """Our Vietnamese catalogues and the hand-kept one for libraries."""
+    paths = [*ROOT.glob("*/locale/vi/LC_MESSAGES/django.po"),
+             *ROOT.glob("*/*/locale/vi/LC_MESSAGES/django.po"),
+             ROOT / "portal" / "locale_vendor" / "vi" / "LC_MESSAGES" / "django.po"]  # fmt: skip
+    return [path for path in paths if ".venv" not in path.parts]
+
+
 def english_sentences() -> set[str]:
     """The English msgids of our Vietnamese catalogues (and the hand-kept one for libraries)
     whose translation differs: if one shows on a Vietnamese page, a string escaped gettext."""
     found = set()
-    paths = [*ROOT.glob("*/locale/vi/LC_MESSAGES/django.po"),
-             *ROOT.glob("*/*/locale/vi/LC_MESSAGES/django.po"),
-             ROOT / "portal" / "locale_vendor" / "vi" / "LC_MESSAGES" / "django.po"]  # fmt: skip
-    for path in paths:
-        if ".venv" in path.parts:
-            continue
+    for path in catalogue_paths():
         for entry in polib.pofile(str(path)):
             text = entry.msgid
             if entry.obsolete or entry.msgid_plural or entry.msgstr == text:

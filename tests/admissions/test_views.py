@@ -46,6 +46,17 @@ def form_data(data, **extra):
     return out
 
 
+def submit_through_review(client, url, fields):
+    """What a parent does: "Review and submit" on the form, then "Submit" on the review page
+    (which sends back the version it showed). Returns the review page's answer."""
+    response = client.post(url, {**fields, "review": "1"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"].endswith("/xem-lai/"), response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    version = re.search(r'name="reviewed" value="([^"]*)"', page).group(1)
+    return client.post(response["Location"], {"reviewed": version})
+
+
 @pytest.fixture
 def parent_client(client, parent):
     client.force_login(parent)
@@ -56,11 +67,12 @@ def test_apply_with_evidence_then_only_owner_and_staff_can_read_it(
     parent_client, client, make_input, other_parent, staff, settings, django_user_model
 ):
     upload = SimpleUploadedFile("so-ho-khau.pdf", PDF, content_type="image/png")
-    response = parent_client.post(
+    response = submit_through_review(
+        parent_client,
         "/tuyen-sinh/nop-ho-so/",
-        form_data(make_input(), residence_evidence=upload, consent="on", submit="1"),
+        form_data(make_input(), residence_evidence=upload, consent="on"),
     )
-    assert response.status_code == 302, response.context["form"].errors
+    assert response.status_code == 302
     app = Application.objects.get()
     assert app.status == ApplicationStatus.SUBMITTED
     evidence = Evidence.objects.get(application=app)
@@ -130,8 +142,8 @@ def test_draft_then_correction_loop_through_the_pages(parent_client, make_input,
     assert app.status == ApplicationStatus.DRAFT
     page = parent_client.get(f"/tuyen-sinh/ho-so/{app.uuid}/")
     assert app.tracking_code.encode() in page.content
-    parent_client.post(f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
-                       form_data(make_input(), consent="on", submit="1"))  # fmt: skip
+    submit_through_review(parent_client, f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
+                          form_data(make_input(), consent="on"))  # fmt: skip
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
     client.force_login(staff)
@@ -141,8 +153,8 @@ def test_draft_then_correction_loop_through_the_pages(parent_client, make_input,
     assert app.status == ApplicationStatus.CORRECTION_REQUESTED
     status_page = parent_client.get(f"/tuyen-sinh/ho-so/{app.uuid}/").content.decode()
     assert "Ảnh giấy tờ bị mờ" in status_page
-    parent_client.post(f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
-                       form_data(make_input(), consent="on", submit="1"))  # fmt: skip
+    submit_through_review(parent_client, f"/tuyen-sinh/ho-so/{app.uuid}/sua/",
+                          form_data(make_input(), consent="on"))  # fmt: skip
     app.refresh_from_db()
     assert app.status == ApplicationStatus.RESUBMITTED
     assert list(app.history.values_list("to_status", flat=True)) == [

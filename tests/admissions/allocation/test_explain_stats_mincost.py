@@ -63,14 +63,14 @@ def test_explanation_data_and_sentences_in_both_languages():
     assert en == (
         "Placed at your 2nd choice Trường Tiểu học Nguyễn Bỉnh Khiêm. Your 1st choice "
         "Trường Tiểu học Lê Văn Tám filled with children living in its catchment area up to "
-        "640 m away; your child, living in its catchment area, is 910 m away."
+        "0.64 km away; your child, living in its catchment area, is 0.91 km away."
     )
     vi = render_explanation(expl, "vi", NAMES)
     assert vi == (
         "Con được xếp vào nguyện vọng 2: Trường Tiểu học Nguyễn Bỉnh Khiêm. Nguyện vọng 1 "
         "(Trường Tiểu học Lê Văn Tám) đã đủ chỉ tiêu với các trẻ cư trú trong địa bàn tuyển "
-        "sinh của trường ở khoảng cách đến 640 m; con cư trú trong địa bàn tuyển sinh của "
-        "trường, cách trường 910 m."
+        "sinh của trường ở khoảng cách đến 0,64 km; con cư trú trong địa bàn tuyển sinh của "
+        "trường, cách trường 0,91 km."
     )
 
 
@@ -81,8 +81,8 @@ def test_category_decides_sentence_names_the_category():
     en = render_explanation(expl, "en", category_names={0: "Children of martyrs", 1: "Poor"})
     assert (
         'children living in its catchment area with priority category "Children of martyrs", '
-        "up to 640 m away; your child, living in its catchment area with priority category "
-        '"Poor", is 100 m away.'
+        "up to 0.64 km away; your child, living in its catchment area with priority category "
+        '"Poor", is 0.10 km away.'
     ) in en
     vi = render_explanation(expl, "vi", category_names={0: "Con liệt sĩ", 1: "Hộ nghèo"})
     assert (

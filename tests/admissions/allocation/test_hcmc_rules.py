@@ -281,7 +281,7 @@ def test_nearest_first_explanation_speaks_of_nearest_schools_not_choices():
     assert vi.startswith("Con được xếp vào trường gần thứ 2: Trường A. Trường gần nhất (Trường B)")
     assert "nguyện vọng" not in vi
     unplaced = render_explanation(explain(result, "b"), "vi", names)
-    assert unplaced.startswith("Con chưa được xếp vào trường nào trong phạm vi 2000 m")
+    assert unplaced.startswith("Con chưa được xếp vào trường nào trong phạm vi 2,00 km")
     assert "Trường gần thứ 2 (Trường A) đã đủ chỉ tiêu với các trẻ cư trú ngoài địa bàn" in (
         unplaced
     )

@@ -145,9 +145,9 @@ def test_final_pass_explanation_in_both_languages():
     assert expl.placed_by_final_pass and expl.school_id == "s2"
     assert [c.reason for c in expl.choices] == ["school_full_with_better_priority"] * 2
     en = render_explanation(expl, "en", {"s2": "Far School"})
-    assert "placed at the nearest school with a free seat: Far School, 8980 m away" in en
+    assert "placed at the nearest school with a free seat: Far School, 8.98 km away" in en
     vi = render_explanation(expl, "vi", {"s2": "Trường Xa"})
-    assert "trường gần nhất còn chỗ: Trường Xa, cách 8980 m" in vi
+    assert "trường gần nhất còn chỗ: Trường Xa, cách 8,98 km" in vi
     unplaced = render_explanation(explain(result, "c2"), "vi")
     assert unplaced.endswith("Hiện không còn trường nào còn chỗ.")
 
@@ -161,9 +161,9 @@ def test_explanation_says_no_school_in_range_rather_than_no_choice():
     assert expl.choices == [] or list(expl.choices) == []
     vi = render_explanation(expl, "vi")
     en = render_explanation(expl, "en")
-    assert vi.startswith("Không có trường nào trong phạm vi 2000 m tính từ nơi ở của con.")
+    assert vi.startswith("Không có trường nào trong phạm vi 2,00 km tính từ nơi ở của con.")
     assert "chưa đăng ký nguyện vọng" not in vi
-    assert en.startswith("No school lies within 2000 m of your home.")
+    assert en.startswith("No school lies within 2.00 km of your home.")
 
 
 @settings(max_examples=80, deadline=None)
