@@ -20,6 +20,7 @@ from .models import (
     AllocationRun,
     Application,
     ApplicationChoice,
+    Evidence,
     Offer,
     Placement,
     PriorityCategory,
@@ -402,6 +403,46 @@ def staff_application_filter(user) -> Q:
 
 def application_list_for_staff(*, user) -> QuerySet[Application]:
     return Application.objects.filter(staff_application_filter(user))
+
+
+# What the application pages (parent's and committee's) read beside the application itself.
+APPLICATION_PAGE_RELATIONS = ("round", "ward", "ward_typed", "priority_category", "priority_school")
+
+
+def application_list_of_parent(*, user) -> QuerySet[Application]:
+    """The signed-in parent's own applications, with what their pages show."""
+    return Application.objects.filter(applicant=user).select_related(*APPLICATION_PAGE_RELATIONS)
+
+
+def application_list_for_staff_pages(*, user) -> QuerySet[Application]:
+    """The applications this staff member may open, with what the committee's page shows."""
+    return application_list_for_staff(user=user).select_related(*APPLICATION_PAGE_RELATIONS)
+
+
+def application_for_api(*, application_id: int) -> Application:
+    return Application.objects.select_related(*APPLICATION_PAGE_RELATIONS).get(pk=application_id)
+
+
+def application_history(*, application: Application) -> QuerySet:
+    """Status changes, oldest first, with the actor's profile (its name, not the username)."""
+    return application.history.select_related("actor__profile").all()
+
+
+def application_in_staff_scope(*, user, application_id: int) -> bool:
+    return application_list_for_staff(user=user).filter(pk=application_id).exists()
+
+
+def evidence_by_uuid(*, uuid) -> Evidence | None:
+    try:
+        return Evidence.objects.select_related("application").filter(uuid=uuid).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def ticket_list_for_staff(*, user) -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("application").filter(
+        application__in=application_list_for_staff(user=user)
+    )
 
 
 def staff_round_allowed(*, user, round: AdmissionRound) -> bool:

@@ -45,7 +45,6 @@ from .models import (
     AdmissionRound,
     AllocationRun,
     Application,
-    Evidence,
     Offer,
     Ticket,
 )
@@ -305,9 +304,7 @@ def application_review(request, uuid):
     does not name the version shown (no page shown, or the draft changed since) shows the
     review again instead of submitting."""
     application = get_object_or_404(
-        Application.objects.select_related("round", "ward", "ward_typed", "priority_category"),
-        uuid=uuid,
-        applicant=request.user,
+        selectors.application_list_of_parent(user=request.user), uuid=uuid
     )
     if application.status not in EDITABLE_STATUSES:
         return redirect("admissions:status", uuid=application.uuid)
@@ -357,11 +354,7 @@ def _apply_page(request, form, round, application):
 @login_required
 def application_status(request, uuid):
     application = get_object_or_404(
-        Application.objects.select_related(
-            "round", "ward", "ward_typed", "priority_category", "priority_school"
-        ),
-        uuid=uuid,
-        applicant=request.user,
+        selectors.application_list_of_parent(user=request.user), uuid=uuid
     )
     placement = selectors.placement_for_application(application=application)
     offer = selectors.offer_current(application=application)
@@ -370,7 +363,7 @@ def application_status(request, uuid):
         "admissions/status.html",
         {
             "application": application,
-            "history": application.history.select_related("actor").all(),
+            "history": selectors.application_history(application=application),
             "placement": placement,
             "explanation": placement.explanation_in(get_language()) if placement else "",
             "explanation_rows": selectors.explanation_rows(placement=placement)
@@ -437,13 +430,14 @@ def explanation_pdf(request, uuid):
 @xframe_options_sameorigin
 def evidence_download(request, uuid):
     """Private evidence: only the applicant and reviewing staff, never a public URL."""
-    evidence = get_object_or_404(Evidence.objects.select_related("application"), uuid=uuid)
+    evidence = selectors.evidence_by_uuid(uuid=uuid)
+    if evidence is None:
+        raise Http404
     owner = evidence.application.applicant_id == request.user.pk
-    staff = (
-        is_staff_with(request.user, "admissions.review_application")
-        and selectors.application_list_for_staff(user=request.user)
-        .filter(pk=evidence.application_id)
-        .exists()
+    staff = is_staff_with(
+        request.user, "admissions.review_application"
+    ) and selectors.application_in_staff_scope(
+        user=request.user, application_id=evidence.application_id
     )
     if not (owner or staff):
         raise Http404
@@ -702,10 +696,7 @@ def staff_queue(request):
 @staff_required
 def staff_application(request, uuid):
     application = get_object_or_404(
-        selectors.application_list_for_staff(user=request.user).select_related(
-            "round", "ward", "ward_typed", "priority_category", "priority_school"
-        ),
-        uuid=uuid,
+        selectors.application_list_for_staff_pages(user=request.user), uuid=uuid
     )
     form = StaffDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -728,7 +719,7 @@ def staff_application(request, uuid):
         {
             "application": application,
             "form": form,
-            "history": application.history.select_related("actor__profile").all(),
+            "history": selectors.application_history(application=application),
             "evidence": application.evidence.all(),
             "placement": placement,
             "explanation": placement.explanation_in(get_language()) if placement else "",
@@ -787,8 +778,8 @@ def staff_round(request):
 
 
 def _staff_run_or_404(request, uuid) -> AllocationRun:
-    run = get_object_or_404(AllocationRun.objects.select_related("round"), uuid=uuid)
-    if not selectors.staff_round_allowed(user=request.user, round=run.round):
+    run = selectors.run_by_uuid(uuid=uuid)
+    if run is None or not selectors.staff_round_allowed(user=request.user, round=run.round):
         raise Http404
     return run
 
@@ -911,12 +902,7 @@ def ticket_open_view(request, uuid):
 @staff_required
 @require_POST
 def staff_ticket_decide(request, uuid):
-    ticket = get_object_or_404(
-        Ticket.objects.select_related("application").filter(
-            application__in=selectors.application_list_for_staff(user=request.user)
-        ),
-        uuid=uuid,
-    )
+    ticket = get_object_or_404(selectors.ticket_list_for_staff(user=request.user), uuid=uuid)
     try:
         services.ticket_decide(
             ticket=ticket,

@@ -47,9 +47,7 @@ def _round(data: dict) -> AdmissionRound:
 
 
 def _detail(application: Application) -> dict:
-    application = Application.objects.select_related(
-        "round", "ward", "priority_category", "priority_school"
-    ).get(pk=application.pk)
+    application = selectors.application_for_api(application_id=application.pk)
     return ApplicationDetailOutputSerializer(application).data
 
 
