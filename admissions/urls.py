@@ -37,6 +37,11 @@ urlpatterns = [
         views.staff_run_export,
         name="staff-run-export",
     ),
+    path(
+        "hoi-dong/lan-chay/<uuid:uuid>/dau-vao.json",
+        views.staff_run_input,
+        name="staff-run-input",
+    ),
     path("hoi-dong/so-sanh/", views.staff_compare, name="staff-compare"),
     path(
         "hoi-dong/<int:school_year>/ban-do/",

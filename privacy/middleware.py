@@ -11,6 +11,8 @@ LOGGED_VIEWS = {
     "admissions:evidence": SubjectType.EVIDENCE,
     "eservices:staff-dossier": SubjectType.DOSSIER,
     "eservices:attachment": SubjectType.ATTACHMENT,
+    # Every child's home of a round (ADR 26): subject = the run.
+    "admissions:staff-run-input": SubjectType.ALLOCATION_INPUT,
 }
 
 

@@ -92,6 +92,7 @@ def staff_urls(w) -> dict[str, tuple[str, dict]]:
         "admissions:staff-run": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/", {"action": "review"}),
         "admissions:staff-run-progress": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/tien-do/", {}),
         "admissions:staff-run-export": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/xuat.csv", {}),
+        "admissions:staff-run-input": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/dau-vao.json", {}),
         "admissions:staff-compare": (f"/tuyen-sinh/hoi-dong/so-sanh/?a={run}&b={run}", {}),
         "admissions:staff-ticket-decide": (
             f"/tuyen-sinh/hoi-dong/yeu-cau/{ticket}/quyet-dinh/",
