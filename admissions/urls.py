@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("hoi-dong/so-sanh/", views.staff_compare, name="staff-compare"),
     path(
+        "hoi-dong/truong/<int:school_id>/ho-so/",
+        views.staff_school_applications,
+        name="staff-school-applications",
+    ),
+    path(
         "hoi-dong/<int:school_year>/ban-do/",
         views_round_map.staff_round_map,
         name="staff-round-map",

@@ -968,6 +968,23 @@ def _json_attachment(body: bytes, name: str, *, private: bool = False) -> HttpRe
     return response
 
 
+@staff_permission_required("admissions.view_school_applications")
+def staff_school_applications(request, school_id):
+    """The principal's read-only list of the applications that chose the school (rank,
+    status, submitted). Every application shown is in the access log (privacy middleware)."""
+    school = get_object_or_404(gis_selectors.school_list(), pk=school_id)
+    if not selectors.staff_school_allowed(user=request.user, school_id=school.pk):
+        raise Http404
+    choices = selectors.school_application_choices(user=request.user, school_id=school.pk)
+    page = Paginator(choices, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    request.access_logged = [c.application.uuid for c in page.object_list]
+    return render(
+        request,
+        "admissions/staff/school_applications.html",
+        {"school": school, "choices": page.object_list, "page": page},
+    )
+
+
 @runner_required
 def staff_run_input(request, uuid):
     """Staff (the round's committee, auditors with the round): the complete input of a run,
