@@ -21,7 +21,10 @@ ROLES: dict[str, tuple[str, ...]] = {
     # (a school-wide duty, so not given to officers who handle only some procedures).
     "Kế toán": ("payments.manage_payments",),
     # The school's indicators and surveys (StaffScope.school).
-    "Hiệu trưởng": ("kpi.view_dashboard", "surveys.view_survey"),
+    # The school's indicators, surveys and the applications that chose it (read-only).
+    "Hiệu trưởng": (
+        "kpi.view_dashboard", "surveys.view_survey", "admissions.view_school_applications",
+    ),
     # Commune / city education office: reads everything, statistics.
     "Cán bộ phòng giáo dục": (
         "accounts.view_all_records", "admissions.view_application", "eservices.view_dossier",

@@ -1,4 +1,6 @@
-"""What an auditor downloads: the complete, anonymised input of a run and its result (ADR 13).
+"""What an auditor downloads: the complete, anonymised input of a run and its result (ADR 13);
+what the public downloads instead of a nearest-first input: the document without homes or
+metres (``admissions.allocation.public``, ADR 26).
 
 The engine runs on exactly the published data: children are identified by stable pseudonyms
 (an HMAC of the tracking code under the round's secret audit key, so nobody can map a
@@ -13,16 +15,19 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 
 from admissions.allocation.hashing import canonical_json
 
 #: Decimal places of published coordinates (1e-4° ≈ 11 m in Ho Chi Minh City).
 COORDINATE_DECIMALS = 4
 VERIFY_COMMAND = "python -m admissions.allocation check input.json result.json"
+PUBLIC_VERIFY_COMMAND = "python -m admissions.allocation check public-input.json result.json"
 
 
 class AuditUnavailable(Exception):
@@ -57,6 +62,20 @@ class AuditExport:
     input_json: bytes
     result_json: bytes
     manifest: dict[str, Any]
+    #: What the public may download as the run's input: for nearest-first, the document
+    #: without homes or metres (ADR 26); other mechanisms publish their input as before.
+    public_input_json: bytes = b""
+
+
+def public_input(*, mechanism: str, input_json: bytes, result_json: bytes) -> bytes:
+    """The public input of a run: a nearest-first source loses its homes (ADR 26)."""
+    if mechanism != "nearest":
+        return input_json
+    from admissions.allocation.nearest import nearest_source_from_dict
+    from admissions.allocation.public import public_document
+
+    source = nearest_source_from_dict(json.loads(input_json))
+    return canonical_json(public_document(source, json.loads(result_json)))
 
 
 def audit_export(*, run) -> AuditExport:
@@ -67,6 +86,14 @@ def audit_export(*, run) -> AuditExport:
             "failed: compute a new run"
         )
     result_json = gzip.decompress(bytes(run.result_document))
+    input_json = gzip.decompress(bytes(run.input_document))
+    key = f"audit-public-input:{run.uuid}:{run.result_sha256}"
+    public_json = cache.get(key)
+    if public_json is None:  # seconds for a city: computed once per run
+        public_json = public_input(
+            mechanism=run.mechanism, input_json=input_json, result_json=result_json
+        )
+        cache.set(key, public_json, timeout=None)
     manifest = {
         "round": run.round.school_year,
         "stage": run.stage,
@@ -79,9 +106,12 @@ def audit_export(*, run) -> AuditExport:
         "result_sha256": run.result_sha256,
         "coordinates_decimals": COORDINATE_DECIMALS,
         "verify": VERIFY_COMMAND,
+        "public_input_sha256": hashlib.sha256(public_json).hexdigest(),
+        "public_verify": PUBLIC_VERIFY_COMMAND,
     }
     return AuditExport(
-        input_json=gzip.decompress(bytes(run.input_document)),
+        input_json=input_json,
         result_json=result_json,
         manifest=manifest,
+        public_input_json=public_json,
     )

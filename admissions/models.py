@@ -291,6 +291,7 @@ class Application(TimeStampedModel):
         permissions = [
             ("review_application", _("Can verify, reject and request corrections")),
             ("run_allocation", _("Can run, review and publish allocations")),
+            ("view_school_applications", _("Can list the applications that chose their school")),
         ]
         constraints = [
             models.UniqueConstraint(

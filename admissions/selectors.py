@@ -14,7 +14,14 @@ from gis.constants import LocationSource
 from gis.models import School
 from portal.core.i18n import language_is_vietnamese
 
-from .constants import RUN_PROGRESS_STEPS, RUN_TIMING_LABELS, OfferStatus, RunStage, RunStatus
+from .constants import (
+    RUN_PROGRESS_STEPS,
+    RUN_TIMING_LABELS,
+    ApplicationStatus,
+    OfferStatus,
+    RunStage,
+    RunStatus,
+)
 from .models import (
     AdmissionRound,
     AllocationRun,
@@ -442,6 +449,26 @@ def evidence_by_uuid(*, uuid) -> Evidence | None:
 def ticket_list_for_staff(*, user) -> QuerySet[Ticket]:
     return Ticket.objects.select_related("application").filter(
         application__in=application_list_for_staff(user=user)
+    )
+
+
+def staff_school_allowed(*, user, school_id: int) -> bool:
+    """A school's own staff (StaffScope.school), the education office and superusers."""
+    return staff_sees_everything(user) or school_id in _staff_scopes(user)[1]
+
+
+def school_application_choices(*, user, school_id: int) -> QuerySet[ApplicationChoice]:
+    """The submitted applications that chose ``school_id`` (one row per choice: its rank),
+    within the user's scope; nothing for another school's staff."""
+    if not staff_school_allowed(user=user, school_id=school_id):
+        return ApplicationChoice.objects.none()
+    return (
+        ApplicationChoice.objects.filter(
+            school_id=school_id, application__in=application_list_for_staff(user=user)
+        )
+        .exclude(application__status=ApplicationStatus.DRAFT)
+        .select_related("application__round")
+        .order_by("rank", "application__submitted_at", "application_id")
     )
 
 

@@ -37,7 +37,17 @@ urlpatterns = [
         views.staff_run_export,
         name="staff-run-export",
     ),
+    path(
+        "hoi-dong/lan-chay/<uuid:uuid>/dau-vao.json",
+        views.staff_run_input,
+        name="staff-run-input",
+    ),
     path("hoi-dong/so-sanh/", views.staff_compare, name="staff-compare"),
+    path(
+        "hoi-dong/truong/<int:school_id>/ho-so/",
+        views.staff_school_applications,
+        name="staff-school-applications",
+    ),
     path(
         "hoi-dong/<int:school_year>/ban-do/",
         views_round_map.staff_round_map,

@@ -928,7 +928,12 @@ def audit(request):
     return render(
         request,
         "admissions/audit.html",
-        {"round": round, "runs": items, "verify_command": audit_module.VERIFY_COMMAND},
+        {
+            "round": round,
+            "runs": items,
+            "verify_command": audit_module.VERIFY_COMMAND,
+            "public_verify_command": audit_module.PUBLIC_VERIFY_COMMAND,
+        },
     )
 
 
@@ -941,8 +946,45 @@ def audit_download(request, uuid, part):
         export = audit_module.audit_export(run=run)
     except audit_module.AuditUnavailable as exc:
         raise Http404 from exc
-    body = export.input_json if part == "input" else export.result_json
+    # The public input of a nearest-first run has no homes (ADR 26); the full one is staff-only.
+    body = export.public_input_json if part == "input" else export.result_json
+    label = "public-input" if part == "input" else part
+    return _json_attachment(body, f"{run.round.school_year}-{run.stage}-{run.mechanism}-{label}")
+
+
+def _json_attachment(body: bytes, name: str, *, private: bool = False) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    name = f"{run.round.school_year}-{run.stage}-{run.mechanism}-{part}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_permission_required("admissions.view_school_applications")
+def staff_school_applications(request, school_id):
+    """The principal's read-only list of the applications that chose the school (rank,
+    status, submitted). Every application shown is in the access log (privacy middleware)."""
+    school = get_object_or_404(gis_selectors.school_list(), pk=school_id)
+    if not selectors.staff_school_allowed(user=request.user, school_id=school.pk):
+        raise Http404
+    choices = selectors.school_application_choices(user=request.user, school_id=school.pk)
+    page = Paginator(choices, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    request.access_logged = [c.application.uuid for c in page.object_list]
+    return render(
+        request,
+        "admissions/staff/school_applications.html",
+        {"school": school, "choices": page.object_list, "page": page},
+    )
+
+
+@runner_required
+def staff_run_input(request, uuid):
+    """Staff (the round's committee, auditors with the round): the complete input of a run,
+    homes included, for checking distances (ADR 26). Each download is in the access log."""
+    run = _staff_run_or_404(request, uuid)
+    try:
+        export = audit_module.audit_export(run=run)
+    except audit_module.AuditUnavailable as exc:
+        raise Http404 from exc
+    name = f"{run.round.school_year}-{run.stage}-{run.mechanism}-input"
+    return _json_attachment(export.input_json, name, private=True)

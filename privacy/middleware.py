@@ -11,6 +11,8 @@ LOGGED_VIEWS = {
     "admissions:evidence": SubjectType.EVIDENCE,
     "eservices:staff-dossier": SubjectType.DOSSIER,
     "eservices:attachment": SubjectType.ATTACHMENT,
+    # Every child's home of a round (ADR 26): subject = the run.
+    "admissions:staff-run-input": SubjectType.ALLOCATION_INPUT,
 }
 
 
@@ -22,6 +24,16 @@ class StaffAccessLogMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         user = getattr(request, "user", None)
+        # A staff list page names the applications it showed (request.access_logged).
+        listed = getattr(request, "access_logged", None)
+        if listed and response.status_code == 200 and user is not None and user.is_staff:
+            AccessLogEntry.objects.bulk_create(
+                AccessLogEntry(
+                    staff=user, subject_type=SubjectType.APPLICATION, subject_uuid=uuid,
+                    method=request.method[:8], path=request.get_full_path()[:300],
+                )
+                for uuid in listed
+            )  # fmt: skip
         if (
             match is not None
             and match.view_name in LOGGED_VIEWS

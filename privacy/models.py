@@ -13,6 +13,7 @@ class SubjectType(models.TextChoices):
     DOSSIER = "dossier", _("Public-service dossier")
     EVIDENCE = "evidence", _("Evidence file")
     ATTACHMENT = "attachment", _("Dossier attachment")
+    ALLOCATION_INPUT = "allocation_input", _("Allocation input with homes")
 
 
 class ConsentRecord(AppendOnlyModel):

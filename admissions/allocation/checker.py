@@ -100,16 +100,19 @@ def check(
     rerun: Callable[[], Result | Mapping[str, Any]] | None = None,
     expected_input_sha256: str | None = None,
     limit_per_kind: int = 20,
+    cutoff_distance: bool = True,
 ) -> list[Violation]:
     """Verify a result; return the violations (empty list = OK, publication allowed).
 
     ``rerun`` (optional) re-solves the instance independently; its ``result_sha256``
     must equal this result's. ``expected_input_sha256`` defaults to the instance's own
     hash (pass the source hash for nearest-first results built from coordinates).
+    ``cutoff_distance=False`` compares declared cutoffs without their distance (the public
+    nearest-first document ranks distances instead of giving metres, ``public.py``).
     """
     found = _Collector(limit_per_kind)
     claim = _read_claim(instance, result, found)
-    _check_structure_and_fairness(instance, claim, found)
+    _check_structure_and_fairness(instance, claim, found, cutoff_distance=cutoff_distance)
     _check_hashes(instance, result, claim, found, rerun, expected_input_sha256)
     if claim.stable is False:
         found.add("declared_unstable", 'the result declares "stable": false')
@@ -211,7 +214,9 @@ def _lex_less(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return differ.any(axis=1) & (a[rows, first] < b[rows, first])
 
 
-def _check_structure_and_fairness(instance: Instance, claim: _Claim, found: _Collector) -> None:
+def _check_structure_and_fairness(
+    instance: Instance, claim: _Claim, found: _Collector, *, cutoff_distance: bool = True
+) -> None:
     n_children, n_schools = instance.n_children, instance.n_schools
     ptr = np.asarray(instance.choice_ptr, dtype=np.int64)
     lengths = ptr[1:] - ptr[:-1]
@@ -295,7 +300,7 @@ def _check_structure_and_fairness(instance: Instance, claim: _Claim, found: _Col
 
     found.add_each("justified_envy", envy, justified_envy)
 
-    _check_cutoffs(instance, claim, worst, found)
+    _check_cutoffs(instance, claim, worst, found, cutoff_distance=cutoff_distance)
 
 
 def _seat_label(instance: Instance, c: int, assigned: np.ndarray, outside: np.ndarray) -> str:
@@ -310,10 +315,18 @@ def _fmt(values: np.ndarray) -> str:
     return f"{list(prio)}, lottery {lottery}"
 
 
-def _check_cutoffs(instance: Instance, claim: _Claim, worst: np.ndarray, found: _Collector) -> None:
+def _check_cutoffs(
+    instance: Instance,
+    claim: _Claim,
+    worst: np.ndarray,
+    found: _Collector,
+    *,
+    cutoff_distance: bool = True,
+) -> None:
     if claim.cutoffs is None:
         return
     declared = claim.cutoffs
+    skip = instance.policy.distance_index if not cutoff_distance else None
     for s, sid in enumerate(instance.school_ids):
         actual = worst[s]
         entry = declared.get(sid)
@@ -335,7 +348,9 @@ def _check_cutoffs(instance: Instance, claim: _Claim, worst: np.ndarray, found: 
         try:
             claimed = [*entry["priority"], entry["lottery"]]
             same = len(claimed) == actual.size and all(
-                float(a) == float(b) for a, b in zip(claimed, actual, strict=True)
+                float(a) == float(b)
+                for k, (a, b) in enumerate(zip(claimed, actual, strict=True))
+                if k != skip
             )
         except (KeyError, TypeError, ValueError):
             same = False

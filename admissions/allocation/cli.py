@@ -16,7 +16,9 @@ each violation and exits 1, or prints ``OK`` and exits 0. A result of the neares
 (``"mechanism": "nearest"``) is checked against lists rebuilt independently from the
 coordinates, catchments and maximum distance, and its final pass is replayed
 (``checker_nearest.py``). A round measured by road carries its road metres and ``metric`` in
-the input document (``road.py``), so ``check`` needs no road network.
+the input document (``road.py``), so ``check`` needs no road network. The portal's public
+document of a nearest-first run (``"format": "nearest-public"``, ``public.py``) has no homes
+and no metres: ``check`` verifies the result against its published lists and ranks.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ from admissions.allocation.instance_io import (
 )
 from admissions.allocation.lottery import lottery_disagreements
 from admissions.allocation.mechanisms import solve
+from admissions.allocation.public import (
+    check_nearest_public,
+    is_public_document,
+    public_source_from_dict,
+)
 
 
 class AssignmentPairs(dict):
@@ -107,7 +114,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     data = read_json(args.instance)
     claimed = _load_result(args.result)
     mechanism = claimed.get("mechanism") if isinstance(claimed, dict) else None
-    if mechanism == "nearest" or is_nearest_document(data):
+    if is_public_document(data):  # the portal's public file: ranks, no homes (ADR 26)
+        source = public_source_from_dict(data)
+        violations = check_nearest_public(source, claimed)
+        violations += _lottery_violations(source.child_ids, source.lottery, source.seed)
+    elif mechanism == "nearest" or is_nearest_document(data):
         from admissions.allocation.checker_nearest import check_nearest
         from admissions.allocation.nearest import nearest_source_from_dict
 

@@ -82,9 +82,14 @@ def test_export_is_anonymised_and_reproduces_the_result_hash(closed_round, mecha
         assert sum("school" in e for e in entries) == scoped.count() > 0
         assert any("school" not in e for e in entries)
 
-    checked = cli("check", str(tmp_path / "input.json"), str(tmp_path / "result.json"))
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert checked.stdout.strip() == "OK"
+    for name in ("input.json", "public-input.json"):  # the public file verifies too (ADR 26)
+        checked = cli("check", str(tmp_path / name), str(tmp_path / "result.json"))
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.stdout.strip() == "OK"
+    public = (tmp_path / "public-input.json").read_bytes()
+    assert manifest["public_input_sha256"] == hashlib.sha256(public).hexdigest()
+    if mechanism == "nearest":
+        assert b'"lon"' not in public and b'"lat"' not in public
     solved = cli(
         "solve", str(tmp_path / "input.json"), "-o", str(tmp_path / "again.json"),
         "--mechanism", mechanism,
@@ -117,7 +122,9 @@ def test_public_audit_page_shows_hashes_and_serves_the_input(
     response = client.get(reverse("admissions:audit-download", args=[run.uuid, "input"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
-    assert hashlib.sha256(response.content).hexdigest() == run.input_sha256
+    public = json.loads(response.content)  # ADR 26: no homes; tied to the full input's hash
+    assert public["format"] == "nearest-public" and public["input_sha256"] == run.input_sha256
+    assert not any("lon" in child for child in public["children"])
     result = client.get(reverse("admissions:audit-download", args=[run.uuid, "result"]))
     assert json.loads(result.content)["result_sha256"] == run.result_sha256
     hidden = client.get(reverse("admissions:audit-download", args=[draft.uuid, "input"]))
@@ -153,3 +160,31 @@ def test_family_reads_its_childs_pseudonym_and_cannot_open_a_late_entry_ticket(
     assert 'value="late_entry"' not in html
     with pytest.raises(InvalidInput):
         ticket_open(application=app, kind=Ticket.Kind.LATE_ENTRY, reason="x", actor=parent)
+
+
+def test_the_complete_input_is_for_the_rounds_staff_and_each_download_is_logged(
+    closed_round, client, django_user_model, parent
+):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command as run_command
+
+    from accounts.models import StaffScope
+    from privacy.models import AccessLogEntry
+
+    run_command("setup_roles", verbosity=0)
+    run = computed(closed_round, "nearest")
+    url = reverse("admissions:staff-run-input", args=[run.uuid])
+    assert client.get(url).status_code == 302  # anonymous: to the log-in page
+    client.force_login(parent)
+    assert client.get(url).status_code == 403
+    committee = django_user_model.objects.create_user("hoidong-input", is_staff=True)
+    committee.groups.add(Group.objects.get(name="Hội đồng tuyển sinh"))
+    client.force_login(committee)
+    assert client.get(url).status_code == 404  # no scope, no record
+    StaffScope.objects.create(user=committee, round=closed_round)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == run.input_sha256
+    assert response["Cache-Control"] == "private, no-store"
+    logged = AccessLogEntry.objects.get(staff=committee)
+    assert (logged.subject_type, logged.subject_uuid) == ("allocation_input", run.uuid)

@@ -92,7 +92,11 @@ def staff_urls(w) -> dict[str, tuple[str, dict]]:
         "admissions:staff-run": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/", {"action": "review"}),
         "admissions:staff-run-progress": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/tien-do/", {}),
         "admissions:staff-run-export": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/xuat.csv", {}),
+        "admissions:staff-run-input": (f"/tuyen-sinh/hoi-dong/lan-chay/{run}/dau-vao.json", {}),
         "admissions:staff-compare": (f"/tuyen-sinh/hoi-dong/so-sanh/?a={run}&b={run}", {}),
+        "admissions:staff-school-applications": (
+            f"/tuyen-sinh/hoi-dong/truong/{w['own_school'].pk}/ho-so/", {}
+        ),
         "admissions:staff-ticket-decide": (
             f"/tuyen-sinh/hoi-dong/yeu-cau/{ticket}/quyet-dinh/",
             {"decision": "upheld", "note": "x"},
@@ -305,3 +309,24 @@ def test_no_api_endpoint_gives_someone_elses_object(client, world, other_parent,
             body = response.content.decode(errors="replace")
             assert not any(s in body for s in _secrets(world)), (who, name, method)
     assert (_state(world), Offer.objects.get(pk=world["offer"].pk).status) == before
+
+
+def test_a_principal_lists_the_applications_that_chose_the_school(client, world):
+    """Positive control: the school's principal reads rank, status and date, read-only, and
+    every application shown is in the access log; another school's principal gets 404."""
+    from privacy.models import AccessLogEntry
+
+    app = world["application"]
+    url = f"/tuyen-sinh/hoi-dong/truong/{world['own_school'].pk}/ho-so/"
+    principal = _scoped("hieutruong", "principal", school=world["own_school"])
+    client.force_login(principal)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert app.tracking_code in body and app.child_full_name not in body
+    assert AccessLogEntry.objects.filter(staff=principal, subject_uuid=app.uuid).count() == 1
+    before = Application.objects.get(pk=app.pk).status
+    assert client.post(url, {"to": "verified"}).status_code in (200, 405)
+    assert Application.objects.get(pk=app.pk).status == before
+    client.force_login(_scoped("hieutruong-khac", "principal", school=world["other_school"]))
+    assert client.get(url).status_code == 404

@@ -67,6 +67,24 @@ def test_the_database_refuses_update_and_delete():
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.event"
 
 
+def test_the_database_refuses_truncate_and_the_entries_remain():
+    entries = _entries(3)
+    before = AuditEntry.objects.count()
+    for sql in (
+        "TRUNCATE audit_auditentry",
+        "TRUNCATE audit_auditentry RESTART IDENTITY CASCADE",
+        "TRUNCATE auth_group, audit_auditentry CASCADE",
+    ):
+        with (
+            pytest.raises(DatabaseError, match=r"append-only \(TRUNCATE refused\)"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert AuditEntry.objects.count() == before
+    assert set(AuditEntry.objects.filter(pk__in=[e.pk for e in entries])) == set(entries)
+
+
 def test_an_edited_entry_is_named():
     entries = _entries(4)
     _tamper(

@@ -43,10 +43,7 @@ NAMED_CHILD = "Lê Bảo Ngọc"
 NAMED_GUARDIAN = "Phạm Thị Hoa"
 # Known leaks: (url name, kwargs marker) → why it is tolerated for now. Each has a strict xfail
 # test below that turns red once the leak is fixed, so this list only ever shrinks.
-KNOWN_LEAKS = {
-    "admissions:audit-download[input]": "ADR 13 publishes every home of a nearest-first run "
-    "rounded to 4 decimals (about 11 m); to be decided with issue #11",
-}
+KNOWN_LEAKS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -236,9 +233,14 @@ def test_the_public_demand_layer_is_only_aggregates(seeded, db):
     assert all(set(f["properties"]) == {"children"} for f in body["features"])
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_LEAKS["admissions:audit-download[input]"])
 def test_the_published_audit_input_carries_no_household_point(seeded, db):
+    """ADR 26: the public input of a nearest-first run has pseudonyms and ranks, no homes and
+    no metres; the complete input is the committee's (test_audit_export)."""
     url = reverse("admissions:audit-download", kwargs={"uuid": seeded["run"].uuid, "part": "input"})
     response = Client().get(url)
     assert response.status_code == 200
-    assert Secrets(seeded["apps"]).findings(body_text(response)) == []
+    text = body_text(response)
+    assert Secrets(seeded["apps"]).findings(text) == []
+    document = json.loads(text)
+    assert document["format"] == "nearest-public"
+    assert not any({"lon", "lat", "road"} & set(child) for child in document["children"])

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         directory.mkdir(parents=True, exist_ok=True)
         write_export(export, directory)
         self.stdout.write(
-            f"wrote {directory / 'input.json'}, result.json and manifest.json "
+            f"wrote {directory / 'input.json'}, public-input.json, result.json and manifest.json "
             f"(input_sha256 {export.manifest['input_sha256']}, "
             f"result_sha256 {export.manifest['result_sha256']})"
         )
@@ -44,6 +44,7 @@ class Command(BaseCommand):
 
 def write_export(export: AuditExport, directory: Path) -> None:
     (directory / "input.json").write_bytes(export.input_json)
+    (directory / "public-input.json").write_bytes(export.public_input_json)
     (directory / "result.json").write_bytes(export.result_json)
     (directory / "manifest.json").write_text(
         json.dumps(export.manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
