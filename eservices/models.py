@@ -272,3 +272,51 @@ class CalendarAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y} — {self.name}"
+
+
+class DossierCorrection(models.Model):
+    """A citizen's request to correct the data of one of their dossiers (Law 91/2025 Art. 14:
+    the right to have one's data corrected), answered by the officer who handles the procedure.
+    Written by `dossier_correction_open` and decided once by `dossier_correction_decide`."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CORRECTED = "corrected", _("Corrected")
+        DISMISSED = "dismissed", _("Not corrected")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="corrections")
+    reason = models.TextField(_("what is wrong"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decide_by = models.DateTimeField(_("decision deadline"))
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decide_by", "pk"]
+        verbose_name = _("dossier correction request")
+        verbose_name_plural = _("dossier correction requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(status="open"),
+                name="one_open_correction_per_dossier",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False)),
+                name="correction_decided_iff_not_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} — {self.get_status_display()}"

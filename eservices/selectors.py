@@ -12,7 +12,7 @@ from accounts.access import is_staff_with
 from portal.core.exceptions import NotFound
 
 from .constants import DECIDED, DossierStatus, HolidayKind
-from .models import CalendarAdjustment, Dossier, Procedure, ProcedureVersion
+from .models import CalendarAdjustment, Dossier, DossierCorrection, Procedure, ProcedureVersion
 from .working_days import WorkingCalendar, build_calendar
 
 HANDLE_DOSSIER = "eservices.handle_dossier"
@@ -91,6 +91,44 @@ def dossier_get_for_staff(*, user, uuid) -> Dossier:
     if dossier is None or not staff_can_handle(user=user, procedure=dossier.procedure):
         raise NotFound("No such dossier.")
     return dossier
+
+
+def dossier_list_correctable(*, user) -> QuerySet[Dossier]:
+    """The citizen's own submitted dossiers (a draft is corrected by editing it)."""
+    return dossier_list_for_citizen(user=user).exclude(status=DossierStatus.DRAFT)
+
+
+def correction_list_for_citizen(*, user) -> QuerySet[DossierCorrection]:
+    return (
+        DossierCorrection.objects.filter(dossier__applicant=user)
+        .select_related("dossier")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def correction_list_open_for_staff(*, user) -> QuerySet[DossierCorrection]:
+    """Open requests on dossiers of the procedures this officer handles, oldest deadline first."""
+    return (
+        DossierCorrection.objects.filter(
+            status=DossierCorrection.Status.OPEN,
+            dossier__procedure_version__procedure__in=procedures_handled_by(user=user),
+        )
+        .select_related("dossier__procedure_version__procedure")
+        .order_by("decide_by", "pk")
+    )
+
+
+def correction_get_for_staff(*, user, uuid) -> DossierCorrection:
+    correction = (
+        DossierCorrection.objects.select_related("dossier__procedure_version__procedure")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if correction is None or not staff_can_handle(
+        user=user, procedure=correction.dossier.procedure
+    ):
+        raise NotFound("No such request.")
+    return correction
 
 
 @dataclass(frozen=True)

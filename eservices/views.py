@@ -3,6 +3,8 @@ one service or selector, and render."""
 
 from __future__ import annotations
 
+import uuid as uuid_module
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,7 +31,7 @@ from .forms import (
     ResultUploadForm,
     StaffActionForm,
 )
-from .models import DossierAttachment
+from .models import DossierAttachment, DossierCorrection
 from .payments.selectors import payment_list_for_payable
 from .services.payments import PURPOSE as PAYMENT_PURPOSE
 
@@ -145,6 +147,7 @@ def _detail_context(request, dossier) -> dict:
         "history": dossier.history.select_related("actor").all(),
         "overdue": selectors.dossier_is_overdue(dossier),
         "payments": payment_list_for_payable(purpose=PAYMENT_PURPOSE, purpose_ref=dossier.uuid),
+        "corrections": dossier.corrections.all(),
     }
 
 
@@ -231,6 +234,28 @@ def dossier_pay(request, uuid):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("eservices:dossier", uuid=dossier.uuid)
+
+
+@login_required
+@require_POST
+def correction_open(request):
+    """A correction request for one of the citizen's own dossiers, from the personal-data page
+    or the dossier's page; someone else's dossier (or no dossier) is 'not found'."""
+    try:
+        dossier_uuid = uuid_module.UUID(request.POST.get("dossier", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    dossier = _own_or_404(request, dossier_uuid)
+    try:
+        services.dossier_correction_open(
+            dossier=dossier, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        messages.success(request, _("Your request was sent to the officer handling the dossier."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if request.POST.get("back") == "dossier":
+        return redirect("eservices:dossier", uuid=dossier.uuid)
+    return redirect("privacy:my-data")
 
 
 def _pdf_response(field_file, filename: str) -> FileResponse:
@@ -346,6 +371,35 @@ def staff_dossier(request, uuid):
     context.update(form=form, result_form=result_form, actions=actions,
                    result_drawn=services.result_can_be_drawn(dossier))  # fmt: skip
     return render(request, "eservices/staff/dossier.html", context)
+
+
+def staff_corrections(request):
+    """Open correction requests on the dossiers this officer handles, answered one by one."""
+    if (refusal := _require_handler(request)) is not None:
+        return refusal
+    corrections = selectors.correction_list_open_for_staff(user=request.user)
+    return render(request, "eservices/staff/corrections.html", {
+        "corrections": corrections, "decisions": DossierCorrection.Status.choices[1:],
+    })  # fmt: skip
+
+
+@require_POST
+def staff_correction_decide(request, uuid):
+    if (refusal := _require_handler(request)) is not None:
+        return refusal
+    try:
+        correction = selectors.correction_get_for_staff(user=request.user, uuid=uuid)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    try:
+        services.dossier_correction_decide(
+            correction=correction, decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", "")[:2000], actor=request.user,
+        )  # fmt: skip
+        messages.success(request, _("The outcome was recorded and sent to the citizen."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("eservices:staff-corrections")
 
 
 def staff_counter(request):

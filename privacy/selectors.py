@@ -129,6 +129,16 @@ def _dossier(d: Dossier) -> dict[str, Any]:
             }
             for n in d.notifications.all()
         ],
+        "correction_requests": [
+            {
+                "reason": c.reason,
+                "status": c.status,
+                "opened_at": _when(c.created_at),
+                "outcome": c.outcome_note,
+                "decided_at": _when(c.decided_at),
+            }
+            for c in d.corrections.order_by("created_at", "pk")
+        ],
     }
 
 

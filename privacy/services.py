@@ -99,6 +99,7 @@ def dossier_anonymise(*, dossier: Dossier) -> None:
         Dossier.objects.filter(pk=d.pk).update(form_data={}, contact_phone="", last_note="")
         DossierStatusChange.objects.filter(dossier=d).exclude(note="").update(note="")
         d.notifications.all().update(recipient="", subject="", body="")
+        d.corrections.all().update(reason=REMOVED, outcome_note="")
         _delete_files(d.attachments.all())
         Anonymisation.objects.create(subject_type=SubjectType.DOSSIER, subject_uuid=d.uuid)
         audit.record("privacy.anonymised", target=d, data={"status": d.status})

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from admissions.models import Application, Ticket
+from eservices.selectors import correction_list_for_citizen, dossier_list_correctable
 
 from . import selectors
 from .pdf import personal_data_pdf
@@ -27,6 +28,8 @@ def my_data(request):
                 "-created_at"
             ),
             "correction_kind": Ticket.Kind.DATA_CORRECTION,
+            "dossiers": dossier_list_correctable(user=request.user),
+            "dossier_corrections": correction_list_for_citizen(user=request.user),
         },
     )
 

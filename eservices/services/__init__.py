@@ -1,6 +1,7 @@
 """E-service writes, one module per subdomain: the catalogue and the dossiers."""
 
 from .catalogue import catalogue_load, procedure_version_revise
+from .corrections import dossier_correction_decide, dossier_correction_open
 from .dossiers import (
     attachment_add,
     dossier_check_complete,
@@ -21,6 +22,8 @@ __all__ = [
     "attachment_add",
     "catalogue_load",
     "dossier_check_complete",
+    "dossier_correction_decide",
+    "dossier_correction_open",
     "dossier_create",
     "dossier_issue_result",
     "dossier_payment_page",

@@ -372,6 +372,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Circular 10/2016/TT-BTTTT): replace with the school's own code.
 ESERVICES_UNIT_CODE = env_str("ESERVICES_UNIT_CODE", "000.27.79.H29")
 ESERVICES_ATTACHMENT_MAX_BYTES = env_int("ESERVICES_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+# Days the officer has to answer a citizen's request to correct a dossier's data.
+ESERVICES_CORRECTION_DECISION_DAYS = env_int("ESERVICES_CORRECTION_DECISION_DAYS", 7)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "DossierStatusEnum": "eservices.constants.DossierStatus",
