@@ -16,9 +16,10 @@ from accounts.models import StaffScope
 from admissions import services
 from admissions.demo import round_ensure
 from admissions.models import AdmissionRound, AllocationRun, Application, Ticket
-from eservices.models import Dossier
+from eservices.models import Dossier, DossierCorrection
 from eservices.payments.models import Payment
 from eservices.selectors import procedure_version_current
+from eservices.services import dossier_correction_open
 from gis.models import School
 from surveys.models import Survey
 from tests.eservices.test_dossier_services import submitted as submitted_dossier
@@ -38,7 +39,7 @@ ROLE = {
 LIST_PAGES = {
     "admissions:staff-queue", "eservices:staff-queue", "eservices:staff-statistics",
     "payments:staff", "kpi:staff", "surveys:staff-list", "surveys:staff-results",
-    "surveys:staff-export", "eservices:staff-counter",
+    "surveys:staff-export", "eservices:staff-counter", "eservices:staff-corrections",
 }  # fmt: skip
 
 
@@ -67,6 +68,7 @@ def world(admission_round, parent, make_input):
     dossier = submitted_dossier(
         parent, lambda code="1.005099": procedure_version_current(code=code)
     )
+    correction = dossier_correction_open(dossier=dossier, reason="Sai lớp học", actor=parent)
     payment = Payment.objects.create(
         purpose="dossier", purpose_ref=str(dossier.uuid), order_code="DVC-MATRIX-1", payer=parent,
         description="Lệ phí", amount=20000, provider="vnpay", txn_ref="MATRIX-1",
@@ -75,7 +77,7 @@ def world(admission_round, parent, make_input):
         "application": application, "run": run, "ticket": ticket, "dossier": dossier,
         "attachment": dossier.attachments.get(), "payment": payment, "own_school": evidence_school,
         "other_school": other_school, "other_round": other_round,
-        "survey": Survey.objects.first(),
+        "survey": Survey.objects.first(), "correction": correction,
     }  # fmt: skip
 
 
@@ -108,6 +110,11 @@ def staff_urls(w) -> dict[str, tuple[str, dict]]:
         ),
         "eservices:staff-statistics": ("/dich-vu-cong/can-bo/thong-ke/", {}),
         "eservices:staff-counter": ("/dich-vu-cong/can-bo/tai-quay/", {}),
+        "eservices:staff-corrections": ("/dich-vu-cong/can-bo/dinh-chinh/", {}),
+        "eservices:staff-correction-decide": (
+            f"/dich-vu-cong/can-bo/dinh-chinh/{w['correction'].uuid}/",
+            {"decision": "corrected", "note": "x"},
+        ),
         "admissions:staff-round-map": ("/tuyen-sinh/hoi-dong/2026/ban-do/", {}),
         "eservices:attachment": (f"/dich-vu-cong/tep/{w['attachment'].uuid}/", {}),
         "payments:staff": ("/thanh-toan/quan-ly/", {}),
@@ -186,6 +193,7 @@ def _state(w) -> tuple:
         Ticket.objects.get(pk=w["ticket"].pk).status,
         Dossier.objects.get(pk=w["dossier"].pk).status,
         Payment.objects.get(pk=w["payment"].pk).refunded_amount,
+        DossierCorrection.objects.get(pk=w["correction"].pk).status,
     )
 
 
@@ -195,6 +203,7 @@ def _secrets(w) -> list[str]:
     return [
         app.child_full_name, app.tracking_code, app.child_personal_id, dossier.code,
         dossier.form_data["student_full_name"], w["payment"].order_code, "Sai tên",
+        "Sai lớp học",
     ]  # fmt: skip
 
 
