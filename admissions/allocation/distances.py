@@ -175,10 +175,14 @@ class SchoolLocator:
         # farthest school in range used to be dropped when k equalled the number of schools).
         full = found[:, -1] & (k_eff < self.n_schools)
         safe = np.where(found, idx, 0)
-        dist = self._found_distances(lon, lat, safe, found)
-        dist[dist > radius_m] = np.inf
         # Rows that filled every slot: keep only what is certainly before any unseen school.
         horizon = np.where(full, proj_dist[:, -1] * (1 - PROJECTION_SLACK), np.inf)
+        # A slot whose projected distance already puts it at or past the horizon (or the
+        # radius) would be dropped below whatever its geodesic: it is not measured.
+        lowest = np.where(found, proj_dist, np.inf) / (1 + PROJECTION_SLACK)
+        measured = found & (lowest < horizon[:, None]) & (lowest <= radius_m)
+        dist = self._found_distances(lon, lat, safe, measured)
+        dist[dist > radius_m] = np.inf
         dist[dist >= horizon[:, None]] = np.inf
         idx, dist = self._sorted_rows(safe, dist)
         # More schools may lie within the radius when the search hit its k limit.

@@ -588,25 +588,62 @@ def build_nearest_instance(source: NearestSource, k: int | np.ndarray | None = N
 
 
 class _ListCache:
-    """Candidate lists per child, re-queried only for children whose length grows."""
+    """Candidate lists per child in CSR form, re-queried only for children whose length
+    grows; the priority tuple and lottery of a row are computed once, when it is added."""
 
     def __init__(self, source: NearestSource) -> None:
         self.source = source
-        self.child = np.zeros(0, dtype=np.int64)
+        self.ptr = np.zeros(source.n_children + 1, dtype=np.int64)
         self.school = np.zeros(0, dtype=np.int64)
         self.dist = np.zeros(0)
+        self.priority = np.zeros((0, 3))
+        self.lottery = np.zeros(0)
         self.truncated = np.zeros(source.n_children, dtype=bool)
 
     def update(self, members: np.ndarray, want: np.ndarray) -> None:
-        """(Re)build the lists of ``members`` with lengths ``want[members]``."""
+        """(Re)build the lists of ``members`` (ascending) with lengths ``want[members]``."""
         source = self.source
-        parts_child, parts_school, parts_dist = [], [], []
+        child, rank, school, dist = self._new_rows(members, want)
+        priority = pair_priorities(
+            source.members, child, school, dist, source.n_schools, source.rule
+        )
+        # New CSR layout: the members' rows replaced, every other list moved as a block.
+        old_ptr = self.ptr
+        length = np.diff(old_ptr)
+        length[members] = 0
+        length += np.bincount(child, minlength=source.n_children)
+        ptr = np.zeros_like(old_ptr)
+        np.cumsum(length, out=ptr[1:])
+        renewed = np.zeros(source.n_children, dtype=bool)
+        renewed[members] = True
+        old_child = np.repeat(np.arange(source.n_children), np.diff(old_ptr))
+        kept = np.flatnonzero(~renewed[old_child])
+        kept_to = kept + (ptr[:-1] - old_ptr[:-1])[old_child[kept]]
+        new_to = ptr[child] + rank
+        n_pairs = int(ptr[-1])
+        self.school = _placed(
+            n_pairs, (kept_to, self.school[kept]), (new_to, school), dtype=np.int64
+        )
+        self.dist = _placed(n_pairs, (kept_to, self.dist[kept]), (new_to, dist), dtype=np.float64)
+        self.lottery = _placed(
+            n_pairs,
+            (kept_to, self.lottery[kept]),
+            (new_to, source.lottery[child]),
+            dtype=np.float64,
+        )
+        out = np.empty((n_pairs, priority.shape[1]))
+        out[kept_to] = self.priority[kept]
+        out[new_to] = priority
+        self.priority = out
+        self.ptr = ptr
+
+    def _new_rows(self, members: np.ndarray, want: np.ndarray):
+        """(child, position in its list, school, distance) of the members' new lists."""
+        source = self.source
+        parts = []
         by_road = members[source.routed[members]]
         if by_road.size:  # complete lists straight from the road table
-            child, school, dist = self._road_lists(by_road)
-            parts_child.append(child)
-            parts_school.append(school)
-            parts_dist.append(dist)
+            parts.append(self._road_lists(by_road))
             self.truncated[by_road] = False
         straight = members[~source.routed[members]]
         for k in np.unique(want[straight]):
@@ -615,28 +652,29 @@ class _ListCache:
                 source.child_lon[group], source.child_lat[group], source.max_distance_m, int(k)
             )
             valid = found.school >= 0
-            parts_child.append(np.broadcast_to(group[:, None], valid.shape)[valid])
-            parts_school.append(found.school[valid])
-            parts_dist.append(found.distance_m[valid])
+            parts.append(
+                (
+                    np.broadcast_to(group[:, None], valid.shape)[valid],
+                    found.school[valid],
+                    found.distance_m[valid],
+                )
+            )
             self.truncated[group] = found.maybe_more
+        child = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        # Rows of one child are consecutive in its part, in list order.
+        counts = np.bincount(child, minlength=self.source.n_children)
+        rank = _position_in_runs(child)
         # Catchment schools beyond the maximum distance come after every school in range.
         far = self._catchments_out_of_range(members[~self.truncated[members]])
         far_order = np.lexsort((source.school_tie_rank[far[1]], far[2], far[0]))
-        parts_child.append(far[0][far_order])
-        parts_school.append(far[1][far_order])
-        parts_dist.append(far[2][far_order])
-        if self.child.size:
-            renewed = np.zeros(source.n_children, dtype=bool)
-            renewed[members] = True
-            keep = ~renewed[self.child]
-            parts_child.insert(0, self.child[keep])
-            parts_school.insert(0, self.school[keep])
-            parts_dist.insert(0, self.dist[keep])
-        child = np.concatenate(parts_child)
-        order = np.argsort(child, kind="stable")  # rows are already in list order
-        self.child = child[order]
-        self.school = np.concatenate(parts_school)[order].astype(np.int64)
-        self.dist = np.concatenate(parts_dist)[order].astype(np.float64)
+        far_child = far[0][far_order]
+        parts.append((far_child, far[1][far_order], far[2][far_order]))
+        return (
+            np.concatenate([child, far_child]),
+            np.concatenate([rank, counts[far_child] + _position_in_runs(far_child)]),
+            np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
+            np.concatenate([p[2] for p in parts]).astype(np.float64, copy=False),
+        )
 
     def _road_lists(self, children: np.ndarray):
         """(child, school, road metres) of the table's schools within the maximum distance,
@@ -667,21 +705,15 @@ class _ListCache:
 
     def instance(self) -> Instance:
         source = self.source
-        child, school, dist = self.child, self.school, self.dist
-        ptr = np.zeros(source.n_children + 1, dtype=np.int64)
-        np.cumsum(np.bincount(child, minlength=source.n_children), out=ptr[1:])
-        priority = pair_priorities(
-            source.members, child, school, dist, source.n_schools, source.rule
-        )
         return Instance(
             school_ids=source.school_ids,
             capacity=source.capacity,
             child_ids=source.child_ids,
-            choice_ptr=ptr,
-            choice_school=school,
-            priority=priority,
-            lottery=source.lottery[child],
-            distance_m=dist,
+            choice_ptr=self.ptr,
+            choice_school=self.school,
+            priority=self.priority,
+            lottery=self.lottery,
+            distance_m=self.dist,
             policy=Policy(
                 mechanism="nearest",
                 max_distance_m=source.max_distance_m,
@@ -693,6 +725,24 @@ class _ListCache:
             group=source.group,
             truncated=self.truncated.copy(),
         )
+
+
+def _position_in_runs(values: np.ndarray) -> np.ndarray:
+    """Position of each entry within its run of equal consecutive values."""
+    if not values.size:
+        return np.zeros(0, dtype=np.int64)
+    start = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return np.arange(values.size, dtype=np.int64) - np.repeat(
+        start, np.diff(np.r_[start, values.size])
+    )
+
+
+def _placed(size: int, *pieces: tuple[np.ndarray, np.ndarray], dtype) -> np.ndarray:
+    """An array of ``size`` filled from (positions, values) pieces that cover it."""
+    out = np.empty(size, dtype=dtype)
+    for to, values in pieces:
+        out[to] = values
+    return out
 
 
 def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
