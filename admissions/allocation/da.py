@@ -121,20 +121,48 @@ def _packed_order(inst: Instance) -> np.ndarray | None:
     return np.argsort(packed)
 
 
-def deferred_acceptance(instance: Instance, keys: PairKeys | None = None) -> DAOutcome:
-    """Child-proposing DA on the instance's ranked lists (vectorised rounds)."""
+@dataclass(frozen=True)
+class DAState:
+    """Where an interrupted DA stands: the tentatively held pair of each child (-1 = none),
+    the pair each child proposes to next once it is free (after its held pair for a held
+    child), and the children still to propose.
+
+    Resuming DA from a state reached on shorter lists (each child's list a prefix of its new
+    one, the same priorities) gives the outcome of DA on the new lists: DA's outcome does not
+    depend on the order of proposals, and every rejection made so far stays justified."""
+
+    assigned_pair: np.ndarray  # int64[C]
+    next_pair: np.ndarray  # int64[C]
+    proposers: np.ndarray  # int64[k]
+
+
+def deferred_acceptance(
+    instance: Instance, keys: PairKeys | None = None, *, start: DAState | None = None
+) -> DAOutcome:
+    """Child-proposing DA on the instance's ranked lists (vectorised rounds), from scratch
+    or resumed from ``start``."""
     inst = instance
     keys = keys or encode_pair_keys(inst)
     capacity = inst.capacity
     child_of_key = inst.pair_child[keys.pair_of_key]
-    next_pair = inst.choice_ptr[:-1].copy()
     end_pair = inst.choice_ptr[1:]
     big = np.int64(np.iinfo(np.int64).max)
     worst_held = np.full(inst.n_schools, big)  # key of the worst held child if school full
     worst_held[capacity <= 0] = -1
 
-    held = np.empty(0, dtype=np.int64)
-    proposers = np.flatnonzero(next_pair < end_pair)
+    if start is None:
+        next_pair = inst.choice_ptr[:-1].copy()
+        held = np.empty(0, dtype=np.int64)
+        proposers = np.flatnonzero(next_pair < end_pair)
+    else:
+        placed = start.assigned_pair >= 0
+        # in the rounds below a held child's pointer stays on its held pair
+        next_pair = np.where(placed, start.assigned_pair, start.next_pair)
+        held = np.sort(keys.key[start.assigned_pair[placed]])
+        seated = np.bincount(keys.school_of_key[held], minlength=inst.n_schools)
+        full = np.flatnonzero((seated >= capacity) & (capacity > 0))
+        worst_held[full] = held[np.searchsorted(held, keys.school_start[full + 1]) - 1]
+        proposers = start.proposers[next_pair[start.proposers] < end_pair[start.proposers]]
     rounds = 0
     while proposers.size and proposers.size >= TAIL_PROPOSERS:
         rounds += 1
@@ -223,6 +251,73 @@ def _finish_in_python(
         extra = [np.asarray(v, dtype=np.int64) for v in lists.values()]
         held = np.sort(np.concatenate([held[~drop], *extra]))
     return held, proposals
+
+
+def resume_deferred_acceptance(instance: Instance, start: DAState) -> DAOutcome:
+    """Resume DA from ``start`` one proposal at a time in plain Python, comparing priority
+    tuples directly (no pair keys to encode): for a few proposers on a large instance.
+
+    Same outcome as :func:`deferred_acceptance` with ``start`` (see :class:`DAState`)."""
+    inst = instance
+    assigned = start.assigned_pair.copy()
+    next_pair = start.next_pair.copy()
+    end_pair, capacity = inst.choice_ptr[1:], inst.capacity
+    choice_school, priority, lottery = inst.choice_school, inst.priority, inst.lottery
+    tie = inst.child_id_order
+
+    def rank(pair: int, child: int) -> tuple:
+        return (*priority[pair].tolist(), float(lottery[pair]), int(tie[child]))
+
+    seated = np.flatnonzero(assigned >= 0)
+    seated = seated[np.argsort(choice_school[assigned[seated]], kind="stable")]
+    bounds = np.searchsorted(choice_school[assigned[seated]], np.arange(inst.n_schools + 1))
+    lists: dict[int, list[tuple[tuple, int]]] = {}
+
+    def held_list(school: int) -> list[tuple[tuple, int]]:
+        found = lists.get(school)
+        if found is None:
+            children = seated[bounds[school] : bounds[school + 1]]
+            pairs = assigned[children]
+            found = [
+                ((*prio, lot, t), c)
+                for prio, lot, t, c in zip(
+                    priority[pairs].tolist(),
+                    lottery[pairs].tolist(),
+                    tie[children].tolist(),
+                    children.tolist(),
+                    strict=True,
+                )
+            ]
+            found.sort()
+            lists[school] = found
+        return found
+
+    queue = deque(start.proposers.tolist())
+    proposals = 0
+    while queue:
+        child = queue.popleft()
+        pair = int(next_pair[child])
+        if pair >= end_pair[child]:
+            continue
+        next_pair[child] = pair + 1
+        proposals += 1
+        school = int(choice_school[pair])
+        cap = int(capacity[school])
+        if cap == 0:
+            queue.append(child)
+            continue
+        bucket = held_list(school)
+        entry = (rank(pair, child), child)
+        if len(bucket) >= cap:
+            if entry > bucket[-1]:
+                queue.append(child)
+                continue
+            loser = bucket.pop()[1]
+            assigned[loser] = -1
+            queue.append(loser)
+        bisect.insort(bucket, entry)
+        assigned[child] = pair
+    return DAOutcome(assigned, 1, proposals)
 
 
 def da_reference(instance: Instance) -> np.ndarray:

@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from admissions.allocation.da import deferred_acceptance
+from admissions.allocation.da import DAState, deferred_acceptance, resume_deferred_acceptance
 from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.hashing import canonical_json, number_tokens, plain_list
@@ -93,6 +93,9 @@ LIST_GROWTH = 16
 #: Children served per batch of the final pass (one KD-tree over the schools still open).
 FINAL_PASS_BATCH = 1024
 FINAL_PASS_CANDIDATES = 16
+#: Up to this many grown lists, DA resumes one proposal at a time in plain Python (no pair
+#: keys to encode for the whole instance again); above, in vectorised rounds.
+RESUME_IN_PYTHON = 2048
 
 
 def _no_members(n_children: int) -> ChildMemberships:
@@ -761,16 +764,27 @@ def solve_nearest(
     want = np.full(source.n_children, min(initial_list_length, n_schools), dtype=np.int64)
     cache = _ListCache(source)
     cache.update(np.arange(source.n_children), want)
-    rounds = 0
+    inst = cache.instance()
+    outcome = deferred_acceptance(inst)
+    rounds = outcome.rounds
     while True:
-        inst = cache.instance()
-        outcome = deferred_acceptance(inst)
-        rounds += outcome.rounds
         grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
         if not grow.size:
             break
         want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
+        previous = inst
         cache.update(grow, want)
+        inst = cache.instance()
+        # DA goes on from where it stood: only the grown children propose (further down
+        # their longer lists), no need to start over.
+        start = _resumed_state(previous, inst, outcome.assigned_pair, grow)
+        if start is None:
+            outcome = deferred_acceptance(inst)
+        elif grow.size <= RESUME_IN_PYTHON:
+            outcome = resume_deferred_acceptance(inst, start)
+        else:
+            outcome = deferred_acceptance(inst, start=start)
+        rounds += outcome.rounds
 
     placed = outcome.assigned_pair >= 0
     safe = np.where(placed, outcome.assigned_pair, 0)
@@ -794,6 +808,33 @@ def solve_nearest(
         stable=stable,
         source_sha256=source.sha256,
     )
+
+
+def _resumed_state(
+    previous: Instance, inst: Instance, assigned_pair: np.ndarray, grown: np.ndarray
+) -> DAState | None:
+    """DA's final state on ``previous`` carried over to ``inst``, where the lists of
+    ``grown`` (unplaced, rejected by their whole list) are longer; None when a grown list
+    does not start with the old one (then DA must start over)."""
+    old_len = previous.list_length[grown]
+    old_rows = _ranges(previous.choice_ptr[grown], old_len)
+    new_rows = _ranges(inst.choice_ptr[grown], old_len)
+    if (inst.list_length[grown] < old_len).any() or not np.array_equal(
+        previous.choice_school[old_rows], inst.choice_school[new_rows]
+    ):
+        return None
+    placed = assigned_pair >= 0
+    shift = inst.choice_ptr[:-1] - previous.choice_ptr[:-1]
+    assigned = np.where(placed, assigned_pair + shift, -1)
+    next_pair = np.where(placed, assigned + 1, inst.choice_ptr[1:])
+    next_pair[grown] = inst.choice_ptr[grown] + old_len
+    return DAState(assigned, next_pair, grown)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + length)`` for each pair."""
+    offsets = np.arange(int(lengths.sum()), dtype=np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + offsets
 
 
 def final_pass_order(source: NearestSource, children: np.ndarray) -> np.ndarray:

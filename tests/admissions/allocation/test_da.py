@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,12 @@ from hypothesis import strategies as st
 
 from admissions.allocation import da as da_module
 from admissions.allocation.checker import check
-from admissions.allocation.da import da_reference, deferred_acceptance
+from admissions.allocation.da import (
+    DAState,
+    da_reference,
+    deferred_acceptance,
+    resume_deferred_acceptance,
+)
 from admissions.allocation.mechanisms import solve
 from admissions.allocation.model import Instance
 from tests.admissions.allocation.helpers import (
@@ -66,6 +72,54 @@ def test_python_tail_gives_the_same_matching(instance):
     finally:
         da_module.TAIL_PROPOSERS = saved
     assert vectorised.tolist() == tail_only.tolist() == rounds_only.tolist()
+
+
+def _prefixes(instance: Instance, lengths: np.ndarray) -> Instance:
+    """The instance with each child's list cut to its first ``lengths[c]`` schools."""
+    ptr = np.zeros(instance.n_children + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    rows = np.concatenate(
+        [np.arange(lo, lo + n) for lo, n in zip(instance.choice_ptr[:-1], lengths, strict=True)]
+        or [np.zeros(0, dtype=np.int64)]
+    ).astype(np.int64)
+    return replace(
+        instance,
+        choice_ptr=ptr,
+        choice_school=instance.choice_school[rows],
+        priority=instance.priority[rows],
+        lottery=instance.lottery[rows],
+        distance_m=instance.distance_m[rows],
+    )
+
+
+@FAST
+@given(instances(max_children=30, max_schools=6, max_list=6), st.randoms(use_true_random=False))
+def test_da_resumed_on_longer_lists_equals_da_from_scratch(instance, rnd):
+    """Nearest-first grows the lists of children rejected by their whole list and lets DA go
+    on from where it stood (in Python or in vectorised rounds): same matching as DA run from
+    scratch on the longer lists."""
+    full = instance.list_length
+    short = np.array([rnd.randint(0, int(n)) for n in full.tolist()], dtype=np.int64)
+    before = _prefixes(instance, short)
+    assigned = deferred_acceptance(before).assigned_pair
+    grown = np.flatnonzero((assigned < 0) & (short < full))
+    longer = short.copy()
+    longer[grown] = full[grown]
+    after = _prefixes(instance, longer)
+    placed = assigned >= 0
+    moved = np.where(placed, assigned + after.choice_ptr[:-1] - before.choice_ptr[:-1], -1)
+    next_pair = np.where(placed, moved + 1, after.choice_ptr[1:])
+    next_pair[grown] = after.choice_ptr[grown] + short[grown]
+    start = DAState(moved, next_pair, grown)
+    expected = deferred_acceptance(after).assigned_pair.tolist()
+    assert resume_deferred_acceptance(after, start).assigned_pair.tolist() == expected
+    assert deferred_acceptance(after, start=start).assigned_pair.tolist() == expected
+    saved = da_module.TAIL_PROPOSERS
+    try:
+        da_module.TAIL_PROPOSERS = 1  # vectorised rounds only
+        assert deferred_acceptance(after, start=start).assigned_pair.tolist() == expected
+    finally:
+        da_module.TAIL_PROPOSERS = saved
 
 
 @settings(max_examples=60, deadline=None)
