@@ -269,6 +269,39 @@ class NearestSource:
             categories[c] = sorted(entries, key=lambda e: (e["rank"], e.get("school", "")))
         return catchments, categories
 
+    def _member_json(self) -> tuple[dict[int, str], dict[int, str]]:
+        """Canonical JSON of the entries of :meth:`_member_documents`, written once per
+        distinct value (most children share a handful of catchment and category lists)."""
+        members, sids = self.members, self.school_ids
+        catchments: dict[int, str] = {}
+        c_ptr = members.catchment_ptr.tolist()
+        flat = members.catchment_school.tolist()
+        seen: dict[tuple, str] = {}
+        for c in np.flatnonzero(np.diff(members.catchment_ptr)).tolist():
+            key = tuple(flat[c_ptr[c] : c_ptr[c + 1]])
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = canonical_json(sorted(sids[s] for s in key)).decode()
+            catchments[c] = text
+        categories: dict[int, str] = {}
+        k_ptr = members.category_ptr.tolist()
+        pairs = list(
+            zip(members.category_rank.tolist(), members.category_school.tolist(), strict=True)
+        )
+        seen = {}
+        for c in np.flatnonzero(np.diff(members.category_ptr)).tolist():
+            key = tuple(pairs[k_ptr[c] : k_ptr[c + 1]])
+            text = seen.get(key)
+            if text is None:
+                entries = [
+                    {"rank": rank} if school < 0 else {"rank": rank, "school": sids[school]}
+                    for rank, school in key
+                ]
+                entries.sort(key=lambda e: (e["rank"], e.get("school", "")))
+                text = seen[key] = canonical_json(entries).decode()
+            categories[c] = text
+        return catchments, categories
+
     @cached_property
     def sha256(self) -> str:
         """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself."""
@@ -282,7 +315,7 @@ class NearestSource:
             return canonical_json(self.document())
         quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
         sids = [quote(sid) for sid in self.school_ids]
-        catchments, categories = self._member_documents()
+        catchments, categories = self._member_json()
         lon, lat = number_tokens(self.child_lon), number_tokens(self.child_lat)
         lottery = number_tokens(self.lottery)
         ids = list(map(quote, self.child_ids))
@@ -292,9 +325,9 @@ class NearestSource:
         for c in np.argsort(self.child_id_order).tolist():
             text = "{"
             if c in catchments:
-                text += '"catchments":' + canonical_json(catchments[c]).decode() + ","
+                text += '"catchments":' + catchments[c] + ","
             if c in categories:
-                text += '"categories":' + canonical_json(categories[c]).decode() + ","
+                text += '"categories":' + categories[c] + ","
             if group is not None and group[c] is not None:
                 text += f'"group":{group[c]},'
             text += f'"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},"lottery":{lottery[c]}'

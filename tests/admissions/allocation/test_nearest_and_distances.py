@@ -204,3 +204,24 @@ def test_fast_source_canonical_json_equals_json_dumps(children, seed, in_group_1
         max_distance_m=4000.5 if in_group_1 else 4000,
     )
     assert source.canonical_json() == canonical_json(source.document())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False)
+        | st.floats(-1e-3, 1e-3)
+        | st.floats(9e15, 2e16)
+        | st.integers(-(2**60), 2**60).map(float),
+        max_size=40,
+    )
+)
+def test_number_tokens_are_the_canonical_json_numbers(values):
+    """Numbers are written a column at a time (msgspec, ``repr`` where it uses an exponent):
+    the same tokens as json.dumps of the plain numbers."""
+    import json
+
+    from admissions.allocation.hashing import number_tokens
+
+    expected = [str(int(v)) if v.is_integer() and abs(v) < 2**53 else json.dumps(v) for v in values]
+    assert number_tokens(np.asarray(values, dtype=np.float64)) == expected
