@@ -107,10 +107,54 @@ def _tie_rank(inst: Instance) -> tuple[np.ndarray, int]:
 
 
 def _packed_order(inst: Instance) -> np.ndarray | None:
-    """Argsort of one packed int64 key, or None when the dense ranks need > 63 bits."""
+    """Order of the pairs by one packed int64 key, or None when it needs > 63 bits.
+
+    The pair index rides in the low bits, so a plain sort (much faster than an argsort)
+    yields the order. When a priority column is not a small integer (a distance), it is
+    quantised (order-preserving, coarser), nothing after it is packed, and pairs left
+    equal are put in exact order afterwards (:func:`_exact_within_equal_keys`)."""
+    index_bits = max(1, (inst.n_pairs - 1).bit_length())
+    columns = [(inst.choice_school, inst.n_schools)]
+    coarse = None  # the first priority column that is not a small integer
+    for k in range(inst.priority_length):
+        column = np.ascontiguousarray(inst.priority[:, k])
+        ranked = _small_int_rank(column)
+        if ranked is None:
+            coarse = k
+            break
+        columns.append(ranked)
+    tie = _tie_rank(inst)
+    if coarse is None:
+        columns.append(tie)
+    widths = [max(1, int(count - 1).bit_length()) for _, count in columns]
+    room = 63 - index_bits - sum(widths)
+    if coarse is not None:
+        bits = min(room, 32)
+        quantised = _quantised(column, bits)
+        if bits < 16 or quantised is None:
+            return _packed_argsort(inst, tie)
+        columns.append((quantised, 1 << bits))
+        widths.append(bits)
+    elif room < 0:
+        return _packed_argsort(inst, tie)
+    packed = np.zeros(inst.n_pairs, dtype=np.int64)
+    for (values, _), width in zip(columns, widths, strict=True):
+        packed <<= width
+        packed |= values
+    packed <<= index_bits
+    packed |= np.arange(inst.n_pairs, dtype=np.int64)
+    packed.sort()
+    order = packed & ((1 << index_bits) - 1)
+    if coarse is not None:
+        order = _exact_within_equal_keys(inst, order, packed >> index_bits, coarse, tie[0])
+    return order
+
+
+def _packed_argsort(inst: Instance, tie: tuple[np.ndarray, int]) -> np.ndarray | None:
+    """Argsort of one packed key of dense ranks, or None when it needs > 63 bits."""
     columns = [(inst.choice_school, inst.n_schools)]
     columns += [dense_rank(inst.priority[:, k]) for k in range(inst.priority_length)]
-    columns.append(_tie_rank(inst))
+    columns.append(tie)
     widths = [max(1, int(count - 1).bit_length()) for _, count in columns]
     if sum(widths) > 63:
         return None
@@ -119,6 +163,56 @@ def _packed_order(inst: Instance) -> np.ndarray | None:
         packed <<= width
         packed |= values
     return np.argsort(packed)
+
+
+def _small_int_rank(values: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Dense ranks of integral values spanning fewer than 2**16 (a lookup table, no
+    sort), or None for other values."""
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64), 1
+    low, high = values.min(), values.max()
+    if not (high - low < 1 << 16):
+        return None
+    head = values[:1024]  # distances: settled at a glance, without rounding them all
+    if not np.array_equal(head, np.round(head)) or not np.array_equal(values, np.round(values)):
+        return None
+    offset = (values - low).astype(np.int64)
+    table = np.cumsum(np.bincount(offset) > 0) - 1
+    return table[offset], int(table[-1]) + 1
+
+
+def _quantised(values: np.ndarray, bits: int) -> np.ndarray | None:
+    """``values`` mapped to integers below ``2**bits``, order-preserving (equal values
+    stay equal; values very close may become equal); None if not finite."""
+    if bits <= 0:
+        return None
+    low, high = values.min(), values.max()
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return None
+    top = (1 << bits) - 1
+    scale = top / (high - low) if high > low else 0.0
+    quantised = ((values - low) * scale).astype(np.int64)  # >= 0: truncation is floor
+    return np.minimum(quantised, top, out=quantised)
+
+
+def _exact_within_equal_keys(
+    inst: Instance, order: np.ndarray, key: np.ndarray, coarse: int, tie: np.ndarray
+) -> np.ndarray:
+    """Sort the runs of equal (sorted) keys by the exact priority columns from ``coarse``
+    on, then the tie-break rank: the order :func:`encode_pair_keys` promises."""
+    same = key[1:] == key[:-1]
+    if not same.any():
+        return order
+    member = np.zeros(key.size, dtype=bool)
+    member[1:] |= same
+    member[:-1] |= same
+    at = np.flatnonzero(member)
+    run = np.cumsum(~np.r_[False, same][at])
+    pairs = order[at]
+    sort_keys = [tie[pairs]]
+    sort_keys += [inst.priority[pairs, k] for k in range(inst.priority_length - 1, coarse - 1, -1)]
+    order[at] = pairs[np.lexsort([*sort_keys, run])]
+    return order
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from admissions.allocation.da import (
     DAState,
     da_reference,
     deferred_acceptance,
+    encode_pair_keys,
     resume_deferred_acceptance,
 )
 from admissions.allocation.mechanisms import solve
@@ -72,6 +73,46 @@ def test_python_tail_gives_the_same_matching(instance):
     finally:
         da_module.TAIL_PROPOSERS = saved
     assert vectorised.tolist() == tail_only.tolist() == rounds_only.tolist()
+
+
+def _reference_order(instance: Instance) -> list[int]:
+    """Pairs sorted by (school, priority tuple, lottery, child id), the plain way."""
+    inst = instance
+    keys = [inst.child_id_order[inst.pair_child], inst.lottery]
+    keys += [inst.priority[:, k] for k in range(inst.priority_length - 1, -1, -1)]
+    return np.lexsort([*keys, inst.choice_school]).tolist()
+
+
+@FAST
+@given(st.one_of(instances(max_children=40), instances(max_children=40, ties=False)))
+def test_pair_keys_follow_school_priority_lottery_and_id(instance):
+    assert encode_pair_keys(instance).pair_of_key.tolist() == _reference_order(instance)
+
+
+@FAST
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 1e-9, 1e-6, 1e-3, 1.0]))
+def test_pair_keys_are_exact_where_distances_nearly_tie(seed, spread):
+    """Distances a few ulps or micrometres apart share a quantised key: the order among
+    them is still exact (distance, then lottery, then child id)."""
+    rng = np.random.default_rng(seed)
+    n_children, n_schools = 300, 4
+    base = rng.choice([0.0, 1234.5, 3999.999], size=(n_children, n_schools))
+    wiggle = rng.integers(-3, 4, size=base.shape) * spread
+    distance = np.nextafter(base + wiggle, rng.choice([-np.inf, np.inf], size=base.shape))
+    children = [
+        (
+            f"C{rng.integers(10**6)}-{c}",
+            [f"S{s}" for s in range(n_schools)],
+            {
+                f"S{s}": [int(rng.integers(1, 3)), 99, float(distance[c, s])]
+                for s in range(n_schools)
+            },
+            float(rng.choice([0.25, 0.5])),
+        )
+        for c in range(n_children)
+    ]
+    instance = Instance.from_lists([(f"S{s}", 5) for s in range(n_schools)], children)
+    assert encode_pair_keys(instance).pair_of_key.tolist() == _reference_order(instance)
 
 
 def _prefixes(instance: Instance, lengths: np.ndarray) -> Instance:
