@@ -92,7 +92,9 @@ INITIAL_LIST_LENGTH = 6
 LIST_GROWTH = 16
 #: Children served per batch of the final pass (one KD-tree over the schools still open).
 FINAL_PASS_BATCH = 1024
-FINAL_PASS_CANDIDATES = 16
+FINAL_PASS_CANDIDATES = 8
+#: Candidates of the longer row for the few children whose first row is not conclusive.
+FINAL_PASS_MORE_CANDIDATES = 64
 #: Up to this many grown lists, DA resumes one proposal at a time in plain Python (no pair
 #: keys to encode for the whole instance again); above, in vectorised rounds.
 RESUME_IN_PYTHON = 2048
@@ -893,18 +895,18 @@ class _OpenSchools:
         """Candidate rows for ``children`` among the schools open now (KD-tree + bound)."""
         source = self.source
         self.open = np.flatnonzero(self.seats > 0)
-        locator = SchoolLocator(
+        self.locator = SchoolLocator(
             source.school_lon[self.open],
             source.school_lat[self.open],
             tie_rank=source.school_tie_rank[self.open],
         )
         k = min(FINAL_PASS_CANDIDATES, self.open.size)
-        return locator.nearest(source.child_lon[children], source.child_lat[children], k)
+        return self.locator.nearest(source.child_lon[children], source.child_lat[children], k)
 
     def pick(self, child: int, row: int, near) -> tuple[int, float]:
         """Nearest open school of ``child`` (-1 if none): by road among its road table when
         the child is routed (``road.py``); else from its candidate row when the answer is
-        certain, else by measuring every open school."""
+        certain, else from a longer row, else by measuring every open school."""
         source = self.source
         if source.routed[child]:
             school, metres = source.road.of(child)
@@ -914,6 +916,18 @@ class _OpenSchools:
                 best = np.lexsort((source.school_tie_rank[school], metres))[0]
                 return int(school[best]), float(metres[best])
             return self.brute_force(child)
+        found = self._certain(near, row)
+        if found is None and self.open.size > near.school.shape[1]:
+            k = min(FINAL_PASS_MORE_CANDIDATES, self.open.size)
+            wider = self.locator.nearest(
+                source.child_lon[child : child + 1], source.child_lat[child : child + 1], k
+            )
+            found = self._certain(wider, 0)
+        return self.brute_force(child) if found is None else found
+
+    def _certain(self, near, row: int) -> tuple[int, float] | None:
+        """The first school of the row that is open now, if no school outside the row can
+        be nearer; else None."""
         for col in range(near.school.shape[1]):
             local = int(near.school[row, col])
             dist = float(near.distance_m[row, col])
@@ -922,7 +936,7 @@ class _OpenSchools:
             school = int(self.open[local])
             if self.seats[school] > 0:
                 return school, dist
-        return self.brute_force(child)
+        return None
 
     def brute_force(self, child: int) -> tuple[int, float]:
         source = self.source
