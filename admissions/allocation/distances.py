@@ -143,10 +143,17 @@ class SchoolLocator:
 
     def _sorted_rows(self, school: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows sorted by (distance, tie rank); ``inf`` entries last and set to -1."""
-        order = np.lexsort((self.tie_rank[school], dist), axis=1)
-        dist = np.take_along_axis(dist, order, axis=1)
-        idx = np.where(np.isfinite(dist), np.take_along_axis(school, order, axis=1), -1)
-        return idx, dist
+        order = np.argsort(dist, axis=1)
+        ordered = np.take_along_axis(dist, order, axis=1)
+        # Rows with two schools at exactly the same distance (rare) are sorted again with
+        # the tie rank; the order among the ``inf`` entries does not matter.
+        tied = (ordered[:, 1:] == ordered[:, :-1]) & np.isfinite(ordered[:, 1:])
+        rows = np.flatnonzero(tied.any(axis=1))
+        if rows.size:
+            order[rows] = np.lexsort((self.tie_rank[school[rows]], dist[rows]), axis=1)
+            ordered[rows] = np.take_along_axis(dist[rows], order[rows], axis=1)
+        idx = np.where(np.isfinite(ordered), np.take_along_axis(school, order, axis=1), -1)
+        return idx, ordered
 
     def within(self, lon, lat, radius_m: float, k: int) -> Neighbours:
         """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
