@@ -98,6 +98,8 @@ FINAL_PASS_MORE_CANDIDATES = 64
 #: Up to this many grown lists, DA resumes one proposal at a time in plain Python (no pair
 #: keys to encode for the whole instance again); above, in vectorised rounds.
 RESUME_IN_PYTHON = 2048
+#: Up to this many re-queried lists, the others are moved in blocks (slices), not row by row.
+SPLICE_BLOCKS = 4096
 
 
 def _no_members(n_children: int) -> ChildMemberships:
@@ -652,27 +654,11 @@ class _ListCache:
         length += np.bincount(child, minlength=source.n_children)
         ptr = np.zeros_like(old_ptr)
         np.cumsum(length, out=ptr[1:])
-        renewed = np.zeros(source.n_children, dtype=bool)
-        renewed[members] = True
-        old_child = np.repeat(np.arange(source.n_children), np.diff(old_ptr))
-        kept = np.flatnonzero(~renewed[old_child])
-        kept_to = kept + (ptr[:-1] - old_ptr[:-1])[old_child[kept]]
-        new_to = ptr[child] + rank
-        n_pairs = int(ptr[-1])
-        self.school = _placed(
-            n_pairs, (kept_to, self.school[kept]), (new_to, school), dtype=np.int64
-        )
-        self.dist = _placed(n_pairs, (kept_to, self.dist[kept]), (new_to, dist), dtype=np.float64)
-        self.lottery = _placed(
-            n_pairs,
-            (kept_to, self.lottery[kept]),
-            (new_to, source.lottery[child]),
-            dtype=np.float64,
-        )
-        out = np.empty((n_pairs, priority.shape[1]))
-        out[kept_to] = self.priority[kept]
-        out[new_to] = priority
-        self.priority = out
+        move = _Move(old_ptr, ptr, members, ptr[child] + rank)
+        self.school = move(self.school, school)
+        self.dist = move(self.dist, dist)
+        self.lottery = move(self.lottery, source.lottery[child])
+        self.priority = move(self.priority, priority)
         self.ptr = ptr
 
     def _new_rows(self, members: np.ndarray, want: np.ndarray):
@@ -765,6 +751,46 @@ class _ListCache:
         )
 
 
+class _Move:
+    """Moves the rows of a CSR array to a new layout where the lists of ``members``
+    (ascending) are replaced: the lists in between are copied as blocks (a few members) or
+    row by row (many), the members' new rows go to ``new_to``."""
+
+    def __init__(self, old_ptr, ptr, members: np.ndarray, new_to: np.ndarray) -> None:
+        self.size, self.new_to = int(ptr[-1]), new_to
+        n = old_ptr.size - 1
+        if members.size <= SPLICE_BLOCKS:
+            after = np.r_[0, members + 1]
+            before = np.r_[members, n]
+            self.blocks = [
+                (a, b, c)
+                for a, b, c in zip(
+                    old_ptr[after].tolist(),
+                    old_ptr[before].tolist(),
+                    ptr[after].tolist(),
+                    strict=True,
+                )
+                if b > a
+            ]
+            self.kept = None
+        else:
+            renewed = np.zeros(n, dtype=bool)
+            renewed[members] = True
+            old_child = np.repeat(np.arange(n), np.diff(old_ptr))
+            self.kept = np.flatnonzero(~renewed[old_child])
+            self.kept_to = self.kept + (ptr[:-1] - old_ptr[:-1])[old_child[self.kept]]
+
+    def __call__(self, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        out = np.empty((self.size, *old.shape[1:]), dtype=old.dtype)
+        if self.kept is None:
+            for a, b, c in self.blocks:
+                out[c : c + b - a] = old[a:b]
+        else:
+            out[self.kept_to] = old[self.kept]
+        out[self.new_to] = new
+        return out
+
+
 def _position_in_runs(values: np.ndarray) -> np.ndarray:
     """Position of each entry within its run of equal consecutive values."""
     if not values.size:
@@ -773,14 +799,6 @@ def _position_in_runs(values: np.ndarray) -> np.ndarray:
     return np.arange(values.size, dtype=np.int64) - np.repeat(
         start, np.diff(np.r_[start, values.size])
     )
-
-
-def _placed(size: int, *pieces: tuple[np.ndarray, np.ndarray], dtype) -> np.ndarray:
-    """An array of ``size`` filled from (positions, values) pieces that cover it."""
-    out = np.empty(size, dtype=dtype)
-    for to, values in pieces:
-        out[to] = values
-    return out
 
 
 def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
