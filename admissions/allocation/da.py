@@ -353,39 +353,9 @@ def resume_deferred_acceptance(instance: Instance, start: DAState) -> DAOutcome:
 
     Same outcome as :func:`deferred_acceptance` with ``start`` (see :class:`DAState`)."""
     inst = instance
-    assigned = start.assigned_pair.copy()
+    held = _HeldSeats(inst, start.assigned_pair)
     next_pair = start.next_pair.copy()
-    end_pair, capacity = inst.choice_ptr[1:], inst.capacity
-    choice_school, priority, lottery = inst.choice_school, inst.priority, inst.lottery
-    tie = inst.child_id_order
-
-    def rank(pair: int, child: int) -> tuple:
-        return (*priority[pair].tolist(), float(lottery[pair]), int(tie[child]))
-
-    seated = np.flatnonzero(assigned >= 0)
-    seated = seated[np.argsort(choice_school[assigned[seated]], kind="stable")]
-    bounds = np.searchsorted(choice_school[assigned[seated]], np.arange(inst.n_schools + 1))
-    lists: dict[int, list[tuple[tuple, int]]] = {}
-
-    def held_list(school: int) -> list[tuple[tuple, int]]:
-        found = lists.get(school)
-        if found is None:
-            children = seated[bounds[school] : bounds[school + 1]]
-            pairs = assigned[children]
-            found = [
-                ((*prio, lot, t), c)
-                for prio, lot, t, c in zip(
-                    priority[pairs].tolist(),
-                    lottery[pairs].tolist(),
-                    tie[children].tolist(),
-                    children.tolist(),
-                    strict=True,
-                )
-            ]
-            found.sort()
-            lists[school] = found
-        return found
-
+    end_pair, capacity, choice_school = inst.choice_ptr[1:], inst.capacity, inst.choice_school
     queue = deque(start.proposers.tolist())
     proposals = 0
     while queue:
@@ -397,21 +367,85 @@ def resume_deferred_acceptance(instance: Instance, start: DAState) -> DAOutcome:
         proposals += 1
         school = int(choice_school[pair])
         cap = int(capacity[school])
-        if cap == 0:
-            queue.append(child)
+        entry = (held.rank(pair, child), child)
+        if cap == 0 or (held.count(school) >= cap and entry > held.worst(school)):
+            queue.append(child)  # rejected
             continue
-        bucket = held_list(school)
-        entry = (rank(pair, child), child)
+        bucket = held.sorted_list(school)
         if len(bucket) >= cap:
-            if entry > bucket[-1]:
-                queue.append(child)
-                continue
             loser = bucket.pop()[1]
-            assigned[loser] = -1
+            held.assigned[loser] = -1
             queue.append(loser)
         bisect.insort(bucket, entry)
-        assigned[child] = pair
-    return DAOutcome(assigned, 1, proposals)
+        held.assigned[child] = pair
+    return DAOutcome(held.assigned, 1, proposals)
+
+
+class _HeldSeats:
+    """The children each school holds while DA resumes: (rank tuple, child) entries, sorted
+    lists built only for schools that admit someone (a rejection needs the worst only)."""
+
+    def __init__(self, inst: Instance, assigned_pair: np.ndarray) -> None:
+        self.inst = inst
+        self.assigned = assigned_pair.copy()
+        seated = np.flatnonzero(self.assigned >= 0)
+        school = inst.choice_school[self.assigned[seated]]
+        order = np.argsort(school, kind="stable")
+        self.seated = seated[order]
+        self.bounds = np.searchsorted(school[order], np.arange(inst.n_schools + 1))
+        self.lists: dict[int, list[tuple[tuple, int]]] = {}
+        self.worst_entry: dict[int, tuple[tuple, int]] = {}
+
+    def rank(self, pair: int, child: int) -> tuple:
+        inst = self.inst
+        return (
+            *inst.priority[pair].tolist(),
+            float(inst.lottery[pair]),
+            int(inst.child_id_order[child]),
+        )
+
+    def count(self, school: int) -> int:
+        found = self.lists.get(school)
+        return (
+            len(found) if found is not None else int(self.bounds[school + 1] - self.bounds[school])
+        )
+
+    def _children(self, school: int) -> np.ndarray:
+        return self.seated[self.bounds[school] : self.bounds[school + 1]]
+
+    def worst(self, school: int) -> tuple[tuple, int]:
+        """The entry of the lowest-priority child the (non-empty) school holds."""
+        found = self.lists.get(school)
+        if found is not None:
+            return found[-1]
+        entry = self.worst_entry.get(school)
+        if entry is None:
+            inst, children = self.inst, self._children(school)
+            pairs = self.assigned[children]
+            keys = [inst.child_id_order[children], inst.lottery[pairs]]
+            keys += [inst.priority[pairs, k] for k in range(inst.priority_length - 1, -1, -1)]
+            child = int(children[np.lexsort(keys)[-1]])
+            entry = self.worst_entry[school] = (self.rank(int(self.assigned[child]), child), child)
+        return entry
+
+    def sorted_list(self, school: int) -> list[tuple[tuple, int]]:
+        found = self.lists.get(school)
+        if found is None:
+            inst, children = self.inst, self._children(school)
+            pairs = self.assigned[children]
+            found = [
+                ((*prio, lot, t), c)
+                for prio, lot, t, c in zip(
+                    inst.priority[pairs].tolist(),
+                    inst.lottery[pairs].tolist(),
+                    inst.child_id_order[children].tolist(),
+                    children.tolist(),
+                    strict=True,
+                )
+            ]
+            found.sort()
+            self.lists[school] = found
+        return found
 
 
 def da_reference(instance: Instance) -> np.ndarray:
