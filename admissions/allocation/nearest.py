@@ -51,6 +51,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -810,9 +811,42 @@ def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
 def solve_nearest(
     source: NearestSource, *, initial_list_length: int = INITIAL_LIST_LENGTH, verify: bool = True
 ) -> Result:
-    """Run the nearest-first mechanism (lazy lists + DA + final pass); see module docs."""
+    """Run the nearest-first mechanism (lazy lists + DA + final pass); see module docs.
+
+    The source hash (pure Python) is computed in a second thread meanwhile: most of the
+    solver's time is spent in numpy, pyproj and scipy, which let it run."""
     from admissions.allocation.checker import count_envy_and_waste
 
+    with ThreadPoolExecutor(1) as pool:
+        digest = pool.submit(lambda: source.sha256)
+        inst, outcome, rounds = _lists_and_da(source, initial_list_length)
+        placed = outcome.assigned_pair >= 0
+        safe = np.where(placed, outcome.assigned_pair, 0)
+        assignment = np.where(placed, inst.choice_school[safe] if inst.n_pairs else -1, -1)
+        distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
+        assignment = assignment.astype(np.int64)
+        outside = np.zeros(source.n_children, dtype=bool)
+        unplaced = final_pass(source, inst, assignment, distance, outside)
+        stable = None
+        if verify:
+            envy, waste = count_envy_and_waste(inst, assignment, outside)
+            stable = envy == 0 and waste == 0
+        sha256 = digest.result()
+    return Result(
+        instance=inst,
+        mechanism="nearest",
+        assignment=assignment,
+        outside_list=outside,
+        assigned_distance_m=distance,
+        rounds=rounds,
+        unplaced=tuple(unplaced),
+        stable=stable,
+        source_sha256=sha256,
+    )
+
+
+def _lists_and_da(source: NearestSource, initial_list_length: int):
+    """DA on lazily grown lists: (final instance, DA outcome, rounds); see module docs."""
     n_schools = source.n_schools
     want = np.full(source.n_children, min(initial_list_length, n_schools), dtype=np.int64)
     cache = _ListCache(source)
@@ -823,7 +857,7 @@ def solve_nearest(
     while True:
         grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
         if not grow.size:
-            break
+            return inst, outcome, rounds
         want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
         previous = inst
         cache.update(grow, want)
@@ -838,29 +872,6 @@ def solve_nearest(
         else:
             outcome = deferred_acceptance(inst, start=start)
         rounds += outcome.rounds
-
-    placed = outcome.assigned_pair >= 0
-    safe = np.where(placed, outcome.assigned_pair, 0)
-    assignment = np.where(placed, inst.choice_school[safe] if inst.n_pairs else -1, -1)
-    distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
-    assignment = assignment.astype(np.int64)
-    outside = np.zeros(source.n_children, dtype=bool)
-    unplaced = final_pass(source, inst, assignment, distance, outside)
-    stable = None
-    if verify:
-        envy, waste = count_envy_and_waste(inst, assignment, outside)
-        stable = envy == 0 and waste == 0
-    return Result(
-        instance=inst,
-        mechanism="nearest",
-        assignment=assignment,
-        outside_list=outside,
-        assigned_distance_m=distance,
-        rounds=rounds,
-        unplaced=tuple(unplaced),
-        stable=stable,
-        source_sha256=source.sha256,
-    )
 
 
 def _resumed_state(
