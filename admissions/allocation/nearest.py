@@ -730,7 +730,7 @@ class _ListCache:
 
     def instance(self) -> Instance:
         source = self.source
-        return Instance(
+        inst = Instance(
             school_ids=source.school_ids,
             capacity=source.capacity,
             child_ids=source.child_ids,
@@ -750,6 +750,10 @@ class _ListCache:
             group=source.group,
             truncated=self.truncated.copy(),
         )
+        # The same children in every round of growth: their id order (a sort of strings) is
+        # the source's, computed once (a cached property, filled in ahead).
+        inst.__dict__["child_id_order"] = source.child_id_order
+        return inst
 
 
 class _Move:
@@ -825,6 +829,7 @@ def solve_nearest(
     solver's time is spent in numpy, pyproj and scipy, which let it run."""
     from admissions.allocation.checker import count_envy_and_waste
 
+    source.child_id_order, source.school_tie_rank  # noqa: B018 (cached here, not twice)
     with ThreadPoolExecutor(1) as pool:
         digest = pool.submit(lambda: source.sha256)
         inst, outcome, rounds = _lists_and_da(source, initial_list_length)
