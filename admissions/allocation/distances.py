@@ -134,9 +134,10 @@ class SchoolLocator:
         """Geodesic metres for the slots the tree filled (``inf`` elsewhere): with a radius,
         most of a long row is empty, and the geodesic is the costly part."""
         dist = np.full(school.shape, np.inf)
-        rows, cols = np.nonzero(found)
-        picked = school[rows, cols]
-        dist[rows, cols] = geodesic_m(
+        flat = np.flatnonzero(found)  # flat indices: cheaper than (row, column) pairs
+        rows = flat // max(1, school.shape[1])
+        picked = school.ravel()[flat]
+        dist.ravel()[flat] = geodesic_m(
             lon[rows], lat[rows], self.school_lon[picked], self.school_lat[picked]
         )
         return dist
