@@ -830,7 +830,7 @@ def solve_nearest(
     from admissions.allocation.checker import count_envy_and_waste
 
     source.child_id_order, source.school_tie_rank  # noqa: B018 (cached here, not twice)
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(2) as pool:
         digest = pool.submit(lambda: source.sha256)
         inst, outcome, rounds = _lists_and_da(source, initial_list_length)
         placed = outcome.assigned_pair >= 0
@@ -839,10 +839,13 @@ def solve_nearest(
         distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
         assignment = assignment.astype(np.int64)
         outside = np.zeros(source.n_children, dtype=bool)
+        # The final pass places children outside their lists, which counts neither for
+        # nor against the lists' stability: it can be verified meanwhile.
+        counted = pool.submit(count_envy_and_waste, inst, assignment.copy()) if verify else None
         unplaced = final_pass(source, inst, assignment, distance, outside)
         stable = None
-        if verify:
-            envy, waste = count_envy_and_waste(inst, assignment, outside)
+        if counted is not None:
+            envy, waste = counted.result()
             stable = envy == 0 and waste == 0
         sha256 = digest.result()
     return Result(
