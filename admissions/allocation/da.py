@@ -266,16 +266,19 @@ def deferred_acceptance(
         rejected = [proposers[beaten]]
         new = np.sort(new[~beaten])
         if new.size:
-            merged = np.concatenate((held, new))
-            merged.sort(kind="stable")  # timsort: linear merge of two sorted runs
-            school = keys.school_of_key[merged]
-            first = np.searchsorted(merged, keys.school_start[:-1])
-            position = np.arange(merged.size, dtype=np.int64) - first[school]
-            keep = position < capacity[school]
-            held = merged[keep]
-            rejected.append(child_of_key[merged[~keep]])
-            full_last = np.flatnonzero(position == capacity[school] - 1)
-            worst_held[school[full_last]] = merged[full_last]
+            # Insert the new keys (their schools' ranges stay contiguous) and cut each
+            # school that received some back to its capacity: only those ranges change.
+            merged = np.insert(held, np.searchsorted(held, new), new)
+            touched = np.unique(keys.school_of_key[new])
+            lo = np.searchsorted(merged, keys.school_start[touched])
+            count = np.searchsorted(merged, keys.school_start[touched + 1]) - lo
+            cap = capacity[touched]
+            full = (count >= cap) & (cap > 0)
+            worst_held[touched[full]] = merged[lo[full] + cap[full] - 1]
+            over = np.flatnonzero(count > cap)
+            drop = ranges(lo[over] + cap[over], count[over] - cap[over])
+            rejected.append(child_of_key[merged[drop]])
+            held = np.delete(merged, drop)
         out = np.concatenate(rejected)
         next_pair[out] += 1
         proposers = out[next_pair[out] < end_pair[out]]
@@ -289,6 +292,12 @@ def deferred_acceptance(
     assigned = np.full(inst.n_children, -1, dtype=np.int64)
     assigned[child_of_key[held]] = keys.pair_of_key[held]
     return DAOutcome(assigned, rounds, tail)
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + length)`` for each pair."""
+    offsets = np.arange(int(lengths.sum()), dtype=np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + offsets
 
 
 def _finish_in_python(

@@ -58,7 +58,12 @@ from typing import Any
 
 import numpy as np
 
-from admissions.allocation.da import DAState, deferred_acceptance, resume_deferred_acceptance
+from admissions.allocation.da import (
+    DAState,
+    deferred_acceptance,
+    ranges,
+    resume_deferred_acceptance,
+)
 from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.hashing import canonical_json, number_tokens, plain_list
@@ -897,8 +902,8 @@ def _resumed_state(
     ``grown`` (unplaced, rejected by their whole list) are longer; None when a grown list
     does not start with the old one (then DA must start over)."""
     old_len = previous.list_length[grown]
-    old_rows = _ranges(previous.choice_ptr[grown], old_len)
-    new_rows = _ranges(inst.choice_ptr[grown], old_len)
+    old_rows = ranges(previous.choice_ptr[grown], old_len)
+    new_rows = ranges(inst.choice_ptr[grown], old_len)
     if (inst.list_length[grown] < old_len).any() or not np.array_equal(
         previous.choice_school[old_rows], inst.choice_school[new_rows]
     ):
@@ -909,12 +914,6 @@ def _resumed_state(
     next_pair = np.where(placed, assigned + 1, inst.choice_ptr[1:])
     next_pair[grown] = inst.choice_ptr[grown] + old_len
     return DAState(assigned, next_pair, grown)
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(start, start + length)`` for each pair."""
-    offsets = np.arange(int(lengths.sum()), dtype=np.int64)
-    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + offsets
 
 
 def final_pass_order(source: NearestSource, children: np.ndarray) -> np.ndarray:
