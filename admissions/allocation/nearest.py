@@ -789,8 +789,13 @@ class _Move:
             old_child = np.repeat(np.arange(n), np.diff(old_ptr))
             self.kept = np.flatnonzero(~renewed[old_child])
             self.kept_to = self.kept + (ptr[:-1] - old_ptr[:-1])[old_child[self.kept]]
+            self.in_order = bool(
+                new_to.size == self.size and (new_to == np.arange(self.size)).all()
+            )
 
     def __call__(self, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        if self.kept is not None and not self.kept.size and self.in_order:
+            return np.ascontiguousarray(new, dtype=old.dtype)  # first lists, built in order
         width = old.shape[1:]
         out = np.empty((self.size, *width), dtype=old.dtype)
         if self.kept is None:
