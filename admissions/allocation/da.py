@@ -6,14 +6,18 @@ Fast path (:func:`deferred_acceptance`), vectorised with numpy:
    child id). A pair's position in that order is its **key**: keys of one school form a
    contiguous range and a lower key means higher priority at that school.
 2. *Rounds.* Every child without a tentative seat proposes to its next school at once.
-   The sorted array of held keys is merged with the sorted new keys (a linear merge);
-   since the keys are grouped by school, the ``capacity[s]`` first keys of each school
-   are kept and the rest are rejected. Rejected children advance one step in their list.
-   The loop ends when nobody proposes. Proposals that cannot beat a full school's worst
-   held key are rejected before the merge.
+   The sorted new keys are inserted into the sorted array of held keys; since the keys are
+   grouped by school, each school that received some keeps its ``capacity[s]`` first keys
+   and the rest are rejected. Rejected children advance one step in their list. The loop
+   ends when nobody proposes. Proposals that cannot beat a full school's worst held key are
+   rejected before the insertion.
 3. *Tail.* When few proposers remain (long rejection chains), the remaining proposals are
    processed one at a time in plain Python on per-school sorted lists (same result: DA's
    outcome does not depend on the order of proposals).
+
+DA can also resume from a :class:`DAState` (nearest-first grows the lists of children
+rejected by their whole list): in vectorised rounds, or one proposal at a time on priority
+tuples (:func:`resume_deferred_acceptance`, no keys to encode).
 
 :func:`da_reference` is a deliberately simple pure-Python DA used by the tests.
 """
@@ -54,8 +58,8 @@ class PairKeys:
 def encode_pair_keys(instance: Instance) -> PairKeys:
     """Sort all pairs by (school, priority tuple, lottery, child id) and number them.
 
-    Every sort column is replaced by its dense rank and, when the ranks fit in 63 bits,
-    packed into one int64 so that a single argsort does the work of a lexsort.
+    Every sort column is replaced by its rank and, when they fit in 63 bits, packed into
+    one int64 (see :func:`_packed_order`) so that a single sort does the work of a lexsort.
     """
     inst = instance
     order = _packed_order(inst)

@@ -18,8 +18,9 @@ Mechanism ``"nearest"``:
 
 Implementation note: lists are built lazily. DA first runs on a prefix of each list (the
 ``k`` nearest schools); only children rejected by their whole prefix get a longer one and
-DA is re-run. Because DA's outcome does not depend on proposal order, once no unplaced child
-has a truncated list the result equals DA on the complete lists.
+DA resumes from where it stood (only they propose again, further down their lists).
+Because DA's outcome does not depend on proposal order, once no unplaced child has a
+truncated list the result equals DA on the complete lists.
 
 Source document (``python -m admissions.allocation solve --mechanism nearest``)::
 
