@@ -346,10 +346,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--skip-publish", action="store_true", help="no database at hand")
+    parser.add_argument(
+        "--only",
+        choices=("nearest",),
+        help="run one section (no database, no national run); JSON has its keys only",
+    )
     args = parser.parse_args(argv)
 
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, cpus {os.cpu_count()}")
     city, gen_s = timed(lambda: make_city(args.children, args.schools, seed=args.seed))
+    if args.only == "nearest":
+        print(f"synthetic city generated in {gen_s:.1f} s")
+        nearest_s, nearest_cpu = bench_nearest(city)
+        print(f"\nprocess max RSS {max_rss_mb():.0f} MB")
+        summary_only = {
+            "nearest_s": round(nearest_s, 3),
+            "nearest_cpu_s": round(nearest_cpu, 3),
+            "load_average_1min": round(os.getloadavg()[0], 1),
+        }
+        print(json.dumps(summary_only))
+        return 0
     instance, inst_s = timed(lambda: make_instance(city, 5, seed=args.seed))
     print(f"synthetic city generated in {gen_s:.1f} s, ranked choices in {inst_s:.1f} s")
 

@@ -208,10 +208,18 @@ def _read_claim(instance: Instance, result: Any, found: _Collector) -> _Claim:
 
 def _lex_less(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise strict lexicographic a < b for 2-D arrays of equal shape."""
-    differ = a != b
-    first = differ.argmax(axis=1)
-    rows = np.arange(a.shape[0])
-    return differ.any(axis=1) & (a[rows, first] < b[rows, first])
+    less = np.zeros(a.shape[0], dtype=bool)
+    equal = np.ones(a.shape[0], dtype=bool)
+    for k in range(a.shape[1]):  # column by column: a few passes over 1-D arrays
+        x, y = a[:, k], b[:, k]
+        less |= equal & (x < y)
+        equal &= x == y
+    return less
+
+
+def _pair_keys(instance: Instance, pairs: np.ndarray) -> np.ndarray:
+    """(priority..., lottery) rows of the given pairs."""
+    return np.column_stack([instance.priority[pairs], instance.lottery[pairs]])
 
 
 def _check_structure_and_fairness(
@@ -253,16 +261,17 @@ def _check_structure_and_fairness(
         )
 
     # Worst admitted (from lists) per school: lexicographic max of (priority, lottery).
-    key = np.column_stack([instance.priority, instance.lottery])
     admitted = np.flatnonzero(hit)
-    width = key.shape[1]
+    width = instance.priority_length + 1
     worst = np.full((n_schools, width), np.nan)
     worst_child = np.full(n_schools, -1, dtype=np.int64)
     if admitted.size:
-        sort_keys = [key[admitted, k] for k in range(width - 1, -1, -1)]
-        order = admitted[np.lexsort([*sort_keys, school[admitted]])]
+        admitted_key = _pair_keys(instance, admitted)
+        sort_keys = [admitted_key[:, k] for k in range(width - 1, -1, -1)]
+        at = np.lexsort([*sort_keys, school[admitted]])
+        order = admitted[at]
         last = np.r_[school[order][1:] != school[order][:-1], True]
-        worst[school[order[last]]] = key[order[last]]
+        worst[school[order[last]]] = admitted_key[at[last]]
         worst_child[school[order[last]]] = owner[order[last]]
 
     # Every school a child ranks above its assignment must be full of better children. The
@@ -285,12 +294,13 @@ def _check_structure_and_fairness(
 
     found.add_each("wasted_seat", wanted[has_free], waste)
     full = wanted[~has_free & (worst_child[wanted_school] >= 0)]
-    envy = full[_lex_less(key[full], worst[school[full]])]
+    envy = full[_lex_less(_pair_keys(instance, full), worst[school[full]])]
 
     def justified_envy(pair: int) -> tuple:
         c, s = owner[pair], school[pair]
+        priority = _fmt(_pair_keys(instance, np.array([pair]))[0])
         return (
-            f"child {ids[c]} (priority {_fmt(key[pair])}) ranks {sids[s]} "
+            f"child {ids[c]} (priority {priority}) ranks {sids[s]} "
             f"{position[pair] + 1} and got {_seat_label(instance, c, assigned, outside)}, "
             f"but {sids[s]} admitted {ids[worst_child[s]]} with worse priority "
             f"{_fmt(worst[s])}",

@@ -6,14 +6,18 @@ Fast path (:func:`deferred_acceptance`), vectorised with numpy:
    child id). A pair's position in that order is its **key**: keys of one school form a
    contiguous range and a lower key means higher priority at that school.
 2. *Rounds.* Every child without a tentative seat proposes to its next school at once.
-   The sorted array of held keys is merged with the sorted new keys (a linear merge);
-   since the keys are grouped by school, the ``capacity[s]`` first keys of each school
-   are kept and the rest are rejected. Rejected children advance one step in their list.
-   The loop ends when nobody proposes. Proposals that cannot beat a full school's worst
-   held key are rejected before the merge.
+   The sorted new keys are inserted into the sorted array of held keys; since the keys are
+   grouped by school, each school that received some keeps its ``capacity[s]`` first keys
+   and the rest are rejected. Rejected children advance one step in their list. The loop
+   ends when nobody proposes. Proposals that cannot beat a full school's worst held key are
+   rejected before the insertion.
 3. *Tail.* When few proposers remain (long rejection chains), the remaining proposals are
    processed one at a time in plain Python on per-school sorted lists (same result: DA's
    outcome does not depend on the order of proposals).
+
+DA can also resume from a :class:`DAState` (nearest-first grows the lists of children
+rejected by their whole list): in vectorised rounds, or one proposal at a time on priority
+tuples (:func:`resume_deferred_acceptance`, no keys to encode).
 
 :func:`da_reference` is a deliberately simple pure-Python DA used by the tests.
 """
@@ -54,8 +58,8 @@ class PairKeys:
 def encode_pair_keys(instance: Instance) -> PairKeys:
     """Sort all pairs by (school, priority tuple, lottery, child id) and number them.
 
-    Every sort column is replaced by its dense rank and, when the ranks fit in 63 bits,
-    packed into one int64 so that a single argsort does the work of a lexsort.
+    Every sort column is replaced by its rank and, when they fit in 63 bits, packed into
+    one int64 (see :func:`_packed_order`) so that a single sort does the work of a lexsort.
     """
     inst = instance
     order = _packed_order(inst)
@@ -107,10 +111,54 @@ def _tie_rank(inst: Instance) -> tuple[np.ndarray, int]:
 
 
 def _packed_order(inst: Instance) -> np.ndarray | None:
-    """Argsort of one packed int64 key, or None when the dense ranks need > 63 bits."""
+    """Order of the pairs by one packed int64 key, or None when it needs > 63 bits.
+
+    The pair index rides in the low bits, so a plain sort (much faster than an argsort)
+    yields the order. When a priority column is not a small integer (a distance), it is
+    quantised (order-preserving, coarser), nothing after it is packed, and pairs left
+    equal are put in exact order afterwards (:func:`_exact_within_equal_keys`)."""
+    index_bits = max(1, (inst.n_pairs - 1).bit_length())
+    columns = [(inst.choice_school, inst.n_schools)]
+    coarse = None  # the first priority column that is not a small integer
+    for k in range(inst.priority_length):
+        column = np.ascontiguousarray(inst.priority[:, k])
+        ranked = _small_int_rank(column)
+        if ranked is None:
+            coarse = k
+            break
+        columns.append(ranked)
+    tie = _tie_rank(inst)
+    if coarse is None:
+        columns.append(tie)
+    widths = [max(1, int(count - 1).bit_length()) for _, count in columns]
+    room = 63 - index_bits - sum(widths)
+    if coarse is not None:
+        bits = min(room, 32)
+        quantised = _quantised(column, bits)
+        if bits < 16 or quantised is None:
+            return _packed_argsort(inst, tie)
+        columns.append((quantised, 1 << bits))
+        widths.append(bits)
+    elif room < 0:
+        return _packed_argsort(inst, tie)
+    packed = np.zeros(inst.n_pairs, dtype=np.int64)
+    for (values, _), width in zip(columns, widths, strict=True):
+        packed <<= width
+        packed |= values
+    packed <<= index_bits
+    packed |= np.arange(inst.n_pairs, dtype=np.int64)
+    packed.sort()
+    order = packed & ((1 << index_bits) - 1)
+    if coarse is not None:
+        order = _exact_within_equal_keys(inst, order, packed >> index_bits, coarse, tie[0])
+    return order
+
+
+def _packed_argsort(inst: Instance, tie: tuple[np.ndarray, int]) -> np.ndarray | None:
+    """Argsort of one packed key of dense ranks, or None when it needs > 63 bits."""
     columns = [(inst.choice_school, inst.n_schools)]
     columns += [dense_rank(inst.priority[:, k]) for k in range(inst.priority_length)]
-    columns.append(_tie_rank(inst))
+    columns.append(tie)
     widths = [max(1, int(count - 1).bit_length()) for _, count in columns]
     if sum(widths) > 63:
         return None
@@ -121,20 +169,98 @@ def _packed_order(inst: Instance) -> np.ndarray | None:
     return np.argsort(packed)
 
 
-def deferred_acceptance(instance: Instance, keys: PairKeys | None = None) -> DAOutcome:
-    """Child-proposing DA on the instance's ranked lists (vectorised rounds)."""
+def _small_int_rank(values: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Dense ranks of integral values spanning fewer than 2**16 (a lookup table, no
+    sort), or None for other values."""
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64), 1
+    low, high = values.min(), values.max()
+    if not (high - low < 1 << 16):
+        return None
+    head = values[:1024]  # distances: settled at a glance, without rounding them all
+    if not np.array_equal(head, np.round(head)) or not np.array_equal(values, np.round(values)):
+        return None
+    offset = (values - low).astype(np.int64)
+    table = np.cumsum(np.bincount(offset) > 0) - 1
+    return table[offset], int(table[-1]) + 1
+
+
+def _quantised(values: np.ndarray, bits: int) -> np.ndarray | None:
+    """``values`` mapped to integers below ``2**bits``, order-preserving (equal values
+    stay equal; values very close may become equal); None if not finite."""
+    if bits <= 0:
+        return None
+    low, high = values.min(), values.max()
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return None
+    top = (1 << bits) - 1
+    scale = top / (high - low) if high > low else 0.0
+    quantised = ((values - low) * scale).astype(np.int64)  # >= 0: truncation is floor
+    return np.minimum(quantised, top, out=quantised)
+
+
+def _exact_within_equal_keys(
+    inst: Instance, order: np.ndarray, key: np.ndarray, coarse: int, tie: np.ndarray
+) -> np.ndarray:
+    """Sort the runs of equal (sorted) keys by the exact priority columns from ``coarse``
+    on, then the tie-break rank: the order :func:`encode_pair_keys` promises."""
+    same = key[1:] == key[:-1]
+    if not same.any():
+        return order
+    member = np.zeros(key.size, dtype=bool)
+    member[1:] |= same
+    member[:-1] |= same
+    at = np.flatnonzero(member)
+    run = np.cumsum(~np.r_[False, same][at])
+    pairs = order[at]
+    sort_keys = [tie[pairs]]
+    sort_keys += [inst.priority[pairs, k] for k in range(inst.priority_length - 1, coarse - 1, -1)]
+    order[at] = pairs[np.lexsort([*sort_keys, run])]
+    return order
+
+
+@dataclass(frozen=True)
+class DAState:
+    """Where an interrupted DA stands: the tentatively held pair of each child (-1 = none),
+    the pair each child proposes to next once it is free (after its held pair for a held
+    child), and the children still to propose.
+
+    Resuming DA from a state reached on shorter lists (each child's list a prefix of its new
+    one, the same priorities) gives the outcome of DA on the new lists: DA's outcome does not
+    depend on the order of proposals, and every rejection made so far stays justified."""
+
+    assigned_pair: np.ndarray  # int64[C]
+    next_pair: np.ndarray  # int64[C]
+    proposers: np.ndarray  # int64[k]
+
+
+def deferred_acceptance(
+    instance: Instance, keys: PairKeys | None = None, *, start: DAState | None = None
+) -> DAOutcome:
+    """Child-proposing DA on the instance's ranked lists (vectorised rounds), from scratch
+    or resumed from ``start``."""
     inst = instance
     keys = keys or encode_pair_keys(inst)
     capacity = inst.capacity
     child_of_key = inst.pair_child[keys.pair_of_key]
-    next_pair = inst.choice_ptr[:-1].copy()
     end_pair = inst.choice_ptr[1:]
     big = np.int64(np.iinfo(np.int64).max)
     worst_held = np.full(inst.n_schools, big)  # key of the worst held child if school full
     worst_held[capacity <= 0] = -1
 
-    held = np.empty(0, dtype=np.int64)
-    proposers = np.flatnonzero(next_pair < end_pair)
+    if start is None:
+        next_pair = inst.choice_ptr[:-1].copy()
+        held = np.empty(0, dtype=np.int64)
+        proposers = np.flatnonzero(next_pair < end_pair)
+    else:
+        placed = start.assigned_pair >= 0
+        # in the rounds below a held child's pointer stays on its held pair
+        next_pair = np.where(placed, start.assigned_pair, start.next_pair)
+        held = np.sort(keys.key[start.assigned_pair[placed]])
+        seated = np.bincount(keys.school_of_key[held], minlength=inst.n_schools)
+        full = np.flatnonzero((seated >= capacity) & (capacity > 0))
+        worst_held[full] = held[np.searchsorted(held, keys.school_start[full + 1]) - 1]
+        proposers = start.proposers[next_pair[start.proposers] < end_pair[start.proposers]]
     rounds = 0
     while proposers.size and proposers.size >= TAIL_PROPOSERS:
         rounds += 1
@@ -144,16 +270,19 @@ def deferred_acceptance(instance: Instance, keys: PairKeys | None = None) -> DAO
         rejected = [proposers[beaten]]
         new = np.sort(new[~beaten])
         if new.size:
-            merged = np.concatenate((held, new))
-            merged.sort(kind="stable")  # timsort: linear merge of two sorted runs
-            school = keys.school_of_key[merged]
-            first = np.searchsorted(merged, keys.school_start[:-1])
-            position = np.arange(merged.size, dtype=np.int64) - first[school]
-            keep = position < capacity[school]
-            held = merged[keep]
-            rejected.append(child_of_key[merged[~keep]])
-            full_last = np.flatnonzero(position == capacity[school] - 1)
-            worst_held[school[full_last]] = merged[full_last]
+            # Insert the new keys (their schools' ranges stay contiguous) and cut each
+            # school that received some back to its capacity: only those ranges change.
+            merged = np.insert(held, np.searchsorted(held, new), new)
+            touched = np.unique(keys.school_of_key[new])
+            lo = np.searchsorted(merged, keys.school_start[touched])
+            count = np.searchsorted(merged, keys.school_start[touched + 1]) - lo
+            cap = capacity[touched]
+            full = (count >= cap) & (cap > 0)
+            worst_held[touched[full]] = merged[lo[full] + cap[full] - 1]
+            over = np.flatnonzero(count > cap)
+            drop = ranges(lo[over] + cap[over], count[over] - cap[over])
+            rejected.append(child_of_key[merged[drop]])
+            held = np.delete(merged, drop)
         out = np.concatenate(rejected)
         next_pair[out] += 1
         proposers = out[next_pair[out] < end_pair[out]]
@@ -167,6 +296,12 @@ def deferred_acceptance(instance: Instance, keys: PairKeys | None = None) -> DAO
     assigned = np.full(inst.n_children, -1, dtype=np.int64)
     assigned[child_of_key[held]] = keys.pair_of_key[held]
     return DAOutcome(assigned, rounds, tail)
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + length)`` for each pair."""
+    offsets = np.arange(int(lengths.sum()), dtype=np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + offsets
 
 
 def _finish_in_python(
@@ -223,6 +358,107 @@ def _finish_in_python(
         extra = [np.asarray(v, dtype=np.int64) for v in lists.values()]
         held = np.sort(np.concatenate([held[~drop], *extra]))
     return held, proposals
+
+
+def resume_deferred_acceptance(instance: Instance, start: DAState) -> DAOutcome:
+    """Resume DA from ``start`` one proposal at a time in plain Python, comparing priority
+    tuples directly (no pair keys to encode): for a few proposers on a large instance.
+
+    Same outcome as :func:`deferred_acceptance` with ``start`` (see :class:`DAState`)."""
+    inst = instance
+    held = _HeldSeats(inst, start.assigned_pair)
+    next_pair = start.next_pair.copy()
+    end_pair, capacity, choice_school = inst.choice_ptr[1:], inst.capacity, inst.choice_school
+    queue = deque(start.proposers.tolist())
+    proposals = 0
+    while queue:
+        child = queue.popleft()
+        pair = int(next_pair[child])
+        if pair >= end_pair[child]:
+            continue
+        next_pair[child] = pair + 1
+        proposals += 1
+        school = int(choice_school[pair])
+        cap = int(capacity[school])
+        entry = (held.rank(pair, child), child)
+        if cap == 0 or (held.count(school) >= cap and entry > held.worst(school)):
+            queue.append(child)  # rejected
+            continue
+        bucket = held.sorted_list(school)
+        if len(bucket) >= cap:
+            loser = bucket.pop()[1]
+            held.assigned[loser] = -1
+            queue.append(loser)
+        bisect.insort(bucket, entry)
+        held.assigned[child] = pair
+    return DAOutcome(held.assigned, 1, proposals)
+
+
+class _HeldSeats:
+    """The children each school holds while DA resumes: (rank tuple, child) entries, sorted
+    lists built only for schools that admit someone (a rejection needs the worst only)."""
+
+    def __init__(self, inst: Instance, assigned_pair: np.ndarray) -> None:
+        self.inst = inst
+        self.assigned = assigned_pair.copy()
+        seated = np.flatnonzero(self.assigned >= 0)
+        school = inst.choice_school[self.assigned[seated]]
+        order = np.argsort(school, kind="stable")
+        self.seated = seated[order]
+        self.bounds = np.searchsorted(school[order], np.arange(inst.n_schools + 1))
+        self.lists: dict[int, list[tuple[tuple, int]]] = {}
+        self.worst_entry: dict[int, tuple[tuple, int]] = {}
+
+    def rank(self, pair: int, child: int) -> tuple:
+        inst = self.inst
+        return (
+            *inst.priority[pair].tolist(),
+            float(inst.lottery[pair]),
+            int(inst.child_id_order[child]),
+        )
+
+    def count(self, school: int) -> int:
+        found = self.lists.get(school)
+        return (
+            len(found) if found is not None else int(self.bounds[school + 1] - self.bounds[school])
+        )
+
+    def _children(self, school: int) -> np.ndarray:
+        return self.seated[self.bounds[school] : self.bounds[school + 1]]
+
+    def worst(self, school: int) -> tuple[tuple, int]:
+        """The entry of the lowest-priority child the (non-empty) school holds."""
+        found = self.lists.get(school)
+        if found is not None:
+            return found[-1]
+        entry = self.worst_entry.get(school)
+        if entry is None:
+            inst, children = self.inst, self._children(school)
+            pairs = self.assigned[children]
+            keys = [inst.child_id_order[children], inst.lottery[pairs]]
+            keys += [inst.priority[pairs, k] for k in range(inst.priority_length - 1, -1, -1)]
+            child = int(children[np.lexsort(keys)[-1]])
+            entry = self.worst_entry[school] = (self.rank(int(self.assigned[child]), child), child)
+        return entry
+
+    def sorted_list(self, school: int) -> list[tuple[tuple, int]]:
+        found = self.lists.get(school)
+        if found is None:
+            inst, children = self.inst, self._children(school)
+            pairs = self.assigned[children]
+            found = [
+                ((*prio, lot, t), c)
+                for prio, lot, t, c in zip(
+                    inst.priority[pairs].tolist(),
+                    inst.lottery[pairs].tolist(),
+                    inst.child_id_order[children].tolist(),
+                    children.tolist(),
+                    strict=True,
+                )
+            ]
+            found.sort()
+            self.lists[school] = found
+        return found
 
 
 def da_reference(instance: Instance) -> np.ndarray:

@@ -134,19 +134,27 @@ class SchoolLocator:
         """Geodesic metres for the slots the tree filled (``inf`` elsewhere): with a radius,
         most of a long row is empty, and the geodesic is the costly part."""
         dist = np.full(school.shape, np.inf)
-        rows, cols = np.nonzero(found)
-        picked = school[rows, cols]
-        dist[rows, cols] = geodesic_m(
+        flat = np.flatnonzero(found)  # flat indices: cheaper than (row, column) pairs
+        rows = flat // max(1, school.shape[1])
+        picked = school.ravel()[flat]
+        dist.ravel()[flat] = geodesic_m(
             lon[rows], lat[rows], self.school_lon[picked], self.school_lat[picked]
         )
         return dist
 
     def _sorted_rows(self, school: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows sorted by (distance, tie rank); ``inf`` entries last and set to -1."""
-        order = np.lexsort((self.tie_rank[school], dist), axis=1)
-        dist = np.take_along_axis(dist, order, axis=1)
-        idx = np.where(np.isfinite(dist), np.take_along_axis(school, order, axis=1), -1)
-        return idx, dist
+        order = np.argsort(dist, axis=1)
+        ordered = np.take_along_axis(dist, order, axis=1)
+        # Rows with two schools at exactly the same distance (rare) are sorted again with
+        # the tie rank; the order among the ``inf`` entries does not matter.
+        tied = (ordered[:, 1:] == ordered[:, :-1]) & np.isfinite(ordered[:, 1:])
+        rows = np.flatnonzero(tied.any(axis=1))
+        if rows.size:
+            order[rows] = np.lexsort((self.tie_rank[school[rows]], dist[rows]), axis=1)
+            ordered[rows] = np.take_along_axis(dist[rows], order[rows], axis=1)
+        idx = np.where(np.isfinite(ordered), np.take_along_axis(school, order, axis=1), -1)
+        return idx, ordered
 
     def within(self, lon, lat, radius_m: float, k: int) -> Neighbours:
         """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
@@ -175,10 +183,14 @@ class SchoolLocator:
         # farthest school in range used to be dropped when k equalled the number of schools).
         full = found[:, -1] & (k_eff < self.n_schools)
         safe = np.where(found, idx, 0)
-        dist = self._found_distances(lon, lat, safe, found)
-        dist[dist > radius_m] = np.inf
         # Rows that filled every slot: keep only what is certainly before any unseen school.
         horizon = np.where(full, proj_dist[:, -1] * (1 - PROJECTION_SLACK), np.inf)
+        # A slot whose projected distance already puts it at or past the horizon (or the
+        # radius) would be dropped below whatever its geodesic: it is not measured.
+        lowest = np.where(found, proj_dist, np.inf) / (1 + PROJECTION_SLACK)
+        measured = found & (lowest < horizon[:, None]) & (lowest <= radius_m)
+        dist = self._found_distances(lon, lat, safe, measured)
+        dist[dist > radius_m] = np.inf
         dist[dist >= horizon[:, None]] = np.inf
         idx, dist = self._sorted_rows(safe, dist)
         # More schools may lie within the radius when the search hit its k limit.

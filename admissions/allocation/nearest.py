@@ -18,8 +18,9 @@ Mechanism ``"nearest"``:
 
 Implementation note: lists are built lazily. DA first runs on a prefix of each list (the
 ``k`` nearest schools); only children rejected by their whole prefix get a longer one and
-DA is re-run. Because DA's outcome does not depend on proposal order, once no unplaced child
-has a truncated list the result equals DA on the complete lists.
+DA resumes from where it stood (only they propose again, further down their lists).
+Because DA's outcome does not depend on proposal order, once no unplaced child has a
+truncated list the result equals DA on the complete lists.
 
 Source document (``python -m admissions.allocation solve --mechanism nearest``)::
 
@@ -51,13 +52,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from admissions.allocation.da import deferred_acceptance
+from admissions.allocation.da import (
+    DAState,
+    deferred_acceptance,
+    ranges,
+    resume_deferred_acceptance,
+)
 from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.hashing import canonical_json, number_tokens, plain_list
@@ -92,7 +99,14 @@ INITIAL_LIST_LENGTH = 6
 LIST_GROWTH = 16
 #: Children served per batch of the final pass (one KD-tree over the schools still open).
 FINAL_PASS_BATCH = 1024
-FINAL_PASS_CANDIDATES = 16
+FINAL_PASS_CANDIDATES = 8
+#: Candidates of the longer row for the few children whose first row is not conclusive.
+FINAL_PASS_MORE_CANDIDATES = 64
+#: Up to this many grown lists, DA resumes one proposal at a time in plain Python (no pair
+#: keys to encode for the whole instance again); above, in vectorised rounds.
+RESUME_IN_PYTHON = 2048
+#: Up to this many re-queried lists, the others are moved in blocks (slices), not row by row.
+SPLICE_BLOCKS = 4096
 
 
 def _no_members(n_children: int) -> ChildMemberships:
@@ -266,6 +280,39 @@ class NearestSource:
             categories[c] = sorted(entries, key=lambda e: (e["rank"], e.get("school", "")))
         return catchments, categories
 
+    def _member_json(self) -> tuple[dict[int, str], dict[int, str]]:
+        """Canonical JSON of the entries of :meth:`_member_documents`, written once per
+        distinct value (most children share a handful of catchment and category lists)."""
+        members, sids = self.members, self.school_ids
+        catchments: dict[int, str] = {}
+        c_ptr = members.catchment_ptr.tolist()
+        flat = members.catchment_school.tolist()
+        seen: dict[tuple, str] = {}
+        for c in np.flatnonzero(np.diff(members.catchment_ptr)).tolist():
+            key = tuple(flat[c_ptr[c] : c_ptr[c + 1]])
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = canonical_json(sorted(sids[s] for s in key)).decode()
+            catchments[c] = text
+        categories: dict[int, str] = {}
+        k_ptr = members.category_ptr.tolist()
+        pairs = list(
+            zip(members.category_rank.tolist(), members.category_school.tolist(), strict=True)
+        )
+        seen = {}
+        for c in np.flatnonzero(np.diff(members.category_ptr)).tolist():
+            key = tuple(pairs[k_ptr[c] : k_ptr[c + 1]])
+            text = seen.get(key)
+            if text is None:
+                entries = [
+                    {"rank": rank} if school < 0 else {"rank": rank, "school": sids[school]}
+                    for rank, school in key
+                ]
+                entries.sort(key=lambda e: (e["rank"], e.get("school", "")))
+                text = seen[key] = canonical_json(entries).decode()
+            categories[c] = text
+        return catchments, categories
+
     @cached_property
     def sha256(self) -> str:
         """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself."""
@@ -279,7 +326,7 @@ class NearestSource:
             return canonical_json(self.document())
         quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
         sids = [quote(sid) for sid in self.school_ids]
-        catchments, categories = self._member_documents()
+        catchments, categories = self._member_json()
         lon, lat = number_tokens(self.child_lon), number_tokens(self.child_lat)
         lottery = number_tokens(self.lottery)
         ids = list(map(quote, self.child_ids))
@@ -289,9 +336,9 @@ class NearestSource:
         for c in np.argsort(self.child_id_order).tolist():
             text = "{"
             if c in catchments:
-                text += '"catchments":' + canonical_json(catchments[c]).decode() + ","
+                text += '"catchments":' + catchments[c] + ","
             if c in categories:
-                text += '"categories":' + canonical_json(categories[c]).decode() + ","
+                text += '"categories":' + categories[c] + ","
             if group is not None and group[c] is not None:
                 text += f'"group":{group[c]},'
             text += f'"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},"lottery":{lottery[c]}'
@@ -588,25 +635,46 @@ def build_nearest_instance(source: NearestSource, k: int | np.ndarray | None = N
 
 
 class _ListCache:
-    """Candidate lists per child, re-queried only for children whose length grows."""
+    """Candidate lists per child in CSR form, re-queried only for children whose length
+    grows; the priority tuple and lottery of a row are computed once, when it is added."""
 
     def __init__(self, source: NearestSource) -> None:
         self.source = source
-        self.child = np.zeros(0, dtype=np.int64)
+        self.ptr = np.zeros(source.n_children + 1, dtype=np.int64)
         self.school = np.zeros(0, dtype=np.int64)
         self.dist = np.zeros(0)
+        self.priority = np.zeros((0, 3))
+        self.lottery = np.zeros(0)
         self.truncated = np.zeros(source.n_children, dtype=bool)
 
     def update(self, members: np.ndarray, want: np.ndarray) -> None:
-        """(Re)build the lists of ``members`` with lengths ``want[members]``."""
+        """(Re)build the lists of ``members`` (ascending) with lengths ``want[members]``."""
         source = self.source
-        parts_child, parts_school, parts_dist = [], [], []
+        child, rank, school, dist = self._new_rows(members, want)
+        priority = pair_priorities(
+            source.members, child, school, dist, source.n_schools, source.rule
+        )
+        # New CSR layout: the members' rows replaced, every other list moved as a block.
+        old_ptr = self.ptr
+        length = np.diff(old_ptr)
+        length[members] = 0
+        length += np.bincount(child, minlength=source.n_children)
+        ptr = np.zeros_like(old_ptr)
+        np.cumsum(length, out=ptr[1:])
+        move = _Move(old_ptr, ptr, members, ptr[child] + rank)
+        self.school = move(self.school, school)
+        self.dist = move(self.dist, dist)
+        self.lottery = move(self.lottery, source.lottery[child])
+        self.priority = move(self.priority, priority)
+        self.ptr = ptr
+
+    def _new_rows(self, members: np.ndarray, want: np.ndarray):
+        """(child, position in its list, school, distance) of the members' new lists."""
+        source = self.source
+        parts = []
         by_road = members[source.routed[members]]
         if by_road.size:  # complete lists straight from the road table
-            child, school, dist = self._road_lists(by_road)
-            parts_child.append(child)
-            parts_school.append(school)
-            parts_dist.append(dist)
+            parts.append(self._road_lists(by_road))
             self.truncated[by_road] = False
         straight = members[~source.routed[members]]
         for k in np.unique(want[straight]):
@@ -615,28 +683,29 @@ class _ListCache:
                 source.child_lon[group], source.child_lat[group], source.max_distance_m, int(k)
             )
             valid = found.school >= 0
-            parts_child.append(np.broadcast_to(group[:, None], valid.shape)[valid])
-            parts_school.append(found.school[valid])
-            parts_dist.append(found.distance_m[valid])
+            parts.append(
+                (
+                    np.broadcast_to(group[:, None], valid.shape)[valid],
+                    found.school[valid],
+                    found.distance_m[valid],
+                )
+            )
             self.truncated[group] = found.maybe_more
+        child = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        # Rows of one child are consecutive in its part, in list order.
+        counts = np.bincount(child, minlength=self.source.n_children)
+        rank = _position_in_runs(child)
         # Catchment schools beyond the maximum distance come after every school in range.
         far = self._catchments_out_of_range(members[~self.truncated[members]])
         far_order = np.lexsort((source.school_tie_rank[far[1]], far[2], far[0]))
-        parts_child.append(far[0][far_order])
-        parts_school.append(far[1][far_order])
-        parts_dist.append(far[2][far_order])
-        if self.child.size:
-            renewed = np.zeros(source.n_children, dtype=bool)
-            renewed[members] = True
-            keep = ~renewed[self.child]
-            parts_child.insert(0, self.child[keep])
-            parts_school.insert(0, self.school[keep])
-            parts_dist.insert(0, self.dist[keep])
-        child = np.concatenate(parts_child)
-        order = np.argsort(child, kind="stable")  # rows are already in list order
-        self.child = child[order]
-        self.school = np.concatenate(parts_school)[order].astype(np.int64)
-        self.dist = np.concatenate(parts_dist)[order].astype(np.float64)
+        far_child = far[0][far_order]
+        parts.append((far_child, far[1][far_order], far[2][far_order]))
+        return (
+            np.concatenate([child, far_child]),
+            np.concatenate([rank, counts[far_child] + _position_in_runs(far_child)]),
+            np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
+            np.concatenate([p[2] for p in parts]).astype(np.float64, copy=False),
+        )
 
     def _road_lists(self, children: np.ndarray):
         """(child, school, road metres) of the table's schools within the maximum distance,
@@ -667,21 +736,15 @@ class _ListCache:
 
     def instance(self) -> Instance:
         source = self.source
-        child, school, dist = self.child, self.school, self.dist
-        ptr = np.zeros(source.n_children + 1, dtype=np.int64)
-        np.cumsum(np.bincount(child, minlength=source.n_children), out=ptr[1:])
-        priority = pair_priorities(
-            source.members, child, school, dist, source.n_schools, source.rule
-        )
-        return Instance(
+        inst = Instance(
             school_ids=source.school_ids,
             capacity=source.capacity,
             child_ids=source.child_ids,
-            choice_ptr=ptr,
-            choice_school=school,
-            priority=priority,
-            lottery=source.lottery[child],
-            distance_m=dist,
+            choice_ptr=self.ptr,
+            choice_school=self.school,
+            priority=self.priority,
+            lottery=self.lottery,
+            distance_m=self.dist,
             policy=Policy(
                 mechanism="nearest",
                 max_distance_m=source.max_distance_m,
@@ -693,6 +756,73 @@ class _ListCache:
             group=source.group,
             truncated=self.truncated.copy(),
         )
+        # The same children in every round of growth: their id order (a sort of strings) is
+        # the source's, computed once (a cached property, filled in ahead).
+        inst.__dict__["child_id_order"] = source.child_id_order
+        return inst
+
+
+class _Move:
+    """Moves the rows of a CSR array to a new layout where the lists of ``members``
+    (ascending) are replaced: the lists in between are copied as blocks (a few members) or
+    row by row (many), the members' new rows go to ``new_to``."""
+
+    def __init__(self, old_ptr, ptr, members: np.ndarray, new_to: np.ndarray) -> None:
+        self.size, self.new_to = int(ptr[-1]), new_to
+        n = old_ptr.size - 1
+        if members.size <= SPLICE_BLOCKS:
+            after = np.r_[0, members + 1]
+            before = np.r_[members, n]
+            self.blocks = [
+                (a, b, c)
+                for a, b, c in zip(
+                    old_ptr[after].tolist(),
+                    old_ptr[before].tolist(),
+                    ptr[after].tolist(),
+                    strict=True,
+                )
+                if b > a
+            ]
+            self.kept = None
+        else:
+            renewed = np.zeros(n, dtype=bool)
+            renewed[members] = True
+            old_child = np.repeat(np.arange(n), np.diff(old_ptr))
+            self.kept = np.flatnonzero(~renewed[old_child])
+            self.kept_to = self.kept + (ptr[:-1] - old_ptr[:-1])[old_child[self.kept]]
+            self.in_order = bool(
+                new_to.size == self.size and (new_to == np.arange(self.size)).all()
+            )
+
+    def __call__(self, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        if self.kept is not None and not self.kept.size and self.in_order:
+            return np.ascontiguousarray(new, dtype=old.dtype)  # first lists, built in order
+        width = old.shape[1:]
+        out = np.empty((self.size, *width), dtype=old.dtype)
+        if self.kept is None:
+            for a, b, c in self.blocks:
+                out[c : c + b - a] = old[a:b]
+            out[self.new_to] = new
+            return out
+        if width:  # rows as single items: row-by-row copies of a 2-D array are slow
+            row = np.dtype((np.void, old.dtype.itemsize * int(np.prod(width))))
+            flat = out.view(row).ravel()
+            flat[self.kept_to] = np.ascontiguousarray(old).view(row).ravel()[self.kept]
+            flat[self.new_to] = np.ascontiguousarray(new, dtype=old.dtype).view(row).ravel()
+            return out
+        out[self.kept_to] = old[self.kept]
+        out[self.new_to] = new
+        return out
+
+
+def _position_in_runs(values: np.ndarray) -> np.ndarray:
+    """Position of each entry within its run of equal consecutive values."""
+    if not values.size:
+        return np.zeros(0, dtype=np.int64)
+    start = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return np.arange(values.size, dtype=np.int64) - np.repeat(
+        start, np.diff(np.r_[start, values.size])
+    )
 
 
 def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
@@ -704,35 +834,31 @@ def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
 def solve_nearest(
     source: NearestSource, *, initial_list_length: int = INITIAL_LIST_LENGTH, verify: bool = True
 ) -> Result:
-    """Run the nearest-first mechanism (lazy lists + DA + final pass); see module docs."""
+    """Run the nearest-first mechanism (lazy lists + DA + final pass); see module docs.
+
+    The source hash (pure Python) is computed in a second thread meanwhile: most of the
+    solver's time is spent in numpy, pyproj and scipy, which let it run."""
     from admissions.allocation.checker import count_envy_and_waste
 
-    n_schools = source.n_schools
-    want = np.full(source.n_children, min(initial_list_length, n_schools), dtype=np.int64)
-    cache = _ListCache(source)
-    cache.update(np.arange(source.n_children), want)
-    rounds = 0
-    while True:
-        inst = cache.instance()
-        outcome = deferred_acceptance(inst)
-        rounds += outcome.rounds
-        grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
-        if not grow.size:
-            break
-        want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
-        cache.update(grow, want)
-
-    placed = outcome.assigned_pair >= 0
-    safe = np.where(placed, outcome.assigned_pair, 0)
-    assignment = np.where(placed, inst.choice_school[safe] if inst.n_pairs else -1, -1)
-    distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
-    assignment = assignment.astype(np.int64)
-    outside = np.zeros(source.n_children, dtype=bool)
-    unplaced = final_pass(source, inst, assignment, distance, outside)
-    stable = None
-    if verify:
-        envy, waste = count_envy_and_waste(inst, assignment, outside)
-        stable = envy == 0 and waste == 0
+    source.child_id_order, source.school_tie_rank  # noqa: B018 (cached here, not twice)
+    with ThreadPoolExecutor(2) as pool:
+        digest = pool.submit(lambda: source.sha256)
+        inst, outcome, rounds = _lists_and_da(source, initial_list_length)
+        placed = outcome.assigned_pair >= 0
+        safe = np.where(placed, outcome.assigned_pair, 0)
+        assignment = np.where(placed, inst.choice_school[safe] if inst.n_pairs else -1, -1)
+        distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
+        assignment = assignment.astype(np.int64)
+        outside = np.zeros(source.n_children, dtype=bool)
+        # The final pass places children outside their lists, which counts neither for
+        # nor against the lists' stability: it can be verified meanwhile.
+        counted = pool.submit(count_envy_and_waste, inst, assignment.copy()) if verify else None
+        unplaced = final_pass(source, inst, assignment, distance, outside)
+        stable = None
+        if counted is not None:
+            envy, waste = counted.result()
+            stable = envy == 0 and waste == 0
+        sha256 = digest.result()
     return Result(
         instance=inst,
         mechanism="nearest",
@@ -742,8 +868,58 @@ def solve_nearest(
         rounds=rounds,
         unplaced=tuple(unplaced),
         stable=stable,
-        source_sha256=source.sha256,
+        source_sha256=sha256,
     )
+
+
+def _lists_and_da(source: NearestSource, initial_list_length: int):
+    """DA on lazily grown lists: (final instance, DA outcome, rounds); see module docs."""
+    n_schools = source.n_schools
+    want = np.full(source.n_children, min(initial_list_length, n_schools), dtype=np.int64)
+    cache = _ListCache(source)
+    cache.update(np.arange(source.n_children), want)
+    inst = cache.instance()
+    outcome = deferred_acceptance(inst)
+    rounds = outcome.rounds
+    while True:
+        grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
+        if not grow.size:
+            return inst, outcome, rounds
+        want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
+        previous = inst
+        cache.update(grow, want)
+        inst = cache.instance()
+        # DA goes on from where it stood: only the grown children propose (further down
+        # their longer lists), no need to start over.
+        start = _resumed_state(previous, inst, outcome.assigned_pair, grow)
+        if start is None:
+            outcome = deferred_acceptance(inst)
+        elif grow.size <= RESUME_IN_PYTHON:
+            outcome = resume_deferred_acceptance(inst, start)
+        else:
+            outcome = deferred_acceptance(inst, start=start)
+        rounds += outcome.rounds
+
+
+def _resumed_state(
+    previous: Instance, inst: Instance, assigned_pair: np.ndarray, grown: np.ndarray
+) -> DAState | None:
+    """DA's final state on ``previous`` carried over to ``inst``, where the lists of
+    ``grown`` (unplaced, rejected by their whole list) are longer; None when a grown list
+    does not start with the old one (then DA must start over)."""
+    old_len = previous.list_length[grown]
+    old_rows = ranges(previous.choice_ptr[grown], old_len)
+    new_rows = ranges(inst.choice_ptr[grown], old_len)
+    if (inst.list_length[grown] < old_len).any() or not np.array_equal(
+        previous.choice_school[old_rows], inst.choice_school[new_rows]
+    ):
+        return None
+    placed = assigned_pair >= 0
+    shift = inst.choice_ptr[:-1] - previous.choice_ptr[:-1]
+    assigned = np.where(placed, assigned_pair + shift, -1)
+    next_pair = np.where(placed, assigned + 1, inst.choice_ptr[1:])
+    next_pair[grown] = inst.choice_ptr[grown] + old_len
+    return DAState(assigned, next_pair, grown)
 
 
 def final_pass_order(source: NearestSource, children: np.ndarray) -> np.ndarray:
@@ -769,18 +945,18 @@ class _OpenSchools:
         """Candidate rows for ``children`` among the schools open now (KD-tree + bound)."""
         source = self.source
         self.open = np.flatnonzero(self.seats > 0)
-        locator = SchoolLocator(
+        self.locator = SchoolLocator(
             source.school_lon[self.open],
             source.school_lat[self.open],
             tie_rank=source.school_tie_rank[self.open],
         )
         k = min(FINAL_PASS_CANDIDATES, self.open.size)
-        return locator.nearest(source.child_lon[children], source.child_lat[children], k)
+        return self.locator.nearest(source.child_lon[children], source.child_lat[children], k)
 
     def pick(self, child: int, row: int, near) -> tuple[int, float]:
         """Nearest open school of ``child`` (-1 if none): by road among its road table when
         the child is routed (``road.py``); else from its candidate row when the answer is
-        certain, else by measuring every open school."""
+        certain, else from a longer row, else by measuring every open school."""
         source = self.source
         if source.routed[child]:
             school, metres = source.road.of(child)
@@ -790,6 +966,18 @@ class _OpenSchools:
                 best = np.lexsort((source.school_tie_rank[school], metres))[0]
                 return int(school[best]), float(metres[best])
             return self.brute_force(child)
+        found = self._certain(near, row)
+        if found is None and self.open.size > near.school.shape[1]:
+            k = min(FINAL_PASS_MORE_CANDIDATES, self.open.size)
+            wider = self.locator.nearest(
+                source.child_lon[child : child + 1], source.child_lat[child : child + 1], k
+            )
+            found = self._certain(wider, 0)
+        return self.brute_force(child) if found is None else found
+
+    def _certain(self, near, row: int) -> tuple[int, float] | None:
+        """The first school of the row that is open now, if no school outside the row can
+        be nearer; else None."""
         for col in range(near.school.shape[1]):
             local = int(near.school[row, col])
             dist = float(near.distance_m[row, col])
@@ -798,7 +986,7 @@ class _OpenSchools:
             school = int(self.open[local])
             if self.seats[school] > 0:
                 return school, dist
-        return self.brute_force(child)
+        return None
 
     def brute_force(self, child: int) -> tuple[int, float]:
         source = self.source

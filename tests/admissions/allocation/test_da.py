@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,13 @@ from hypothesis import strategies as st
 
 from admissions.allocation import da as da_module
 from admissions.allocation.checker import check
-from admissions.allocation.da import da_reference, deferred_acceptance
+from admissions.allocation.da import (
+    DAState,
+    da_reference,
+    deferred_acceptance,
+    encode_pair_keys,
+    resume_deferred_acceptance,
+)
 from admissions.allocation.mechanisms import solve
 from admissions.allocation.model import Instance
 from tests.admissions.allocation.helpers import (
@@ -66,6 +73,94 @@ def test_python_tail_gives_the_same_matching(instance):
     finally:
         da_module.TAIL_PROPOSERS = saved
     assert vectorised.tolist() == tail_only.tolist() == rounds_only.tolist()
+
+
+def _reference_order(instance: Instance) -> list[int]:
+    """Pairs sorted by (school, priority tuple, lottery, child id), the plain way."""
+    inst = instance
+    keys = [inst.child_id_order[inst.pair_child], inst.lottery]
+    keys += [inst.priority[:, k] for k in range(inst.priority_length - 1, -1, -1)]
+    return np.lexsort([*keys, inst.choice_school]).tolist()
+
+
+@FAST
+@given(st.one_of(instances(max_children=40), instances(max_children=40, ties=False)))
+def test_pair_keys_follow_school_priority_lottery_and_id(instance):
+    assert encode_pair_keys(instance).pair_of_key.tolist() == _reference_order(instance)
+
+
+@FAST
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 1e-9, 1e-6, 1e-3, 1.0]))
+def test_pair_keys_are_exact_where_distances_nearly_tie(seed, spread):
+    """Distances a few ulps or micrometres apart share a quantised key: the order among
+    them is still exact (distance, then lottery, then child id)."""
+    rng = np.random.default_rng(seed)
+    n_children, n_schools = 300, 4
+    base = rng.choice([0.0, 1234.5, 3999.999], size=(n_children, n_schools))
+    wiggle = rng.integers(-3, 4, size=base.shape) * spread
+    distance = np.nextafter(base + wiggle, rng.choice([-np.inf, np.inf], size=base.shape))
+    children = [
+        (
+            f"C{rng.integers(10**6)}-{c}",
+            [f"S{s}" for s in range(n_schools)],
+            {
+                f"S{s}": [int(rng.integers(1, 3)), 99, float(distance[c, s])]
+                for s in range(n_schools)
+            },
+            float(rng.choice([0.25, 0.5])),
+        )
+        for c in range(n_children)
+    ]
+    instance = Instance.from_lists([(f"S{s}", 5) for s in range(n_schools)], children)
+    assert encode_pair_keys(instance).pair_of_key.tolist() == _reference_order(instance)
+
+
+def _prefixes(instance: Instance, lengths: np.ndarray) -> Instance:
+    """The instance with each child's list cut to its first ``lengths[c]`` schools."""
+    ptr = np.zeros(instance.n_children + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    rows = np.concatenate(
+        [np.arange(lo, lo + n) for lo, n in zip(instance.choice_ptr[:-1], lengths, strict=True)]
+        or [np.zeros(0, dtype=np.int64)]
+    ).astype(np.int64)
+    return replace(
+        instance,
+        choice_ptr=ptr,
+        choice_school=instance.choice_school[rows],
+        priority=instance.priority[rows],
+        lottery=instance.lottery[rows],
+        distance_m=instance.distance_m[rows],
+    )
+
+
+@FAST
+@given(instances(max_children=30, max_schools=6, max_list=6), st.randoms(use_true_random=False))
+def test_da_resumed_on_longer_lists_equals_da_from_scratch(instance, rnd):
+    """Nearest-first grows the lists of children rejected by their whole list and lets DA go
+    on from where it stood (in Python or in vectorised rounds): same matching as DA run from
+    scratch on the longer lists."""
+    full = instance.list_length
+    short = np.array([rnd.randint(0, int(n)) for n in full.tolist()], dtype=np.int64)
+    before = _prefixes(instance, short)
+    assigned = deferred_acceptance(before).assigned_pair
+    grown = np.flatnonzero((assigned < 0) & (short < full))
+    longer = short.copy()
+    longer[grown] = full[grown]
+    after = _prefixes(instance, longer)
+    placed = assigned >= 0
+    moved = np.where(placed, assigned + after.choice_ptr[:-1] - before.choice_ptr[:-1], -1)
+    next_pair = np.where(placed, moved + 1, after.choice_ptr[1:])
+    next_pair[grown] = after.choice_ptr[grown] + short[grown]
+    start = DAState(moved, next_pair, grown)
+    expected = deferred_acceptance(after).assigned_pair.tolist()
+    assert resume_deferred_acceptance(after, start).assigned_pair.tolist() == expected
+    assert deferred_acceptance(after, start=start).assigned_pair.tolist() == expected
+    saved = da_module.TAIL_PROPOSERS
+    try:
+        da_module.TAIL_PROPOSERS = 1  # vectorised rounds only
+        assert deferred_acceptance(after, start=start).assigned_pair.tolist() == expected
+    finally:
+        da_module.TAIL_PROPOSERS = saved
 
 
 @settings(max_examples=60, deadline=None)

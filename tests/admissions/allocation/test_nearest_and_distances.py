@@ -204,3 +204,39 @@ def test_fast_source_canonical_json_equals_json_dumps(children, seed, in_group_1
         max_distance_m=4000.5 if in_group_1 else 4000,
     )
     assert source.canonical_json() == canonical_json(source.document())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False)
+        | st.floats(-1e-3, 1e-3)
+        | st.floats(9e15, 2e16)
+        | st.integers(-(2**60), 2**60).map(float),
+        max_size=40,
+    )
+)
+def test_number_tokens_are_the_canonical_json_numbers(values):
+    """Numbers are written a column at a time (msgspec, ``repr`` where it uses an exponent):
+    the same tokens as json.dumps of the plain numbers."""
+    import json
+
+    from admissions.allocation.hashing import number_tokens
+
+    expected = [str(int(v)) if v.is_integer() and abs(v) < 2**53 else json.dumps(v) for v in values]
+    assert number_tokens(np.asarray(values, dtype=np.float64)) == expected
+
+
+@pytest.mark.parametrize("k", [4, 6, 8])
+def test_schools_at_the_same_distance_are_listed_in_tie_rank_order(k):
+    """Rows are sorted by distance with a fast sort; schools at exactly the same distance
+    (here: at the same point) still come in tie-rank order, whatever their input order."""
+    lon = [106.70, 106.71, 106.70, 106.70, 106.69, 106.71]
+    lat = [10.78, 10.78, 10.78, 10.78, 10.78, 10.78]
+    locator = SchoolLocator(lon, lat, tie_rank=[5, 4, 0, 3, 2, 1])
+    near = locator.within([106.7001, 106.7101], [10.78, 10.78], 4000.0, k)
+    first = near.school[0][near.school[0] >= 0].tolist()
+    assert first[:3] == [2, 3, 0]  # the three schools at 106.70, by tie rank 0, 3, 5
+    second = near.school[1][near.school[1] >= 0].tolist()
+    assert second[:2] == [5, 1]  # the two at 106.71, by tie rank 1, 4
+    assert (np.diff(near.distance_m[0][near.school[0] >= 0]) >= 0).all()
