@@ -59,19 +59,24 @@ def seeded(django_db_setup, django_db_blocker):
         named.guardian_full_name = NAMED_GUARDIAN
         named.is_synthetic = False
         named.save()
-        # Ho Chi Minh City's rule (ADR 12): nearest school first, whose published input
+        # Ho Chi Minh City's rule (ADR 12): nearest school first, whose complete input
         # carries the children's coordinates.
-        admission_round.mechanism = "nearest"
-        admission_round.save(update_fields=["mechanism"])
-        admission_round = round_close(round=admission_round, lottery_seed=33)
-        actor = User.objects.create_user("hoidong-sweep", password="x", is_staff=True)
-        run = allocation_run_create(round=admission_round, mechanism="nearest", seed=33)
-        run = allocation_run_execute(run=run)
-        allocation_run_review(run=run, actor=actor)
-        run = allocation_run_publish(run=run, actor=actor)
-        apps = list(Application.objects.filter(round=admission_round))
-        yield {"round": admission_round, "run": run, "apps": apps}
+        yield published_round(admission_round, "nearest", seed=33)
         transaction.set_rollback(True)
+
+
+def published_round(admission_round, mechanism: str, *, seed: int) -> dict:
+    """Close the round, compute a run of ``mechanism``, review and publish it."""
+    admission_round.mechanism = mechanism
+    admission_round.save(update_fields=["mechanism"])
+    admission_round = round_close(round=admission_round, lottery_seed=seed)
+    actor = User.objects.create_user(f"hoidong-sweep-{mechanism}", password="x", is_staff=True)
+    run = allocation_run_create(round=admission_round, mechanism=mechanism, seed=seed)
+    run = allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=actor)
+    run = allocation_run_publish(run=run, actor=actor)
+    apps = list(Application.objects.filter(round=admission_round))
+    return {"round": admission_round, "run": run, "apps": apps}
 
 
 class Secrets:
@@ -253,16 +258,7 @@ def seeded_da(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         generate_demo_round(school_year=YEAR + 1, children=200, seed=34)
         admission_round = AdmissionRound.objects.get(school_year=YEAR + 1)
-        admission_round.mechanism = "da"
-        admission_round.save(update_fields=["mechanism"])
-        admission_round = round_close(round=admission_round, lottery_seed=34)
-        actor = User.objects.create_user("hoidong-sweep-da", password="x", is_staff=True)
-        run = allocation_run_create(round=admission_round, mechanism="da", seed=34)
-        run = allocation_run_execute(run=run)
-        allocation_run_review(run=run, actor=actor)
-        run = allocation_run_publish(run=run, actor=actor)
-        apps = list(Application.objects.filter(round=admission_round))
-        yield {"round": admission_round, "run": run, "apps": apps}
+        yield published_round(admission_round, "da", seed=34)
         transaction.set_rollback(True)
 
 
