@@ -1,6 +1,7 @@
 """What an auditor downloads: the complete, anonymised input of a run and its result (ADR 13);
-what the public downloads instead of a nearest-first input: the document without homes or
-metres (``admissions.allocation.public``, ADR 26).
+what the public downloads instead: the document without homes or metres
+(``admissions.allocation.public`` for nearest-first, ``public_da`` for deferred acceptance,
+ADR 26).
 
 The engine runs on exactly the published data: children are identified by stable pseudonyms
 (an HMAC of the tracking code under the round's secret audit key, so nobody can map a
@@ -62,20 +63,26 @@ class AuditExport:
     input_json: bytes
     result_json: bytes
     manifest: dict[str, Any]
-    #: What the public may download as the run's input: for nearest-first, the document
-    #: without homes or metres (ADR 26); other mechanisms publish their input as before.
+    #: What the public may download as the run's input (ADR 26): for nearest-first, the
+    #: document without homes or metres; for deferred acceptance, the instance with ranks by
+    #: distance instead of metres in the priority tuples.
     public_input_json: bytes = b""
 
 
 def public_input(*, mechanism: str, input_json: bytes, result_json: bytes) -> bytes:
-    """The public input of a run: a nearest-first source loses its homes (ADR 26)."""
-    if mechanism != "nearest":
-        return input_json
-    from admissions.allocation.nearest import nearest_source_from_dict
-    from admissions.allocation.public import public_document
+    """The public input of a run (ADR 26): a nearest-first source loses its homes, a
+    deferred-acceptance instance the metres of its priority tuples (ranks instead). Both name
+    the complete input's hash, as the result does."""
+    if mechanism == "nearest":
+        from admissions.allocation.nearest import nearest_source_from_dict
+        from admissions.allocation.public import public_document
 
-    source = nearest_source_from_dict(json.loads(input_json))
-    return canonical_json(public_document(source, json.loads(result_json)))
+        source = nearest_source_from_dict(json.loads(input_json))
+        return canonical_json(public_document(source, json.loads(result_json)))
+    from admissions.allocation.public_da import public_da_document
+
+    input_sha256 = json.loads(result_json).get("input_sha256")
+    return canonical_json(public_da_document(json.loads(input_json), input_sha256=input_sha256))
 
 
 def audit_export(*, run) -> AuditExport:
@@ -87,7 +94,8 @@ def audit_export(*, run) -> AuditExport:
         )
     result_json = gzip.decompress(bytes(run.result_document))
     input_json = gzip.decompress(bytes(run.input_document))
-    key = f"audit-public-input:{run.uuid}:{run.result_sha256}"
+    # v2: DA inputs are ranked too (ADR 26); a v1 entry of a DA run is its complete input.
+    key = f"audit-public-input:v2:{run.uuid}:{run.result_sha256}"
     public_json = cache.get(key)
     if public_json is None:  # seconds for a city: computed once per run
         public_json = public_input(

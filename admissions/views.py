@@ -931,7 +931,6 @@ def audit(request):
         {
             "round": round,
             "runs": items,
-            "verify_command": audit_module.VERIFY_COMMAND,
             "public_verify_command": audit_module.PUBLIC_VERIFY_COMMAND,
         },
     )

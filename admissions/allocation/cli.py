@@ -18,7 +18,10 @@ coordinates, catchments and maximum distance, and its final pass is replayed
 (``checker_nearest.py``). A round measured by road carries its road metres and ``metric`` in
 the input document (``road.py``), so ``check`` needs no road network. The portal's public
 document of a nearest-first run (``"format": "nearest-public"``, ``public.py``) has no homes
-and no metres: ``check`` verifies the result against its published lists and ranks.
+and no metres: ``check`` verifies the result against its published lists and ranks. The public
+document of a deferred-acceptance run (``"format": "da-public"``, ``public_da.py``) gives, in
+the priority tuples, ranks by distance instead of metres: ``check`` verifies the result on
+these priorities and re-runs deferred acceptance on them.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ from admissions.allocation.public import (
     check_nearest_public,
     is_public_document,
     public_source_from_dict,
+)
+from admissions.allocation.public_da import (
+    check_da_public,
+    da_public_instance,
+    is_da_public_document,
 )
 
 
@@ -118,6 +126,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         source = public_source_from_dict(data)
         violations = check_nearest_public(source, claimed)
         violations += _lottery_violations(source.child_ids, source.lottery, source.seed)
+    elif is_da_public_document(data):  # a DA run's public file: ranks, no metres (ADR 26)
+        instance, input_sha256 = da_public_instance(data)
+        violations = check_da_public((instance, input_sha256), claimed)
+        if not instance.lottery_per_school:
+            violations += _lottery_violations(
+                instance.child_ids, _child_lottery(instance), instance.policy.seed
+            )
     elif mechanism == "nearest" or is_nearest_document(data):
         from admissions.allocation.checker_nearest import check_nearest
         from admissions.allocation.nearest import nearest_source_from_dict

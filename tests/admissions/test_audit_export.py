@@ -14,7 +14,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from admissions.audit import pseudonym
+from admissions.allocation.instance_io import instance_from_dict
+from admissions.allocation.public_da import check_da_public
+from admissions.audit import audit_export, pseudonym
 from admissions.demo import generate_demo_round
 from admissions.models import Application, RoundSchool
 from admissions.services import (
@@ -90,6 +92,16 @@ def test_export_is_anonymised_and_reproduces_the_result_hash(closed_round, mecha
     assert manifest["public_input_sha256"] == hashlib.sha256(public).hexdigest()
     if mechanism == "nearest":
         assert b'"lon"' not in public and b'"lat"' not in public
+    else:  # ranks by distance among a school's choosers instead of metres (ADR 26)
+        ranked = json.loads(public)
+        assert ranked["format"] == "da-public" and ranked["input_sha256"] == run.input_sha256
+        metres = {c["id"]: c["priority"] for c in document["children"]}
+        pairs = [
+            (rank, metres[child["id"]][sid][2])
+            for child in ranked["children"]
+            for sid, (_, _, rank) in child["priority"].items()
+        ]
+        assert pairs and all(isinstance(r, int) and r != m for r, m in pairs)
     solved = cli(
         "solve", str(tmp_path / "input.json"), "-o", str(tmp_path / "again.json"),
         "--mechanism", mechanism,
@@ -162,8 +174,33 @@ def test_family_reads_its_childs_pseudonym_and_cannot_open_a_late_entry_ticket(
         ticket_open(application=app, kind=Ticket.Kind.LATE_ENTRY, reason="x", actor=parent)
 
 
+def test_the_public_input_of_a_published_da_run_has_ranks_not_metres(
+    closed_round, client, django_user_model
+):
+    committee = django_user_model.objects.create_user("hoidong-audit-da")
+    run = computed(closed_round, "da")
+    allocation_run_review(run=run, actor=committee)
+    allocation_run_publish(run=run, actor=committee)
+    html = client.get(reverse("admissions:audit")).content.decode()
+    assert "check public-input.json result.json" in html
+    response = client.get(reverse("admissions:audit-download", args=[run.uuid, "input"]))
+    assert response.status_code == 200
+    public = json.loads(response.content)
+    assert public["format"] == "da-public" and public["input_sha256"] == run.input_sha256
+    full = json.loads(audit_export(run=run).input_json)
+    metres = {c["id"]: c["priority"] for c in full["children"]}
+    for child in public["children"]:
+        assert set(child) == {"id", "choices", "priority", "lottery"}
+        for sid, priority in child["priority"].items():
+            assert priority[:2] == metres[child["id"]][sid][:2]
+            assert priority[2] != metres[child["id"]][sid][2]
+    result = client.get(reverse("admissions:audit-download", args=[run.uuid, "result"]))
+    assert check_da_public(public, json.loads(result.content)) == []
+
+
+@pytest.mark.parametrize("mechanism", ["nearest", "da"])
 def test_the_complete_input_is_for_the_rounds_staff_and_each_download_is_logged(
-    closed_round, client, django_user_model, parent
+    closed_round, client, django_user_model, parent, mechanism
 ):
     from django.contrib.auth.models import Group
     from django.core.management import call_command as run_command
@@ -172,7 +209,7 @@ def test_the_complete_input_is_for_the_rounds_staff_and_each_download_is_logged(
     from privacy.models import AccessLogEntry
 
     run_command("setup_roles", verbosity=0)
-    run = computed(closed_round, "nearest")
+    run = computed(closed_round, mechanism)
     url = reverse("admissions:staff-run-input", args=[run.uuid])
     assert client.get(url).status_code == 302  # anonymous: to the log-in page
     client.force_login(parent)
@@ -184,7 +221,14 @@ def test_the_complete_input_is_for_the_rounds_staff_and_each_download_is_logged(
     StaffScope.objects.create(user=committee, round=closed_round)
     response = client.get(url)
     assert response.status_code == 200
-    assert hashlib.sha256(response.content).hexdigest() == run.input_sha256
+    if mechanism == "nearest":  # the file's own hash
+        assert hashlib.sha256(response.content).hexdigest() == run.input_sha256
+    else:  # the instance fingerprint, with the metres the public file ranks
+        document = json.loads(response.content)
+        assert instance_from_dict(document).input_sha256 == run.input_sha256
+        assert any(
+            isinstance(p[2], float) for c in document["children"] for p in c["priority"].values()
+        )
     assert response["Cache-Control"] == "private, no-store"
     logged = AccessLogEntry.objects.get(staff=committee)
     assert (logged.subject_type, logged.subject_uuid) == ("allocation_input", run.uuid)

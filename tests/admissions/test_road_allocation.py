@@ -87,6 +87,18 @@ def test_a_round_by_walking_distance(closed_round, mechanism, tmp_path, capsys):
     (tmp_path / "result.json").write_bytes(export.result_json)
     assert cli_main(["check", str(tmp_path / "input.json"), str(tmp_path / "result.json")]) == 0
     assert capsys.readouterr().out.strip() == "OK"
+    # the public file (ADR 26) ranks the road metres too, and checks OK on its own
+    (tmp_path / "public-input.json").write_bytes(export.public_input_json)
+    public = json.loads(export.public_input_json)
+    assert public["metric"] == "walking" and b"road" not in export.public_input_json
+    if mechanism == "da":
+        assert public["format"] == "da-public"
+        for child in public["children"]:
+            for sid, (_, _, rank) in child["priority"].items():
+                assert rank != children[child["id"]]["priority"][sid][2]
+    paths = [str(tmp_path / "public-input.json"), str(tmp_path / "result.json")]
+    assert cli_main(["check", *paths]) == 0
+    assert capsys.readouterr().out.strip() == "OK"
 
 
 def test_only_a_run_with_the_rounds_metric_can_be_published(closed_round, django_user_model):

@@ -1,7 +1,7 @@
 """The public audit page in headless Chromium, on a phone and on a laptop: a published run's
 seed and fingerprints are shown, its input downloads, and the page passes axe-core."""
 
-import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -56,5 +56,7 @@ def test_anyone_reads_the_fingerprints_and_downloads_the_input(
     with page.expect_download() as download:
         run.locator("a[href$='/input/']").click()
     data = Path(download.value.path()).read_bytes()
-    assert hashlib.sha256(data).hexdigest() == published_run.input_sha256
+    public = json.loads(data)  # the public input names the complete input's hash (ADR 26)
+    assert public["format"] == "nearest-public"
+    assert public["input_sha256"] == published_run.input_sha256
     context.close()

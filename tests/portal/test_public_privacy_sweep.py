@@ -59,19 +59,24 @@ def seeded(django_db_setup, django_db_blocker):
         named.guardian_full_name = NAMED_GUARDIAN
         named.is_synthetic = False
         named.save()
-        # Ho Chi Minh City's rule (ADR 12): nearest school first, whose published input
+        # Ho Chi Minh City's rule (ADR 12): nearest school first, whose complete input
         # carries the children's coordinates.
-        admission_round.mechanism = "nearest"
-        admission_round.save(update_fields=["mechanism"])
-        admission_round = round_close(round=admission_round, lottery_seed=33)
-        actor = User.objects.create_user("hoidong-sweep", password="x", is_staff=True)
-        run = allocation_run_create(round=admission_round, mechanism="nearest", seed=33)
-        run = allocation_run_execute(run=run)
-        allocation_run_review(run=run, actor=actor)
-        run = allocation_run_publish(run=run, actor=actor)
-        apps = list(Application.objects.filter(round=admission_round))
-        yield {"round": admission_round, "run": run, "apps": apps}
+        yield published_round(admission_round, "nearest", seed=33)
         transaction.set_rollback(True)
+
+
+def published_round(admission_round, mechanism: str, *, seed: int) -> dict:
+    """Close the round, compute a run of ``mechanism``, review and publish it."""
+    admission_round.mechanism = mechanism
+    admission_round.save(update_fields=["mechanism"])
+    admission_round = round_close(round=admission_round, lottery_seed=seed)
+    actor = User.objects.create_user(f"hoidong-sweep-{mechanism}", password="x", is_staff=True)
+    run = allocation_run_create(round=admission_round, mechanism=mechanism, seed=seed)
+    run = allocation_run_execute(run=run)
+    allocation_run_review(run=run, actor=actor)
+    run = allocation_run_publish(run=run, actor=actor)
+    apps = list(Application.objects.filter(round=admission_round))
+    return {"round": admission_round, "run": run, "apps": apps}
 
 
 class Secrets:
@@ -244,3 +249,41 @@ def test_the_published_audit_input_carries_no_household_point(seeded, db):
     document = json.loads(text)
     assert document["format"] == "nearest-public"
     assert not any({"lon", "lat", "road"} & set(child) for child in document["children"])
+
+
+@pytest.fixture(scope="module")
+def seeded_da(django_db_setup, django_db_blocker):
+    """A deferred-acceptance round (families' ranked choices) with a published run; its
+    priority tuples hold each child's metres to the schools it chose (rolled back)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        generate_demo_round(school_year=YEAR + 1, children=200, seed=34)
+        admission_round = AdmissionRound.objects.get(school_year=YEAR + 1)
+        yield published_round(admission_round, "da", seed=34)
+        transaction.set_rollback(True)
+
+
+def test_the_published_audit_input_of_a_da_run_carries_no_metre(seeded_da, db):
+    """ADR 26 for deferred acceptance: pseudonyms and priority tuples whose distance is the
+    child's rank among the school's choosers; no point, no name or ID, and none of a child's
+    published numbers is one of its true distances to the schools it chose."""
+    run = seeded_da["run"]
+    url = reverse("admissions:audit-download", kwargs={"uuid": run.uuid, "part": "input"})
+    response = Client().get(url)
+    assert response.status_code == 200
+    text = body_text(response)
+    assert Secrets(seeded_da["apps"]).findings(text) == []
+    for app in seeded_da["apps"]:
+        assert app.tracking_code not in text and app.child_full_name not in text
+    document = json.loads(text)
+    assert document["format"] == "da-public"
+    complete = json.loads(gzip.decompress(bytes(type(run).objects.get(pk=run.pk).input_document)))
+    metres = {
+        child["id"]: {p[2] for p in child["priority"].values()} for child in complete["children"]
+    }
+    assert sum(map(len, metres.values())) > 200
+    for child in document["children"]:
+        assert set(child) == {"id", "choices", "priority", "lottery"}
+        published = {value for p in child["priority"].values() for value in p}
+        assert not published & metres[child["id"]], child["id"]
+    result = Client().get(url.replace("/input/", "/result/"))
+    assert result.status_code == 200
