@@ -228,15 +228,9 @@ def _road_index(source: NearestSource) -> tuple[np.ndarray, np.ndarray]:
     return keys[order], np.asarray(road.metres, np.float64)[order]
 
 
-def check_nearest(
-    source: NearestSource,
-    result: Result | Mapping[str, Any],
-    *,
-    rerun: Callable[[], Result | Mapping[str, Any]] | None = None,
-    limit_per_kind: int = 20,
-) -> list[Violation]:
-    """Verify a nearest-first result against lists rebuilt from ``source`` (empty = OK)."""
-    found = _Collector(limit_per_kind)
+def claimed_seats(source, result: Any):
+    """The seats a result claims, read against the source's children and schools only (lists
+    are rebuilt or published separately)."""
     probe = Instance(
         school_ids=source.school_ids,
         capacity=np.asarray(source.capacity, dtype=np.int64),
@@ -247,7 +241,19 @@ def check_nearest(
         lottery=np.zeros(0),
         distance_m=np.zeros(0),
     )
-    claim = _read_claim(probe, result, _Collector(0))
+    return _read_claim(probe, result, _Collector(0))
+
+
+def check_nearest(
+    source: NearestSource,
+    result: Result | Mapping[str, Any],
+    *,
+    rerun: Callable[[], Result | Mapping[str, Any]] | None = None,
+    limit_per_kind: int = 20,
+) -> list[Violation]:
+    """Verify a nearest-first result against lists rebuilt from ``source`` (empty = OK)."""
+    found = _Collector(limit_per_kind)
+    claim = claimed_seats(source, result)
     seat = np.where(claim.outside, -1, claim.assigned)
     reference = _Reference(source, seat)
     instance = reference.instance()

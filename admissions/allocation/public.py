@@ -43,6 +43,7 @@ from admissions.allocation.checker_nearest import (
     _final_pass_turns,
     _Reference,
     _school_id_rank,
+    claimed_seats,
 )
 from admissions.allocation.da import deferred_acceptance
 from admissions.allocation.distances import geodesic_m
@@ -77,20 +78,6 @@ def _dense_rank_per_school(school: np.ndarray, dist: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _claimed_seats(source: NearestSource, result: Result | Mapping[str, Any]):
-    probe = Instance(
-        school_ids=source.school_ids,
-        capacity=np.asarray(source.capacity, dtype=np.int64),
-        child_ids=source.child_ids,
-        choice_ptr=np.zeros(source.n_children + 1, dtype=np.int64),
-        choice_school=np.zeros(0, dtype=np.int64),
-        priority=np.zeros((0, 3)),
-        lottery=np.zeros(0),
-        distance_m=np.zeros(0),
-    )
-    return _read_claim(probe, result, _Collector(0))
-
-
 def _final_pass_order(source: NearestSource, ref: _Reference, c: int, open_schools, id_rank):
     """The schools open after the lists in child ``c``'s order for the final pass: its road
     table first (by road metres) when it was routed, then the others by the geodesic."""
@@ -116,7 +103,7 @@ def public_document(
     source: NearestSource, result: Result | Mapping[str, Any], *, input_sha256: str | None = None
 ) -> dict[str, Any]:
     """The public verification document of ``result`` computed from ``source``."""
-    claim = _claimed_seats(source, result)
+    claim = claimed_seats(source, result)
     seat = np.where(claim.outside, -1, claim.assigned)
     ref = _Reference(source, seat)
     rank = _dense_rank_per_school(ref.school, ref.dist)
