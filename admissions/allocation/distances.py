@@ -156,8 +156,12 @@ class SchoolLocator:
         idx = np.where(np.isfinite(ordered), np.take_along_axis(school, order, axis=1), -1)
         return idx, ordered
 
-    def within(self, lon, lat, radius_m: float, k: int) -> Neighbours:
+    def within(self, lon, lat, radius_m: float, k: int, known=None) -> Neighbours:
         """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
+
+        ``known`` (optional): ``(school, distance_m)`` arrays of shape (n, m), -1 padded —
+        geodesics already measured for these points (e.g. the shorter list of a child whose
+        list grows): those slots take the given metres instead of being measured again.
 
         Unlike :meth:`nearest`, a row is guaranteed to be a prefix of the true geodesic
         order: when all k slots were filled (``maybe_more``), entries whose order could be
@@ -189,13 +193,37 @@ class SchoolLocator:
         # radius) would be dropped below whatever its geodesic: it is not measured.
         lowest = np.where(found, proj_dist, np.inf) / (1 + PROJECTION_SLACK)
         measured = found & (lowest < horizon[:, None]) & (lowest <= radius_m)
+        reused = None
+        if known is not None and known[0].size:
+            reused = _known_slots(safe, measured, proj_dist, *known)
+            measured[reused[0], reused[1]] = False
         dist = self._found_distances(lon, lat, safe, measured)
+        if reused is not None:
+            dist[reused[0], reused[1]] = reused[2]
         dist[dist > radius_m] = np.inf
         dist[dist >= horizon[:, None]] = np.inf
         idx, dist = self._sorted_rows(safe, dist)
         # More schools may lie within the radius when the search hit its k limit.
         maybe_more = full & (horizon <= radius_m)
         return Neighbours(idx, dist, maybe_more)
+
+
+def _known_slots(school, measured, proj_dist, known_school, known_dist):
+    """(row, column, metres) of the measured slots whose school is among the row's known
+    ones. A known school at geodesic d lies at most d·(1 + slack) away in the projection,
+    so only the columns up to that bound are compared (a slot missed would merely be
+    measured again, to the same metres)."""
+    known_school = np.asarray(known_school, dtype=np.int64)
+    known_dist = np.asarray(known_dist, dtype=np.float64)
+    reach = np.where(known_school >= 0, known_dist, -np.inf).max(axis=1)
+    bound = reach * (1 + PROJECTION_SLACK) + 1
+    width = int((proj_dist <= bound[:, None]).sum(axis=1).max(initial=0))
+    if width == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    head = school[:, :width, None] == known_school[:, None, :]
+    head &= measured[:, :width, None] & (known_school >= 0)[:, None, :]
+    row, col, which = np.nonzero(head)
+    return row, col, known_dist[row, which]
 
 
 def distances_to_schools(child_lon, child_lat, school_index, school_lon, school_lat) -> np.ndarray:

@@ -680,7 +680,11 @@ class _ListCache:
         for k in np.unique(want[straight]):
             group = straight[want[straight] == k]
             found = source.locator.within(
-                source.child_lon[group], source.child_lat[group], source.max_distance_m, int(k)
+                source.child_lon[group],
+                source.child_lat[group],
+                source.max_distance_m,
+                int(k),
+                known=self._known(group),
             )
             valid = found.school >= 0
             parts.append(
@@ -706,6 +710,22 @@ class _ListCache:
             np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
             np.concatenate([p[2] for p in parts]).astype(np.float64, copy=False),
         )
+
+    def _known(self, children: np.ndarray):
+        """The current lists of ``children`` as (n, m) school and metres arrays (-1 / inf
+        padded): a list that grows starts with them, measured once (straight line only)."""
+        length = np.diff(self.ptr)[children]
+        width = int(length.max(initial=0))
+        if width == 0:
+            return None
+        school = np.full((children.size, width), -1, dtype=np.int64)
+        dist = np.full((children.size, width), np.inf)
+        rows = np.repeat(np.arange(children.size), length)
+        cols = _position_in_runs(rows)
+        flat = ranges(self.ptr[children], length)
+        school[rows, cols] = self.school[flat]
+        dist[rows, cols] = self.dist[flat]
+        return school, dist
 
     def _road_lists(self, children: np.ndarray):
         """(child, school, road metres) of the table's schools within the maximum distance,
