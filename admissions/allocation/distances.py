@@ -24,6 +24,13 @@ DEFAULT_CRS = "EPSG:32648"
 #: Upper bound of |projected / geodesic - 1| in UTM 48N over Viet Nam (with margin).
 PROJECTION_SLACK = 0.005
 _PARALLEL_MIN = 100_000
+_PARALLEL_QUERY_MIN = 8192
+
+
+def _query_workers(n_points: int) -> int:
+    """KD-tree query threads: starting them costs more than a small query (the final pass
+    asks for a thousand points at a time, or one)."""
+    return -1 if n_points >= _PARALLEL_QUERY_MIN else 1
 
 
 def _workers() -> int:
@@ -116,7 +123,7 @@ class SchoolLocator:
             )
         bound = np.inf if max_distance_m is None else max_distance_m * (1 + PROJECTION_SLACK) + 1
         proj_dist, idx = self.tree.query(
-            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
+            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=_query_workers(n)
         )
         idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
         found = idx < self.n_schools
@@ -178,7 +185,7 @@ class SchoolLocator:
             )
         bound = radius_m * (1 + PROJECTION_SLACK) + 1
         proj_dist, idx = self.tree.query(
-            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
+            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=_query_workers(n)
         )
         proj_dist = np.asarray(proj_dist).reshape(n, k_eff)
         idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
