@@ -24,6 +24,13 @@ DEFAULT_CRS = "EPSG:32648"
 #: Upper bound of |projected / geodesic - 1| in UTM 48N over Viet Nam (with margin).
 PROJECTION_SLACK = 0.005
 _PARALLEL_MIN = 100_000
+_PARALLEL_QUERY_MIN = 8192
+
+
+def _query_workers(n_points: int) -> int:
+    """KD-tree query threads: starting them costs more than a small query (the final pass
+    asks for a thousand points at a time, or one)."""
+    return -1 if n_points >= _PARALLEL_QUERY_MIN else 1
 
 
 def _workers() -> int:
@@ -116,7 +123,7 @@ class SchoolLocator:
             )
         bound = np.inf if max_distance_m is None else max_distance_m * (1 + PROJECTION_SLACK) + 1
         proj_dist, idx = self.tree.query(
-            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
+            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=_query_workers(n)
         )
         idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
         found = idx < self.n_schools
@@ -156,8 +163,12 @@ class SchoolLocator:
         idx = np.where(np.isfinite(ordered), np.take_along_axis(school, order, axis=1), -1)
         return idx, ordered
 
-    def within(self, lon, lat, radius_m: float, k: int) -> Neighbours:
+    def within(self, lon, lat, radius_m: float, k: int, known=None) -> Neighbours:
         """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
+
+        ``known`` (optional): ``(school, distance_m)`` arrays of shape (n, m), -1 padded —
+        geodesics already measured for these points (e.g. the shorter list of a child whose
+        list grows): those slots take the given metres instead of being measured again.
 
         Unlike :meth:`nearest`, a row is guaranteed to be a prefix of the true geodesic
         order: when all k slots were filled (``maybe_more``), entries whose order could be
@@ -174,7 +185,7 @@ class SchoolLocator:
             )
         bound = radius_m * (1 + PROJECTION_SLACK) + 1
         proj_dist, idx = self.tree.query(
-            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=-1
+            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=_query_workers(n)
         )
         proj_dist = np.asarray(proj_dist).reshape(n, k_eff)
         idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
@@ -189,13 +200,37 @@ class SchoolLocator:
         # radius) would be dropped below whatever its geodesic: it is not measured.
         lowest = np.where(found, proj_dist, np.inf) / (1 + PROJECTION_SLACK)
         measured = found & (lowest < horizon[:, None]) & (lowest <= radius_m)
+        reused = None
+        if known is not None and known[0].size:
+            reused = _known_slots(safe, measured, proj_dist, *known)
+            measured[reused[0], reused[1]] = False
         dist = self._found_distances(lon, lat, safe, measured)
+        if reused is not None:
+            dist[reused[0], reused[1]] = reused[2]
         dist[dist > radius_m] = np.inf
         dist[dist >= horizon[:, None]] = np.inf
         idx, dist = self._sorted_rows(safe, dist)
         # More schools may lie within the radius when the search hit its k limit.
         maybe_more = full & (horizon <= radius_m)
         return Neighbours(idx, dist, maybe_more)
+
+
+def _known_slots(school, measured, proj_dist, known_school, known_dist):
+    """(row, column, metres) of the measured slots whose school is among the row's known
+    ones. A known school at geodesic d lies at most d·(1 + slack) away in the projection,
+    so only the columns up to that bound are compared (a slot missed would merely be
+    measured again, to the same metres)."""
+    known_school = np.asarray(known_school, dtype=np.int64)
+    known_dist = np.asarray(known_dist, dtype=np.float64)
+    reach = np.where(known_school >= 0, known_dist, -np.inf).max(axis=1)
+    bound = reach * (1 + PROJECTION_SLACK) + 1
+    width = int((proj_dist <= bound[:, None]).sum(axis=1).max(initial=0))
+    if width == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    head = school[:, :width, None] == known_school[:, None, :]
+    head &= measured[:, :width, None] & (known_school >= 0)[:, None, :]
+    row, col, which = np.nonzero(head)
+    return row, col, known_dist[row, which]
 
 
 def distances_to_schools(child_lon, child_lat, school_index, school_lon, school_lat) -> np.ndarray:

@@ -680,7 +680,11 @@ class _ListCache:
         for k in np.unique(want[straight]):
             group = straight[want[straight] == k]
             found = source.locator.within(
-                source.child_lon[group], source.child_lat[group], source.max_distance_m, int(k)
+                source.child_lon[group],
+                source.child_lat[group],
+                source.max_distance_m,
+                int(k),
+                known=self._known(group),
             )
             valid = found.school >= 0
             parts.append(
@@ -706,6 +710,22 @@ class _ListCache:
             np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
             np.concatenate([p[2] for p in parts]).astype(np.float64, copy=False),
         )
+
+    def _known(self, children: np.ndarray):
+        """The current lists of ``children`` as (n, m) school and metres arrays (-1 / inf
+        padded): a list that grows starts with them, measured once (straight line only)."""
+        length = np.diff(self.ptr)[children]
+        width = int(length.max(initial=0))
+        if width == 0:
+            return None
+        school = np.full((children.size, width), -1, dtype=np.int64)
+        dist = np.full((children.size, width), np.inf)
+        rows = np.repeat(np.arange(children.size), length)
+        cols = _position_in_runs(rows)
+        flat = ranges(self.ptr[children], length)
+        school[rows, cols] = self.school[flat]
+        dist[rows, cols] = self.dist[flat]
+        return school, dist
 
     def _road_lists(self, children: np.ndarray):
         """(child, school, road metres) of the table's schools within the maximum distance,
@@ -940,25 +960,36 @@ class _OpenSchools:
     def __init__(self, source: NearestSource, seats: np.ndarray) -> None:
         self.source = source
         self.seats = seats
+        self.routed = source.routed.tolist()
 
-    def batch(self, children: np.ndarray):
-        """Candidate rows for ``children`` among the schools open now (KD-tree + bound)."""
+    def batch(self, children: np.ndarray) -> None:
+        """Candidate rows for ``children`` among the schools open now (KD-tree + bound),
+        kept as plain lists: the children are then served one by one in Python."""
         source = self.source
         self.open = np.flatnonzero(self.seats > 0)
+        self.open_list = self.open.tolist()
         self.locator = SchoolLocator(
             source.school_lon[self.open],
             source.school_lat[self.open],
             tie_rank=source.school_tie_rank[self.open],
         )
         k = min(FINAL_PASS_CANDIDATES, self.open.size)
-        return self.locator.nearest(source.child_lon[children], source.child_lat[children], k)
+        near = self.locator.nearest(source.child_lon[children], source.child_lat[children], k)
+        self.rows = list(
+            zip(
+                near.school.tolist(),
+                near.distance_m.tolist(),
+                near.unseen_beyond_m.tolist(),
+                strict=True,
+            )
+        )
 
-    def pick(self, child: int, row: int, near) -> tuple[int, float]:
+    def pick(self, child: int, row: int) -> tuple[int, float]:
         """Nearest open school of ``child`` (-1 if none): by road among its road table when
         the child is routed (``road.py``); else from its candidate row when the answer is
         certain, else from a longer row, else by measuring every open school."""
         source = self.source
-        if source.routed[child]:
+        if self.routed[child]:
             school, metres = source.road.of(child)
             open_ = self.seats[school] > 0
             if open_.any():
@@ -966,25 +997,28 @@ class _OpenSchools:
                 best = np.lexsort((source.school_tie_rank[school], metres))[0]
                 return int(school[best]), float(metres[best])
             return self.brute_force(child)
-        found = self._certain(near, row)
-        if found is None and self.open.size > near.school.shape[1]:
+        found = self._certain(*self.rows[row])
+        if found is None and len(self.open_list) > len(self.rows[row][0]):
             k = min(FINAL_PASS_MORE_CANDIDATES, self.open.size)
             wider = self.locator.nearest(
                 source.child_lon[child : child + 1], source.child_lat[child : child + 1], k
             )
-            found = self._certain(wider, 0)
+            found = self._certain(
+                wider.school[0].tolist(),
+                wider.distance_m[0].tolist(),
+                float(wider.unseen_beyond_m[0]),
+            )
         return self.brute_force(child) if found is None else found
 
-    def _certain(self, near, row: int) -> tuple[int, float] | None:
-        """The first school of the row that is open now, if no school outside the row can
-        be nearer; else None."""
-        for col in range(near.school.shape[1]):
-            local = int(near.school[row, col])
-            dist = float(near.distance_m[row, col])
-            if local < 0 or dist >= near.unseen_beyond_m[row]:
+    def _certain(self, schools: list, metres: list, unseen: float) -> tuple[int, float] | None:
+        """The first school of the row (local indices, metres) that is open now, if no
+        school outside the row can be nearer; else None."""
+        seats, open_ = self.seats, self.open_list
+        for local, dist in zip(schools, metres, strict=True):
+            if local < 0 or dist >= unseen:
                 break
-            school = int(self.open[local])
-            if self.seats[school] > 0:
+            school = open_[local]
+            if seats[school] > 0:
                 return school, dist
         return None
 
@@ -1025,9 +1059,9 @@ def final_pass(
         if not (seats > 0).any():
             break
         chunk = waiting[start : start + FINAL_PASS_BATCH]
-        near = schools.batch(chunk)
+        schools.batch(chunk)
         for row, child in enumerate(chunk.tolist()):
-            school, dist = schools.pick(child, row, near)
+            school, dist = schools.pick(child, row)
             if school < 0:
                 break
             seats[school] -= 1

@@ -54,6 +54,27 @@ def test_within_radius_is_an_exact_prefix():
         assert not found.maybe_more[i]
 
 
+def test_within_reuses_known_metres_and_measures_the_rest(monkeypatch):
+    """A growing list passes its current prefix: those slots take the given metres (not
+    measured again), every other slot is measured, and the rows are what a fresh query
+    gives."""
+    import admissions.allocation.distances as distances
+
+    clon, clat, slon, slat = random_city(200, 150, seed=3)
+    locator = SchoolLocator(slon, slat)
+    short = locator.within(clon, clat, 3000.0, 4)
+    measured = []
+    real = distances.geodesic_m
+    monkeypatch.setattr(distances, "geodesic_m", lambda *a: measured.append(a[0].size) or real(*a))
+    fresh = locator.within(clon, clat, 3000.0, 40)
+    grown = locator.within(clon, clat, 3000.0, 40, known=(short.school, short.distance_m))
+    np.testing.assert_array_equal(grown.school, fresh.school)
+    np.testing.assert_array_equal(grown.distance_m, fresh.distance_m)
+    np.testing.assert_array_equal(grown.maybe_more, fresh.maybe_more)
+    assert (short.school >= 0).sum() > 100
+    assert measured[0] - measured[1] == (short.school >= 0).sum()
+
+
 def test_distances_to_ranked_choices():
     clon, clat, slon, slat = random_city(20, 10, seed=4)
     choices = np.tile(np.array([3, -1, 7]), (20, 1))
