@@ -52,8 +52,8 @@ class RoundSchoolForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        round = cleaned.get("round") or getattr(self.instance, "round", None)
-        if round is not None and not seats_editable(round):
+        admission_round = cleaned.get("round") or getattr(self.instance, "round", None)
+        if admission_round is not None and not seats_editable(admission_round):
             raise ValidationError(
                 _("Seats and classes can only change while the application window is open.")
             )

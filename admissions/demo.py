@@ -63,7 +63,7 @@ CATEGORY_SHARES = {
 
 def round_ensure(*, school_year: int, is_demo: bool = True, now=None) -> AdmissionRound:
     now = now or timezone.now()
-    round, _ = AdmissionRound.objects.get_or_create(
+    admission_round, _ = AdmissionRound.objects.get_or_create(
         school_year=school_year,
         defaults={
             "name": f"Tuyển sinh lớp 1 năm học {school_year}–{school_year + 1}",
@@ -75,27 +75,27 @@ def round_ensure(*, school_year: int, is_demo: bool = True, now=None) -> Admissi
     )
     for code, vi, en, rank, scope in DEFAULT_CATEGORIES:
         PriorityCategory.objects.get_or_create(
-            round=round,
+            round=admission_round,
             code=code,
             defaults={"label_vi": vi, "label_en": en, "rank": rank, "scope": scope},
         )
-    return round
+    return admission_round
 
 
-def round_reset(round: AdmissionRound) -> None:
+def round_reset(admission_round: AdmissionRound) -> None:
     """Remove every application and run of a demo round (never of a real one)."""
-    if not round.is_demo:
-        raise ValueError(f"round {round.school_year} is not a demo round")
-    Offer.objects.filter(application__round=round).delete()
-    Placement.objects.filter(run__round=round).delete()
-    AllocationRun.objects.filter(round=round).delete()
-    Evidence.objects.filter(application__round=round).delete()
-    ApplicationStatusChange.objects.filter(application__round=round).delete()
-    ApplicationChoice.objects.filter(application__round=round).delete()
-    Application.objects.filter(round=round).delete()
-    tracking_sequence_set(round, 0)
+    if not admission_round.is_demo:
+        raise ValueError(f"round {admission_round.school_year} is not a demo round")
+    Offer.objects.filter(application__round=admission_round).delete()
+    Placement.objects.filter(run__round=admission_round).delete()
+    AllocationRun.objects.filter(round=admission_round).delete()
+    Evidence.objects.filter(application__round=admission_round).delete()
+    ApplicationStatusChange.objects.filter(application__round=admission_round).delete()
+    ApplicationChoice.objects.filter(application__round=admission_round).delete()
+    Application.objects.filter(round=admission_round).delete()
+    tracking_sequence_set(admission_round, 0)
     now = timezone.now()
-    AdmissionRound.objects.filter(pk=round.pk).update(
+    AdmissionRound.objects.filter(pk=admission_round.pk).update(
         status=RoundStatus.OPEN,
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
@@ -155,8 +155,8 @@ def generate_demo_round(
     *, school_year: int, children: int, seed: int, choices: int = 3, progress=None
 ) -> DemoSummary:
     rng = np.random.default_rng(seed)
-    round = round_ensure(school_year=school_year)
-    round_reset(round)
+    admission_round = round_ensure(school_year=school_year)
+    round_reset(admission_round)
 
     # Schools: located primary schools; a demo number of grade-1 classes each.
     schools = list(
@@ -200,26 +200,26 @@ def generate_demo_round(
     nearest = SchoolLocator(s_lon, s_lat).nearest(lon, lat, k=min(choices, len(schools)))
     first = nearest.school[:, 0]
     demand = np.bincount(first, minlength=len(schools)).astype(float)
-    total_classes = int(np.ceil(n * 1.02 / round.class_size_norm))
+    total_classes = int(np.ceil(n * 1.02 / admission_round.class_size_norm))
     share = (demand + 1) / (demand + 1).sum()
     classes = np.maximum(1, np.round(share * total_classes * rng.uniform(0.7, 1.3, len(schools))))
     with transaction.atomic():
-        RoundSchool.objects.filter(round=round).delete()
+        RoundSchool.objects.filter(round=admission_round).delete()
         RoundSchool.objects.bulk_create(
-            RoundSchool(round=round, school=s, classes=int(c), is_demo_figure=True)
+            RoundSchool(round=admission_round, school=s, classes=int(c), is_demo_figure=True)
             for s, c in zip(schools, classes.tolist(), strict=True)
         )
 
         female = rng.random(n) < 0.48
-        birth_year = np.full(n, round.birth_year)
+        birth_year = np.full(n, admission_round.birth_year)
         serial = np.arange(1, n + 1)
         child_ids = _personal_ids(rng, "079", birth_year, female, serial)
         g_years = rng.integers(1980, 1996, n)
         g_female = rng.random(n) < 0.6
         guardian_ids = _personal_ids(rng, "079", g_years, g_female, serial)
         day = rng.integers(0, 365, n)
-        start = dt.date(round.birth_year, 1, 1)
-        categories = {c.code: c for c in PriorityCategory.objects.filter(round=round)}
+        start = dt.date(admission_round.birth_year, 1, 1)
+        categories = {c.code: c for c in PriorityCategory.objects.filter(round=admission_round)}
         draw = rng.random(n)
         edges = np.cumsum(list(CATEGORY_SHARES.values()))
         category_index = np.searchsorted(edges, draw, side="right")
@@ -228,7 +228,7 @@ def generate_demo_round(
         now = timezone.now()
         apps = [
             Application(
-                round=round,
+                round=admission_round,
                 tracking_code=f"ADM-{school_year}-{i + 1:06d}",
                 status=ApplicationStatus.VERIFIED,
                 is_synthetic=True,
@@ -282,13 +282,13 @@ def generate_demo_round(
             ),
             batch_size=5000,
         )
-        tracking_sequence_set(round, n)
-    round.refresh_from_db()
+        tracking_sequence_set(admission_round, n)
+    admission_round.refresh_from_db()
     return DemoSummary(
-        round=round,
+        round=admission_round,
         children=n,
         schools=len(schools),
-        seats=int(classes.sum()) * round.class_size_norm,
+        seats=int(classes.sum()) * admission_round.class_size_norm,
         catchments_created=created,
     )
 

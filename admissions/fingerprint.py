@@ -85,10 +85,12 @@ def _sha(value) -> str:
     ).hexdigest()
 
 
-def run_input_fingerprints(*, round, stage: str, mechanism: str, seed: int) -> dict[str, str]:
+def run_input_fingerprints(
+    *, admission_round, stage: str, mechanism: str, seed: int
+) -> dict[str, str]:
     """{input name: sha256} of every input of a run of this round, stage, rule and seed."""
     status = ApplicationStatus.VERIFIED if stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
-    params = {"round": round.pk, "status": status, "year": round.school_year}
+    params = {"round": admission_round.pk, "status": status, "year": admission_round.school_year}
     out: dict[str, str] = {}
     with connection.cursor() as cursor:
         for name, sql in _SQL.items():
@@ -98,9 +100,9 @@ def run_input_fingerprints(*, round, stage: str, mechanism: str, seed: int) -> d
         {
             "mechanism": mechanism,
             "stage": stage,
-            "categories_in_group_1": round.categories_in_group_1,
-            "max_distance_m": round.max_distance_m,
-            "distance_metric": getattr(round, "distance_metric", "geodesic"),
+            "categories_in_group_1": admission_round.categories_in_group_1,
+            "max_distance_m": admission_round.max_distance_m,
+            "distance_metric": getattr(admission_round, "distance_metric", "geodesic"),
         }
     )
     out["seed"] = _sha(int(seed))

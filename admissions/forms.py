@@ -88,18 +88,20 @@ class ApplicationForm(forms.Form):
     priority_evidence = forms.FileField(label=_("Priority evidence (PDF or photo)"), required=False)
     consent = forms.BooleanField(required=False)
 
-    def __init__(self, *args, round, **kwargs):
+    def __init__(self, *args, admission_round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.round = round
+        self.round = admission_round
         self.fields["ward_code"].choices = [
             ("", "—"),
             *admin_unit_list().values_list("code", "name"),
         ]
         self.fields["priority_category"].choices = [("", _("None"))] + [
-            (c.code, self._category_label(c)) for c in round_categories(round=round)
+            (c.code, self._category_label(c))
+            for c in round_categories(admission_round=admission_round)
         ]
         schools = [("", "—")] + [
-            (rs.school_id, rs.school.name) for rs in round_school_list(round=round)
+            (rs.school_id, rs.school.name)
+            for rs in round_school_list(admission_round=admission_round)
         ]
         self.fields["priority_school"].choices = schools
         for i in range(1, MAX + 1):

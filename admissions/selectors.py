@@ -46,9 +46,9 @@ def round_by_year(*, school_year: int) -> AdmissionRound | None:
     return AdmissionRound.objects.filter(school_year=school_year).first()
 
 
-def round_seat_rows(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
+def round_seat_rows(*, admission_round: AdmissionRound) -> QuerySet[RoundSchool]:
     """Every school of the round with its seats (located or not), for the committee."""
-    return RoundSchool.objects.filter(round=round).select_related("school")
+    return RoundSchool.objects.filter(round=admission_round).select_related("school")
 
 
 def run_by_uuid(*, uuid) -> AllocationRun | None:
@@ -70,39 +70,45 @@ def run_placements_per_school(*, run: AllocationRun) -> QuerySet:
     )
 
 
-def round_categories(*, round: AdmissionRound) -> QuerySet[PriorityCategory]:
-    return PriorityCategory.objects.filter(round=round).order_by("rank", "code")
+def round_categories(*, admission_round: AdmissionRound) -> QuerySet[PriorityCategory]:
+    return PriorityCategory.objects.filter(round=admission_round).order_by("rank", "code")
 
 
-def round_school_list(*, round: AdmissionRound) -> QuerySet[RoundSchool]:
+def round_school_list(*, admission_round: AdmissionRound) -> QuerySet[RoundSchool]:
     return (
-        RoundSchool.objects.filter(round=round, school__location__isnull=False)
+        RoundSchool.objects.filter(round=admission_round, school__location__isnull=False)
         .select_related("school", "round", "school__admin_unit")
         .order_by("school__name")
     )
 
 
-def round_seats(*, round: AdmissionRound) -> dict[int, int]:
-    return {school_id: row["seats"] for school_id, row in round_public_seats(round=round).items()}
+def round_seats(*, admission_round: AdmissionRound) -> dict[int, int]:
+    return {
+        school_id: row["seats"]
+        for school_id, row in round_public_seats(admission_round=admission_round).items()
+    }
 
 
-def round_public_seats(*, round: AdmissionRound) -> dict[int, dict]:
+def round_public_seats(*, admission_round: AdmissionRound) -> dict[int, dict]:
     """The grade-1 seats of the round as the public sees them, per school: the one source for
     the application form, its suggestions and the public map's school popup (issue #8)."""
     return {
         rs.school_id: {"code": rs.school.code, "seats": rs.seats, "demo_figure": rs.is_demo_figure}
-        for rs in round_school_list(round=round)
+        for rs in round_school_list(admission_round=admission_round)
     }
 
 
-def capacity_left(round: AdmissionRound, seats: dict[int, int], stage: str) -> dict[int, int]:
+def capacity_left(
+    admission_round: AdmissionRound, seats: dict[int, int], stage: str
+) -> dict[int, int]:
     """Seats a run of this stage may fill: all of them in the main round, the seats without a
     live offer in the second."""
     if stage == RunStage.MAIN:
         return seats
     taken = dict(
         Offer.objects.filter(
-            application__round=round, status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED]
+            application__round=admission_round,
+            status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED],
         )
         .values_list("school_id")
         .annotate(n=Count("pk"))
@@ -121,14 +127,16 @@ def application_list_for_parent(*, user) -> QuerySet[Application]:
 
 def application_list_for_round(
     *,
-    round: AdmissionRound,
+    admission_round: AdmissionRound,
     status: str | None = None,
     school_id: int | None = None,
     ward_id: int | None = None,
     search: str = "",
     staff=None,
 ) -> QuerySet[Application]:
-    apps = Application.objects.filter(round=round).select_related("ward", "priority_category")
+    apps = Application.objects.filter(round=admission_round).select_related(
+        "ward", "priority_category"
+    )
     if staff is not None:
         apps = apps.filter(staff_application_filter(staff))
     if status:
@@ -146,17 +154,17 @@ def application_list_for_round(
     return apps.order_by("submitted_at", "pk")
 
 
-def ticket_open_list(*, round: AdmissionRound) -> QuerySet[Ticket]:
+def ticket_open_list(*, admission_round: AdmissionRound) -> QuerySet[Ticket]:
     """The round's open appeals and correction requests, the nearest decision deadline first."""
     return (
-        Ticket.objects.filter(application__round=round, status=Ticket.Status.OPEN)
+        Ticket.objects.filter(application__round=admission_round, status=Ticket.Status.OPEN)
         .select_related("application")
         .order_by("decide_by", "pk")
     )
 
 
-def application_status_counts(*, round: AdmissionRound, **filters) -> dict[str, int]:
-    apps = application_list_for_round(round=round, **filters).order_by()
+def application_status_counts(*, admission_round: AdmissionRound, **filters) -> dict[str, int]:
+    apps = application_list_for_round(admission_round=admission_round, **filters).order_by()
     return dict(apps.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
 
 
@@ -178,8 +186,8 @@ def applications_in_catchments(*, application_ids: list[int], school_year: int) 
         return {(a, s) for a, s in cursor.fetchall()}
 
 
-def run_list(*, round: AdmissionRound) -> QuerySet[AllocationRun]:
-    return AllocationRun.objects.filter(round=round).select_related("created_by")
+def run_list(*, admission_round: AdmissionRound) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.filter(round=admission_round).select_related("created_by")
 
 
 def run_is_simulation(*, run: AllocationRun) -> bool:
@@ -230,10 +238,10 @@ def catchment_schools_at(*, point, school_year: int) -> set[int]:
     )
 
 
-def published_runs(*, round: AdmissionRound) -> QuerySet[AllocationRun]:
+def published_runs(*, admission_round: AdmissionRound) -> QuerySet[AllocationRun]:
     """A round's published runs for the public audit page (documents not loaded)."""
     return (
-        AllocationRun.objects.filter(round=round, status=RunStatus.PUBLISHED)
+        AllocationRun.objects.filter(round=admission_round, status=RunStatus.PUBLISHED)
         .defer("input_document", "result_document")
         .annotate(
             has_documents=ExpressionWrapper(
@@ -263,9 +271,9 @@ def run_by_reference(*, reference: str) -> AllocationRun | None:
         return None
 
 
-def run_published(*, round: AdmissionRound, stage: str = "main") -> AllocationRun | None:
+def run_published(*, admission_round: AdmissionRound, stage: str = "main") -> AllocationRun | None:
     return AllocationRun.objects.filter(
-        round=round, stage=stage, status=RunStatus.PUBLISHED
+        round=admission_round, stage=stage, status=RunStatus.PUBLISHED
     ).first()
 
 
@@ -352,17 +360,17 @@ def offer_current(*, application: Application) -> Offer | None:
     )
 
 
-def previous_round_cutoffs(*, round: AdmissionRound) -> dict[int, float]:
+def previous_round_cutoffs(*, admission_round: AdmissionRound) -> dict[int, float]:
     """Last round's cutoff distance per school (metres of the farthest child admitted in
     group 1 or 2 as published), when a published run exists."""
     previous = (
-        AdmissionRound.objects.filter(school_year__lt=round.school_year)
+        AdmissionRound.objects.filter(school_year__lt=admission_round.school_year)
         .order_by("-school_year")
         .first()
     )
     if previous is None:
         return {}
-    run = run_published(round=previous)
+    run = run_published(admission_round=previous)
     if run is None:
         return {}
     cutoffs = run.statistics.get("cutoff_distance_m", {})
@@ -472,9 +480,9 @@ def school_application_choices(*, user, school_id: int) -> QuerySet[ApplicationC
     )
 
 
-def staff_round_allowed(*, user, round: AdmissionRound) -> bool:
+def staff_round_allowed(*, user, admission_round: AdmissionRound) -> bool:
     """Round-wide work (closing, allocation runs, exports) belongs to the round's committee."""
     if staff_sees_everything(user):
         return True
     rounds, _ = _staff_scopes(user)
-    return round.pk in rounds
+    return admission_round.pk in rounds

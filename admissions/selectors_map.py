@@ -57,7 +57,7 @@ def round_get_for_committee(*, school_year: int, user) -> AdmissionRound:
         raise Http404
     if not (
         is_staff_of(user, COMMITTEE_PERMISSION, admission_round.committee)
-        or staff_round_allowed(user=user, round=admission_round)  # its scope (ADR 0019)
+        or staff_round_allowed(user=user, admission_round=admission_round)  # its scope (ADR 0019)
     ):
         raise PermissionDenied
     return admission_round

@@ -57,7 +57,7 @@ from .tasks import run_allocation
 
 
 def home(request):
-    round = selectors.round_latest()
+    admission_round = selectors.round_latest()
     apps = (
         selectors.application_list_for_parent(user=request.user)
         if request.user.is_authenticated
@@ -67,8 +67,8 @@ def home(request):
         request,
         "admissions/home.html",
         {
-            "round": round,
-            "window_open": bool(round and services.round_window_open(round)),
+            "round": admission_round,
+            "window_open": bool(admission_round and services.round_window_open(admission_round)),
             "applications": apps,
         },
     )
@@ -166,16 +166,16 @@ def application_form(request, uuid=None):
         if application.status not in EDITABLE_STATUSES:
             messages.info(request, _("This application can no longer be edited."))
             return redirect("admissions:status", uuid=application.uuid)
-        round = application.round
+        admission_round = application.round
     else:
-        round = selectors.round_latest()
-        if round is None or not services.round_window_open(round):
+        admission_round = selectors.round_latest()
+        if admission_round is None or not services.round_window_open(admission_round):
             messages.error(request, _("There is no admission round open for applications."))
             return redirect("admissions:home")
     form = ApplicationForm(
         request.POST or None,
         request.FILES or None,
-        round=round,
+        admission_round=admission_round,
         initial=_initial(application) if application else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -194,7 +194,7 @@ def application_form(request, uuid=None):
             with transaction.atomic():
                 if application is None:
                     application, created_now = services.application_create(
-                        round=round, applicant=request.user, data=data
+                        admission_round=admission_round, applicant=request.user, data=data
                     )
                     if not created_now:
                         services.evidence_discard([item for _kind, item in stored])
@@ -221,15 +221,17 @@ def application_form(request, uuid=None):
             _apply_errors(form, exc)
             if review and isinstance(exc, ApplicationInvalid):
                 # Every problem at once, each beside its field, not only the first one.
-                full = _full_check(round, data, application)
+                full = _full_check(admission_round, data, application)
                 if full is not None:
                     _apply_errors(form, full)
-            return _apply_page(request, form, round, application)
+            return _apply_page(request, form, admission_round, application)
         # 2. On to the review: the full check on what was saved, each problem on its field.
         if review:
             consent = form.cleaned_data.get("consent", False)
             problems = _full_check(
-                round, services.application_input_from(application, consent=consent), application
+                admission_round,
+                services.application_input_from(application, consent=consent),
+                application,
             )
             if problems is not None:
                 _apply_errors(form, problems)
@@ -238,7 +240,7 @@ def application_form(request, uuid=None):
                     _("Draft %(code)s was saved but not submitted: correct the fields marked.")
                     % {"code": application.tracking_code},
                 )
-                return _apply_page(request, form, round, application)
+                return _apply_page(request, form, admission_round, application)
             request.session[_consent_key(application)] = bool(consent)
             return redirect("admissions:review", uuid=application.uuid)
         messages.success(
@@ -247,7 +249,7 @@ def application_form(request, uuid=None):
             % {"code": application.tracking_code},
         )
         return redirect("admissions:status", uuid=application.uuid)
-    return _apply_page(request, form, round, application)
+    return _apply_page(request, form, admission_round, application)
 
 
 EVIDENCE_FIELDS = (
@@ -276,11 +278,13 @@ def _store_uploads(form) -> list[tuple[str, services.StoredUpload]]:
     return stored
 
 
-def _full_check(round, data, application) -> ApplicationInvalid | None:
+def _full_check(admission_round, data, application) -> ApplicationInvalid | None:
     """The submission check on `data`, every problem at once (None when there is none)."""
     kinds = set(application.evidence.values_list("kind", flat=True)) if application else set()
     try:
-        services.application_validate(round=round, data=data, for_submit=True, evidence_kinds=kinds)
+        services.application_validate(
+            admission_round=admission_round, data=data, for_submit=True, evidence_kinds=kinds
+        )
     except ApplicationInvalid as exc:
         return exc
     return None
@@ -343,11 +347,11 @@ def application_review(request, uuid):
     )
 
 
-def _apply_page(request, form, round, application):
+def _apply_page(request, form, admission_round, application):
     return render(
         request,
         "admissions/apply.html",
-        {"form": form, "round": round, "application": application, "max_choices": MAX},
+        {"form": form, "round": admission_round, "application": application, "max_choices": MAX},
     )
 
 
@@ -453,24 +457,26 @@ def evidence_download(request, uuid):
 def suggestions(request):
     """Nearest schools with seats in the current round, distance, last round's cutoff and a
     warning when the proposed list risks no placement. JSON for the application form."""
-    round = selectors.round_latest()
+    admission_round = selectors.round_latest()
     try:
         point = make_point(lon=request.GET["lon"], lat=request.GET["lat"])
     except (KeyError, ValueError):
         return JsonResponse({"detail": _("Give lat and lon.")}, status=400)
     ward = gis_selectors.admin_unit_containing(point=point)
-    if ward is None or round is None:
+    if ward is None or admission_round is None:
         return JsonResponse(
             {"detail": _("The pin lies outside Ho Chi Minh City, the area of this portal.")},
             status=422,
         )
-    seats = selectors.round_seats(round=round)
-    if round.mechanism == Mechanism.NEAREST:
-        return JsonResponse(_schools_considered(round, point, ward, seats))
-    nearby, distances = _nearby(round, point, k=30)
+    seats = selectors.round_seats(admission_round=admission_round)
+    if admission_round.mechanism == Mechanism.NEAREST:
+        return JsonResponse(_schools_considered(admission_round, point, ward, seats))
+    nearby, distances = _nearby(admission_round, point, k=30)
     near = [n for n in nearby if n.school.pk in seats][:MAX]
-    cutoffs = selectors.previous_round_cutoffs(round=round)
-    catchment = gis_selectors.catchment_containing(point=point, school_year=round.school_year)
+    cutoffs = selectors.previous_round_cutoffs(admission_round=admission_round)
+    catchment = gis_selectors.catchment_containing(
+        point=point, school_year=admission_round.school_year
+    )
     results = [
         {
             "id": n.school.pk,
@@ -488,7 +494,7 @@ def suggestions(request):
         r["last_cutoff_m"] is not None and _priority_m(r) > r["last_cutoff_m"] for r in results
     )
     warning = ""
-    if results and (risky or all(_priority_m(r) > round.max_distance_m for r in results)):
+    if results and (risky or all(_priority_m(r) > admission_round.max_distance_m for r in results)):
         warning = _(
             "Risk of no placement: your residence is farther than last year's cutoff or the "
             "legal maximum distance for all proposed schools. Rank more schools."
@@ -509,7 +515,7 @@ def _priority_m(result: dict) -> float:
     return road if road is not None else result["distance_m"]
 
 
-def _nearby(round, point, *, k: int):
+def _nearby(admission_round, point, *, k: int):
     """The k schools nearest to the pin in the round's distance (straight or by road), each
     with its straight-line distance too, and what the form says about the distances: the
     labels of both and, when the pin cannot be routed, why distances are straight lines."""
@@ -518,15 +524,17 @@ def _nearby(round, point, *, k: int):
         DistanceMetric.DRIVING: _("by vehicle, by road"),
     }
     info = {
-        "metric": round.distance_metric,
+        "metric": admission_round.distance_metric,
         "straight_label": _("in a straight line"),
-        "metric_label": labels.get(round.distance_metric, ""),
+        "metric_label": labels.get(admission_round.distance_metric, ""),
         "fallback": "",
     }
-    if round.distance_metric == DistanceMetric.STRAIGHT:
+    if admission_round.distance_metric == DistanceMetric.STRAIGHT:
         near = gis_selectors.school_nearest(point=point, k=k)
         return [_Nearby(n.school, n.distance_m, None) for n in near], info
-    by_road = gis_selectors.school_nearest_by_road(point=point, k=k, metric=round.distance_metric)
+    by_road = gis_selectors.school_nearest_by_road(
+        point=point, k=k, metric=admission_round.distance_metric
+    )
     if by_road.fallback_reason:
         try:
             reason = str(RoadFallbackReason(by_road.fallback_reason).label)
@@ -548,13 +556,13 @@ class _Nearby:
 def public_seats(request):
     """Public: the current round's grade-1 seats per school (JSON for the school map's popup),
     from the same selector as the application form."""
-    round = selectors.round_latest()
-    if round is None:
+    admission_round = selectors.round_latest()
+    if admission_round is None:
         return JsonResponse({"school_year": None, "schools": {}})
-    seats = selectors.round_public_seats(round=round)
+    seats = selectors.round_public_seats(admission_round=admission_round)
     response = JsonResponse(
         {
-            "school_year": round.school_year,
+            "school_year": admission_round.school_year,
             "schools": {
                 row["code"]: {"seats": row["seats"], "demo_figure": row["demo_figure"]}
                 for row in seats.values()
@@ -565,23 +573,25 @@ def public_seats(request):
     return response
 
 
-def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
+def _schools_considered(admission_round, point, ward, seats: dict[int, int]) -> dict:
     """Nearest-first: families do not rank; they see the schools that will be considered —
     every school within the maximum distance, nearest first, and each catchment school
     holding the home at any distance — and why each is on the list."""
-    catchments = selectors.catchment_schools_at(point=point, school_year=round.school_year)
-    near, distances = _nearby(round, point, k=60)
+    catchments = selectors.catchment_schools_at(
+        point=point, school_year=admission_round.school_year
+    )
+    near, distances = _nearby(admission_round, point, k=60)
     listed = [
         n
         for n in near
         if n.school.pk in seats
         and (
             _priority_m({"distance_m": n.distance_m, "road_distance_m": n.road_distance_m})
-            <= round.max_distance_m
+            <= admission_round.max_distance_m
             or n.school.pk in catchments
         )
     ]
-    km = _kilometres(round.max_distance_m)
+    km = _kilometres(admission_round.max_distance_m)
     within = _("within %(km)s km of your home") % {"km": km}
     results = [
         {
@@ -600,7 +610,7 @@ def _schools_considered(round, point, ward, seats: dict[int, int]) -> dict:
     ]
     return {
         "ward": {"code": ward.code, "name": ward.name},
-        "mechanism": round.mechanism,
+        "mechanism": admission_round.mechanism,
         **distances,
         "results": results,
         "warning": ""
@@ -647,14 +657,16 @@ def _staff_round(request) -> AdmissionRound:
 
 @staff_required
 def staff_queue(request):
-    round = _staff_round(request)
+    admission_round = _staff_round(request)
     status = request.GET.get("status", "")
     school = _int_param(request, "school")
     ward = _int_param(request, "ward")
     search = request.GET.get("q", "").strip()
     filters = {"school_id": school, "ward_id": ward, "search": search, "staff": request.user}
-    apps = selectors.application_list_for_round(round=round, status=status or None, **filters)
-    counts = selectors.application_status_counts(round=round, **filters)
+    apps = selectors.application_list_for_round(
+        admission_round=admission_round, status=status or None, **filters
+    )
+    counts = selectors.application_status_counts(admission_round=admission_round, **filters)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
         ids = list(apps.filter(pk__in=ids).values_list("pk", flat=True))  # own scope only
@@ -672,18 +684,18 @@ def staff_queue(request):
         request,
         "admissions/staff/queue.html",
         {
-            "round": round,
+            "round": admission_round,
             "applications": page.object_list,
             "page": page,
             "page_query": query.urlencode(),
             "total": page.paginator.count,
-            "tickets": selectors.ticket_open_list(round=round),
+            "tickets": selectors.ticket_open_list(admission_round=admission_round),
             "now": now,
             "counts": [
                 (value, label, counts.get(value, 0)) for value, label in ApplicationStatus.choices
             ],
             "status": status,
-            "schools": selectors.round_school_list(round=round),
+            "schools": selectors.round_school_list(admission_round=admission_round),
             "school": school,
             "wards": gis_selectors.admin_unit_list().values("pk", "name"),
             "ward": ward,
@@ -731,28 +743,28 @@ def staff_application(request, uuid):
 
 @runner_required
 def staff_round(request):
-    round = _staff_round(request)
-    if not selectors.staff_round_allowed(user=request.user, round=round):
+    admission_round = _staff_round(request)
+    if not selectors.staff_round_allowed(user=request.user, admission_round=admission_round):
         raise Http404
     form = RunForm(
         request.POST or None,
         initial={
             "mechanism": "da",
-            "seed": round.lottery_seed,
-            "distance_metric": round.distance_metric,
+            "seed": admission_round.lottery_seed,
+            "distance_metric": admission_round.distance_metric,
         },
     )
     if request.method == "POST" and request.POST.get("action") == "close":
         try:
-            services.round_close(round=round, actor=request.user)
+            services.round_close(admission_round=admission_round, actor=request.user)
             messages.success(request, _("The application window is closed."))
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect(f"{reverse('admissions:staff-round')}?round={round.school_year}")
+        return redirect(f"{reverse('admissions:staff-round')}?round={admission_round.school_year}")
     if request.method == "POST" and form.is_valid():
         try:
             run = services.allocation_run_create(
-                round=round,
+                admission_round=admission_round,
                 mechanism=form.cleaned_data["mechanism"],
                 seed=form.cleaned_data["seed"],
                 stage=form.cleaned_data["stage"],
@@ -768,18 +780,20 @@ def staff_round(request):
         request,
         "admissions/staff/round.html",
         {
-            "round": round,
+            "round": admission_round,
             "form": form,
-            "runs": selectors.run_list(round=round),
-            "seats": selectors.round_seat_rows(round=round),
-            "counts": selectors.application_status_counts(round=round),
+            "runs": selectors.run_list(admission_round=admission_round),
+            "seats": selectors.round_seat_rows(admission_round=admission_round),
+            "counts": selectors.application_status_counts(admission_round=admission_round),
         },
     )
 
 
 def _staff_run_or_404(request, uuid) -> AllocationRun:
     run = selectors.run_by_uuid(uuid=uuid)
-    if run is None or not selectors.staff_round_allowed(user=request.user, round=run.round):
+    if run is None or not selectors.staff_round_allowed(
+        user=request.user, admission_round=run.round
+    ):
         raise Http404
     return run
 
@@ -818,7 +832,7 @@ def staff_run(request, uuid):
         {
             "run": run,
             "per_school": per_school,
-            "others": selectors.run_list(round=run.round),
+            "others": selectors.run_list(admission_round=run.round),
             "deliveries": (
                 delivery_counts(batch=publication_batch(run))
                 if run.status == RunStatus.PUBLISHED
@@ -873,7 +887,7 @@ def staff_compare(request):
         return redirect(reverse("admissions:staff-round") + (f"?round={year}" if year else ""))
     if a.round_id != b.round_id:
         raise PermissionDenied
-    if not selectors.staff_round_allowed(user=request.user, round=a.round):
+    if not selectors.staff_round_allowed(user=request.user, admission_round=a.round):
         raise Http404
     return render(
         request,
@@ -922,14 +936,14 @@ def staff_ticket_decide(request, uuid):
 def audit(request):
     """Public: the published runs of the current round with their input hash, seed and result
     hash, and the anonymised input and result to download and re-run (ADR 13)."""
-    round = selectors.round_latest()
-    runs = selectors.published_runs(round=round) if round else []
+    admission_round = selectors.round_latest()
+    runs = selectors.published_runs(admission_round=admission_round) if admission_round else []
     items = [{"run": run, "available": bool(run.has_documents)} for run in runs]
     return render(
         request,
         "admissions/audit.html",
         {
-            "round": round,
+            "round": admission_round,
             "runs": items,
             "public_verify_command": audit_module.PUBLIC_VERIFY_COMMAND,
         },

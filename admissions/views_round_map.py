@@ -49,7 +49,7 @@ def staff_round_map(request, school_year: int):
     )
     runs = list(selectors_map.run_list_drawable(admission_round=admission_round))
     default_run = selectors_map.run_get_drawable(admission_round=admission_round)
-    schools = selectors.round_school_list(round=admission_round)
+    schools = selectors.round_school_list(admission_round=admission_round)
     wards = list(gis_selectors.admin_unit_list().values("pk", "code", "name"))
     config = {
         "schoolYear": admission_round.school_year,

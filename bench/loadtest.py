@@ -60,12 +60,14 @@ def prepare() -> dict:
 
     if not hcmc_data_is_current():
         sys.exit("The HCMC data is not loaded in this database: run `make data` first.")
-    round = round_ensure(school_year=SCHOOL_YEAR, is_demo=True)
-    round_reset(round)
-    round.refresh_from_db()
+    admission_round = round_ensure(school_year=SCHOOL_YEAR, is_demo=True)
+    round_reset(admission_round)
+    admission_round.refresh_from_db()
     nearest = [n.school for n in school_nearest(point=make_point(**PIN), k=3, level="primary")]
     for school in nearest:
-        RoundSchool.objects.get_or_create(round=round, school=school, defaults={"classes": 3})
+        RoundSchool.objects.get_or_create(
+            round=admission_round, school=school, defaults={"classes": 3}
+        )
     users = get_user_model()
     sessions = []
     csrf = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header
@@ -78,8 +80,8 @@ def prepare() -> dict:
         session.create()
         sessions.append(session.session_key)
     return {
-        "school_year": round.school_year,
-        "birth_year": round.birth_year,
+        "school_year": admission_round.school_year,
+        "birth_year": admission_round.birth_year,
         "choices": [s.pk for s in nearest],
         "sessions": sessions,
         "csrf": csrf,

@@ -141,7 +141,9 @@ def _make_round(children: int):
             WHERE a.round_id = %(round)s""",
             {"round": round_.pk, "k": len(schools)},
         )
-    fingerprints = run_input_fingerprints(round=round_, stage="main", mechanism="da", seed=2025)
+    fingerprints = run_input_fingerprints(
+        admission_round=round_, stage="main", mechanism="da", seed=2025
+    )
     run = AllocationRun.objects.create(
         round=round_, mechanism="da", seed=2025, stage="main", status="reviewed",
         check_passed=True, policy={"input_fingerprint": combined(fingerprints),

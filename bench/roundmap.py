@@ -56,8 +56,10 @@ def ensure_round(school_year: int, children: int, seed: int) -> AdmissionRound:
     admission_round = AdmissionRound.objects.get(school_year=school_year)
     if run_get_drawable(admission_round=admission_round) is None:
         start = time.perf_counter()
-        admission_round = round_close(round=admission_round, lottery_seed=seed)
-        run = allocation_run_create(round=admission_round, mechanism="da", seed=seed, actor=None)
+        admission_round = round_close(admission_round=admission_round, lottery_seed=seed)
+        run = allocation_run_create(
+            admission_round=admission_round, mechanism="da", seed=seed, actor=None
+        )
         allocation_run_execute(run=run)
         print(f"allocation run in {time.perf_counter() - start:.1f} s")
     return admission_round

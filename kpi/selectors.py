@@ -142,8 +142,8 @@ def admission_fact() -> AdmissionFact | None:
     admission_round = admission_selectors.round_latest()
     if admission_round is None:
         return None
-    counts = admission_selectors.application_status_counts(round=admission_round)
-    run = admission_selectors.run_published(round=admission_round)
+    counts = admission_selectors.application_status_counts(admission_round=admission_round)
+    run = admission_selectors.run_published(admission_round=admission_round)
     statistics = run.statistics if run is not None else {}
     return AdmissionFact(
         round_name=admission_round.name,

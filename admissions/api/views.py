@@ -84,7 +84,7 @@ class ApplicationListCreateApi(APIView):
         data = serializer.validated_data
         try:
             application, created = services.application_create(
-                round=_round(data),
+                admission_round=_round(data),
                 applicant=request.user,
                 data=_input(data),
                 submit=data["submit"],

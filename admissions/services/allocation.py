@@ -51,12 +51,12 @@ def _progress(run: AllocationRun, percent: int, message: str) -> None:
 
 @transaction.atomic
 def round_close(
-    *, round: AdmissionRound, lottery_seed: int | None = None, actor=None
+    *, admission_round: AdmissionRound, lottery_seed: int | None = None, actor=None
 ) -> AdmissionRound:
     """Close the window and fix the round's lottery seed (drawn here unless the committee
     supplies one, e.g. from a public draw), before any allocation result exists: publication
     accepts only a run with this seed, so nobody can shop for a favourable lottery."""
-    locked = AdmissionRound.objects.select_for_update(no_key=True).get(pk=round.pk)
+    locked = AdmissionRound.objects.select_for_update(no_key=True).get(pk=admission_round.pk)
     if locked.status != RoundStatus.OPEN:
         raise Conflict(_("The round is not open."), field="status")
     closes_at = min(locked.closes_at, timezone.now())
@@ -64,7 +64,7 @@ def round_close(
     if closes_at <= opens_at:
         opens_at = closes_at - timezone.timedelta(seconds=1)
     return round_transition(
-        round=locked,
+        admission_round=locked,
         to=RoundStatus.CLOSED,
         actor=actor,
         lottery_seed=lottery_seed if lottery_seed is not None else secrets.randbelow(2**62),
@@ -76,7 +76,7 @@ def round_close(
 
 def allocation_run_create(
     *,
-    round: AdmissionRound,
+    admission_round: AdmissionRound,
     mechanism: str,
     seed: int | None = None,
     actor=None,
@@ -88,20 +88,20 @@ def allocation_run_create(
     defaults to the round's (the committee's choice); another metric is a simulation too. The
     second stage always follows the round's configured mechanism and metric (the Department's
     plan), whatever was asked."""
-    if round.status == RoundStatus.OPEN:
+    if admission_round.status == RoundStatus.OPEN:
         raise Conflict(_("Close the application window before allocating."), field="round")
-    if stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
+    if stage == RunStage.MAIN and admission_round.status == RoundStatus.PUBLISHED:
         raise Conflict(_("The main round is already published."), field="round")
     if seed is None:
-        seed = round.lottery_seed
+        seed = admission_round.lottery_seed
     if stage == RunStage.SECOND or not distance_metric:
-        distance_metric = round.distance_metric
+        distance_metric = admission_round.distance_metric
     if stage == RunStage.SECOND:
-        mechanism = round.mechanism
+        mechanism = admission_round.mechanism
     if distance_metric not in DistanceMetric.values:
         raise InvalidInput(_("Unknown distance metric."), field="distance_metric")
     return AllocationRun.objects.create(
-        round=round,
+        round=admission_round,
         mechanism=mechanism,
         seed=seed,
         stage=stage,
@@ -110,7 +110,7 @@ def allocation_run_create(
     )
 
 
-def _load_children(round: AdmissionRound, stage: str):
+def _load_children(admission_round: AdmissionRound, stage: str):
     status = ApplicationStatus.VERIFIED if stage == RunStage.MAIN else ApplicationStatus.WAITLISTED
     sql = """
         SELECT a.id, a.tracking_code, ST_X(a.residence_point::geometry),
@@ -122,7 +122,9 @@ def _load_children(round: AdmissionRound, stage: str):
         ORDER BY a.tracking_code
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"round": round.pk, "status": status, "none": NO_CATEGORY_RANK})
+        cursor.execute(
+            sql, {"round": admission_round.pk, "status": status, "none": NO_CATEGORY_RANK}
+        )
         rows = cursor.fetchall()
         ids = [r[0] for r in rows]
         cursor.execute(
@@ -154,17 +156,17 @@ def _memberships(rows, in_catchment_set, child_pos, school_index) -> ChildMember
     return ChildMemberships.from_lists([sorted(c) for c in catchments], categories)
 
 
-def _audit_key(round: AdmissionRound) -> str:
+def _audit_key(admission_round: AdmissionRound) -> str:
     """The round's pseudonym key; set once (conditional update) for rounds closed before keys
     existed, so that two runs of one round always publish the same pseudonyms."""
-    if not round.audit_key:
-        AdmissionRound.objects.filter(pk=round.pk, audit_key="").update(
+    if not admission_round.audit_key:
+        AdmissionRound.objects.filter(pk=admission_round.pk, audit_key="").update(
             audit_key=secrets.token_hex(32)
         )
-        round.audit_key = AdmissionRound.objects.values_list("audit_key", flat=True).get(
-            pk=round.pk
+        admission_round.audit_key = AdmissionRound.objects.values_list("audit_key", flat=True).get(
+            pk=admission_round.pk
         )
-    return round.audit_key
+    return admission_round.audit_key
 
 
 def allocation_run_execute(
@@ -191,16 +193,18 @@ def allocation_run_execute(
             _("Only a queued or failed run can be computed; create a new run."), field="status"
         ) from exc
     try:
-        round = run.round
+        admission_round = run.round
         # Fingerprinted first: an input changed while the run computes makes it stale too.
         fingerprints = run_input_fingerprints(
-            round=round, stage=run.stage, mechanism=run.mechanism, seed=run.seed
+            admission_round=admission_round, stage=run.stage, mechanism=run.mechanism, seed=run.seed
         )
         step(5, "loading applications")
         t = time.perf_counter()
-        rows, choice_rows = _load_children(round, run.stage)
-        round_schools = list(round_school_list(round=round))
-        seats = capacity_left(round, {rs.school_id: rs.seats for rs in round_schools}, run.stage)
+        rows, choice_rows = _load_children(admission_round, run.stage)
+        round_schools = list(round_school_list(admission_round=admission_round))
+        seats = capacity_left(
+            admission_round, {rs.school_id: rs.seats for rs in round_schools}, run.stage
+        )
         ids, lons, lats = school_points(school_ids=list(seats))
         order = np.argsort(ids)
         ids, lons, lats = ids[order], lons[order], lats[order]
@@ -218,19 +222,21 @@ def allocation_run_execute(
         step(20, "building ranked lists")
         t = time.perf_counter()
         in_catchment_set = applications_in_catchments(
-            application_ids=app_ids.tolist(), school_year=round.school_year
+            application_ids=app_ids.tolist(), school_year=admission_round.school_year
         )
         # Membership as one vectorised lookup on combined (application, school) keys.
         known = np.array([a * 2**24 + s for a, s in in_catchment_set], dtype=np.int64)
         children = engine.ChildArrays(
-            ids=audit.pseudonyms(_audit_key(round), [r[1] for r in rows]),
+            ids=audit.pseudonyms(_audit_key(admission_round), [r[1] for r in rows]),
             lon=audit.rounded([r[2] for r in rows]),
             lat=audit.rounded([r[3] for r in rows]),
             members=_memberships(rows, in_catchment_set, child_pos, school_index),
             choice_ptr=np.zeros(len(rows) + 1, dtype=np.int64),
             choice_school=np.zeros(0, dtype=np.int64),
         )
-        rule = CategoryRule(in_group_1=round.categories_in_group_1, none_rank=NO_CATEGORY_RANK)
+        rule = CategoryRule(
+            in_group_1=admission_round.categories_in_group_1, none_rank=NO_CATEGORY_RANK
+        )
         nearest = run.mechanism == Mechanism.NEAREST
         if not nearest:
             choice_app = np.array([child_pos[a] for a, _ in choice_rows], dtype=np.int64)
@@ -247,14 +253,16 @@ def allocation_run_execute(
         if metric != DistanceMetric.STRAIGHT:
             step(30, "distances by road")
             t = time.perf_counter()
-            road = _road_distances(children, schools, nearest=nearest, metric=metric, round=round)
+            road = _road_distances(
+                children, schools, nearest=nearest, metric=metric, admission_round=admission_round
+            )
             timings["road_distances_s"] = round_s(time.perf_counter() - t)
         step(45, "solving")
         t = time.perf_counter()
         rules = {
             "rule": rule,
             "seed": run.seed,
-            "max_distance_m": round.max_distance_m,
+            "max_distance_m": admission_round.max_distance_m,
             "metric": metric,
             "road": road,
         }
@@ -287,14 +295,18 @@ def allocation_run_execute(
         t = time.perf_counter()
         names = {str(rs.school_id): rs.school.name for rs in round_schools}
         categories = list(
-            PriorityCategory.objects.filter(round=round).values_list("rank", "label_vi", "label_en")
+            PriorityCategory.objects.filter(round=admission_round).values_list(
+                "rank", "label_vi", "label_en"
+            )
         )
         ranks = explain.assigned_rank(result)
         placements = []
         sentences = engine.explanations(result, names, categories)
         fallback = road.fallback if road is not None else ("",) * instance.n_children
         for c in range(instance.n_children):
-            data = explain.explanation_data(result, c, in_group_1=round.categories_in_group_1)
+            data = explain.explanation_data(
+                result, c, in_group_1=admission_round.categories_in_group_1
+            )
             data["metric"] = metric
             data["distance_fallback"] = fallback[c]
             engine_vi, engine_en = next(sentences)
@@ -328,14 +340,14 @@ def allocation_run_execute(
                 "stage": run.stage,
                 "priority": ["group (1 = in catchment)", "category rank", "distance_m"],
                 "tie_break": "lottery_single(seed) over the published pseudonyms",
-                "max_distance_m": round.max_distance_m,
-                "class_size_norm": round.class_size_norm,
+                "max_distance_m": admission_round.max_distance_m,
+                "class_size_norm": admission_round.class_size_norm,
                 "categories": [
                     {"rank": r, "label_vi": vi, "label_en": en} for r, vi, en in categories
                 ],
                 "distance": _distance_policy(metric, road),
                 "distance_metric": metric,
-                "categories_in_group_1": round.categories_in_group_1,
+                "categories_in_group_1": admission_round.categories_in_group_1,
                 "input_fingerprint": fingerprint_combined(fingerprints),
                 "input_fingerprints": fingerprints,
             }
@@ -359,10 +371,10 @@ def allocation_run_execute(
             run_transition(run=run, to=RunStatus.DRY_RUN)
             if run.stage == RunStage.MAIN:
                 locked_round = AdmissionRound.objects.select_for_update(no_key=True).get(
-                    pk=round.pk
+                    pk=admission_round.pk
                 )
                 if locked_round.status == RoundStatus.CLOSED:
-                    round_transition(round=locked_round, to=RoundStatus.ALLOCATED)
+                    round_transition(admission_round=locked_round, to=RoundStatus.ALLOCATED)
     except Exception as exc:
         run_transition(
             run=run, to=RunStatus.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
@@ -376,7 +388,9 @@ def allocation_run_execute(
 ROAD_NEAREST_K = 5
 
 
-def _road_distances(children, schools, *, nearest: bool, metric: str, round: AdmissionRound):
+def _road_distances(
+    children, schools, *, nearest: bool, metric: str, admission_round: AdmissionRound
+):
     """Road metres of the run in one bulk computation in `gis` (one limited shortest-path tree
     per school, children snapped to the network): nearest-first needs every school within the
     maximum distance, the k nearest and the catchment schools; deferred acceptance the ranked
@@ -388,14 +402,14 @@ def _road_distances(children, schools, *, nearest: bool, metric: str, round: Adm
             np.repeat(np.arange(n, dtype=np.int64), np.diff(members.catchment_ptr)),
             np.asarray(members.catchment_school, dtype=np.int64),
         )
-        k, within = ROAD_NEAREST_K, float(round.max_distance_m)
+        k, within = ROAD_NEAREST_K, float(admission_round.max_distance_m)
     else:
         pairs = (
             np.repeat(np.arange(n, dtype=np.int64), np.diff(children.choice_ptr)),
             np.asarray(children.choice_school, dtype=np.int64),
         )
         k, within = 0, 0.0
-    limit = float(max(settings.ROAD_MAX_DISTANCE_M, round.max_distance_m))
+    limit = float(max(settings.ROAD_MAX_DISTANCE_M, admission_round.max_distance_m))
     table, network = road_distance_table(
         mode=metric,
         child_lon=children.lon,

@@ -95,7 +95,7 @@ def appeal_replace(*, application: Application, actor) -> Offer | None:
     if placement is None:
         return None
     cutoffs = placement.run.statistics.get("cutoffs", {})
-    seats = round_seats(round=application.round)
+    seats = round_seats(admission_round=application.round)
     ranks = {c.school_id: c.rank for c in application.ranked_choices}
     limit = ranks.get(current.school_id, 99) if current else 99
     for school_id, priority in ranked_priorities(
@@ -118,7 +118,7 @@ def appeal_replace(*, application: Application, actor) -> Offer | None:
             current=current,
             school_id=school_id,
             run=placement.run,
-            round=application.round,
+            admission_round=application.round,
             answer_within=dt.timedelta(0),
             note=APPEAL_UPHELD_NOTE,
             supernumerary=True,

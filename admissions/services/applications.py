@@ -92,7 +92,7 @@ ADULT_AGE = 18
 
 def application_validate(
     *,
-    round: AdmissionRound,
+    admission_round: AdmissionRound,
     data: ApplicationInput,
     for_submit: bool,
     partial: bool = False,
@@ -134,16 +134,16 @@ def application_validate(
     late = False
     if born is None:
         err("child_dob", required)
-    elif born > round.birth_year:
+    elif born > admission_round.birth_year:
         err(
             "child_dob",
             _(
                 "Children born after %(year)s cannot enter grade 1 in %(sy)s: "
                 "early entry is not allowed."
             )
-            % {"year": round.birth_year, "sy": round.school_year},
+            % {"year": admission_round.birth_year, "sy": admission_round.school_year},
         )
-    elif born < round.birth_year:
+    elif born < admission_round.birth_year:
         # More than three years late is not refused: the rule sends it to the education
         # office, through a ticket opened at submission (`_late_entry_ticket`).
         late = True
@@ -173,7 +173,7 @@ def application_validate(
         err("guardian_personal_id", problem)
     if not problems:
         g_born = birth_year_from_id(guardian_id)
-        if g_born is None or round.school_year - g_born < ADULT_AGE:
+        if g_born is None or admission_round.school_year - g_born < ADULT_AGE:
             err("guardian_personal_id", _("The guardian must be an adult (18 or older)."))
     if guardian_id and guardian_id == child_id:
         err("guardian_personal_id", _("The guardian's ID must differ from the child's."))
@@ -205,15 +205,21 @@ def application_validate(
 
     category = None
     if data.priority_category:
-        category = PriorityCategory.objects.filter(round=round, code=data.priority_category).first()
+        category = PriorityCategory.objects.filter(
+            round=admission_round, code=data.priority_category
+        ).first()
         if category is None:
             err("priority_category", _("Unknown priority category."), storage=True)
     priority_school = _priority_school(
-        round, category, data.priority_school, err, unknown_code=bool(data.priority_category)
+        admission_round,
+        category,
+        data.priority_school,
+        err,
+        unknown_code=bool(data.priority_category),
     )
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
-    if round.mechanism == Mechanism.NEAREST:
+    if admission_round.mechanism == Mechanism.NEAREST:
         if choices:
             err(
                 "choices",
@@ -235,7 +241,7 @@ def application_validate(
         err("choices", _("Each school may appear only once."), storage=True)
     else:
         known = set(
-            RoundSchool.objects.filter(round=round, school_id__in=choices).values_list(
+            RoundSchool.objects.filter(round=admission_round, school_id__in=choices).values_list(
                 "school_id", flat=True
             )
         )
@@ -272,7 +278,9 @@ def application_validate(
     )
 
 
-def _priority_school(round, category, raw, err, *, unknown_code: bool = False) -> int | None:
+def _priority_school(
+    admission_round, category, raw, err, *, unknown_code: bool = False
+) -> int | None:
     """The school a school-scoped category counts at: required with such a category (on
     submission), refused with a city-wide one or none, and it must take grade-1 pupils in the
     round. The committee checks it against the evidence."""
@@ -308,7 +316,7 @@ def _priority_school(round, category, raw, err, *, unknown_code: bool = False) -
                 storage=True,
             )  # fmt: skip
         return None
-    if not RoundSchool.objects.filter(round=round, school_id=school_id).exists():
+    if not RoundSchool.objects.filter(round=admission_round, school_id=school_id).exists():
         err(
             "priority_school",
             _("This school takes no grade-1 pupils in this round."),
@@ -346,13 +354,16 @@ def application_input_from(application: Application, *, consent: bool = False) -
     )
 
 
-def round_window_open(round: AdmissionRound, now: dt.datetime | None = None) -> bool:
+def round_window_open(admission_round: AdmissionRound, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
-    return round.opens_at <= now < round.closes_at and round.status == "open"
+    return (
+        admission_round.opens_at <= now < admission_round.closes_at
+        and admission_round.status == "open"
+    )
 
 
-def _require_window(round: AdmissionRound) -> None:
-    if not round_window_open(round):
+def _require_window(admission_round: AdmissionRound) -> None:
+    if not round_window_open(admission_round):
         raise WindowClosed(_("The application window of this round is closed."))
 
 
@@ -371,22 +382,24 @@ def _record_consent(application: Application, actor) -> None:
 
 
 def application_create(
-    *, round: AdmissionRound, applicant, data: ApplicationInput, submit: bool = False
+    *, admission_round: AdmissionRound, applicant, data: ApplicationInput, submit: bool = False
 ) -> tuple[Application, bool]:
     """Create a draft (and submit it when `submit`). Returns (application, created).
 
     One active application per child per round is enforced by a partial unique constraint;
     when it fires, the existing application is returned to its own applicant (idempotent
     double submit) and anyone else gets a conflict."""
-    _require_window(round)
+    _require_window(admission_round)
     duplicate_probes_guard(applicant=applicant)
-    cleaned = application_validate(round=round, data=data, for_submit=submit, partial=not submit)
+    cleaned = application_validate(
+        admission_round=admission_round, data=data, for_submit=submit, partial=not submit
+    )
     try:
         with transaction.atomic():
             application = Application(
-                round=round,
+                round=admission_round,
                 applicant=applicant,
-                tracking_code=tracking_code_next(round),
+                tracking_code=tracking_code_next(admission_round),
                 **cleaned.values,
             )
             if submit:
@@ -409,7 +422,7 @@ def application_create(
             raise
         existing = (
             Application.objects.filter(
-                round=round, child_personal_id=cleaned.values["child_personal_id"]
+                round=admission_round, child_personal_id=cleaned.values["child_personal_id"]
             )
             .exclude(status=ApplicationStatus.WITHDRAWN)
             .first()
@@ -417,7 +430,7 @@ def application_create(
         if existing is not None and existing.applicant_id == getattr(applicant, "pk", None):
             return existing, False
         raise duplicate_refuse(
-            round_id=round.pk,
+            round_id=admission_round.pk,
             child_personal_id=cleaned.values["child_personal_id"],
             applicant=applicant,
         ) from exc
@@ -437,7 +450,7 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
     if (data.child_personal_id or "").strip() != application.child_personal_id:
         duplicate_probes_guard(applicant=actor)
     cleaned = application_validate(
-        round=application.round,
+        admission_round=application.round,
         data=data,
         for_submit=False,
         partial=application.status == ApplicationStatus.DRAFT,
@@ -471,7 +484,7 @@ def application_submit(*, application: Application, actor, consent: bool) -> App
     # The full check runs on what was saved (a draft may be partial): every problem at once,
     # each on its field.
     application_validate(
-        round=application.round,
+        admission_round=application.round,
         data=application_input_from(application, consent=consent),
         for_submit=True,
         evidence_kinds=set(application.evidence.values_list("kind", flat=True)),

@@ -45,7 +45,7 @@ def publication_batch(run: AllocationRun) -> str:
     return f"admissions.publication:{run.uuid}"
 
 
-def refuse_stale(run: AllocationRun, round: AdmissionRound) -> None:
+def refuse_stale(run: AllocationRun, admission_round: AdmissionRound) -> None:
     """Under the round lock: every input of the run must still be what is in the database
     (naming what changed), and a second-stage run must still fit in the free seats."""
     stored = (run.policy or {}).get("input_fingerprints")
@@ -55,7 +55,7 @@ def refuse_stale(run: AllocationRun, round: AdmissionRound) -> None:
             field="run",
         )
     current = run_input_fingerprints(
-        round=round, stage=run.stage, mechanism=run.mechanism, seed=run.seed
+        admission_round=admission_round, stage=run.stage, mechanism=run.mechanism, seed=run.seed
     )
     changed = changed_inputs(stored, current)
     if changed:
@@ -66,8 +66,8 @@ def refuse_stale(run: AllocationRun, round: AdmissionRound) -> None:
         )
     if run.stage == RunStage.MAIN:
         return
-    seats = {rs.school_id: rs.seats for rs in round_school_list(round=round)}
-    free = capacity_left(round, seats, run.stage)
+    seats = {rs.school_id: rs.seats for rs in round_school_list(admission_round=admission_round)}
+    free = capacity_left(admission_round, seats, run.stage)
     wanted = (
         Placement.objects.filter(run=run, school__isnull=False)
         .values_list("school_id")
@@ -78,7 +78,7 @@ def refuse_stale(run: AllocationRun, round: AdmissionRound) -> None:
         raise Conflict(_("Seats were taken since this run was computed; run again."), field="run")
 
 
-def _check_publishable(run: AllocationRun, round: AdmissionRound, *, status: str) -> None:
+def _check_publishable(run: AllocationRun, admission_round: AdmissionRound, *, status: str) -> None:
     if run.check_passed is not True:
         raise CheckFailed(
             _("The independent check of this run failed; it cannot be published."),
@@ -86,7 +86,7 @@ def _check_publishable(run: AllocationRun, round: AdmissionRound, *, status: str
         )
     if run.status != status:
         raise RunNotReady(_("Review the run before publishing it."), field="status")
-    if run.seed != round.lottery_seed:
+    if run.seed != admission_round.lottery_seed:
         raise Conflict(
             _(
                 "Only a run with the round's lottery seed (fixed when the window closed) can be "
@@ -94,26 +94,26 @@ def _check_publishable(run: AllocationRun, round: AdmissionRound, *, status: str
             ),
             field="seed",
         )
-    if (run.distance_metric or DistanceMetric.STRAIGHT) != round.distance_metric:
+    if (run.distance_metric or DistanceMetric.STRAIGHT) != admission_round.distance_metric:
         raise Conflict(
             _(
                 "Only a run measuring distance as the round says (%(metric)s) can be published; "
                 "this run is a simulation."
             )
-            % {"metric": DistanceMetric(round.distance_metric).label},
+            % {"metric": DistanceMetric(admission_round.distance_metric).label},
             field="distance_metric",
         )
-    if run.stage == RunStage.MAIN and round.status == RoundStatus.PUBLISHED:
+    if run.stage == RunStage.MAIN and admission_round.status == RoundStatus.PUBLISHED:
         raise Conflict(_("The main round is already published."), field="round")
-    refuse_stale(run, round)
+    refuse_stale(run, admission_round)
 
 
 @transaction.atomic
 def allocation_run_publish_request(*, run: AllocationRun, actor) -> AllocationRun:
     """Check a reviewed run and move it to *publishing* (the job does the rest)."""
-    round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
+    admission_round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
     run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
-    _check_publishable(run, round, status=RunStatus.REVIEWED)
+    _check_publishable(run, admission_round, status=RunStatus.REVIEWED)
     return run_transition(
         run=run,
         to=RunStatus.PUBLISHING,
@@ -202,11 +202,11 @@ def _publish(*, run_id: int, actor_id: int | None, progress) -> AllocationRun:
         return run
     progress(5, "checking the input")
     # Lock order: round → run → applications, as everywhere (seat moves wait for us).
-    round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
+    admission_round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
     run = AllocationRun.objects.select_related("round").get(pk=run_id)
     if run.status != RunStatus.PUBLISHING:  # a duplicate job published it meanwhile
         return run
-    _check_publishable(run, round, status=RunStatus.PUBLISHING)
+    _check_publishable(run, admission_round, status=RunStatus.PUBLISHING)
     main = run.stage == RunStage.MAIN
     params = {
         "run": run.pk,
@@ -214,7 +214,7 @@ def _publish(*, run_id: int, actor_id: int | None, progress) -> AllocationRun:
         "main": main,
         "offered": ApplicationStatus.OFFERED,
         "waitlisted": ApplicationStatus.WAITLISTED,
-        "deadline": round.offer_response_deadline,
+        "deadline": admission_round.offer_response_deadline,
         "from_waitlist": not main,
         "system": Actor.SYSTEM,
         "offer_kind": "offer",
@@ -285,8 +285,8 @@ def _publish(*, run_id: int, actor_id: int | None, progress) -> AllocationRun:
         progress=100,
         progress_message=f"published: {offers} offers, {len(delivery_ids)} messages queued",
     )
-    if main and round.status == RoundStatus.ALLOCATED:
-        round_transition(round=round, to=RoundStatus.PUBLISHED)
+    if main and admission_round.status == RoundStatus.ALLOCATED:
+        round_transition(admission_round=admission_round, to=RoundStatus.PUBLISHED)
     # The offers and status changes above are written set-based, without per-row signals: the
     # audit chain gets one entry for them, bound to the run's result hash (ADR 0019, 0020).
     audit.record(

@@ -12,15 +12,17 @@ from ..constants import RoundStatus
 from ..models import AdmissionRound, RoundSchool, SeatChange
 
 
-def seats_editable(round: AdmissionRound) -> bool:
-    return round.status == RoundStatus.OPEN
+def seats_editable(admission_round: AdmissionRound) -> bool:
+    return admission_round.status == RoundStatus.OPEN
 
 
 @transaction.atomic
 def round_school_save(*, round_school: RoundSchool, actor) -> RoundSchool:
     """Save a school's classes / seat override (new or changed) and record the change."""
-    round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=round_school.round_id)
-    if not seats_editable(round):
+    admission_round = AdmissionRound.objects.select_for_update(no_key=True).get(
+        pk=round_school.round_id
+    )
+    if not seats_editable(admission_round):
         raise Conflict(
             _("Seats and classes can only change while the application window is open."),
             field="classes",

@@ -77,8 +77,12 @@ def state_transition(*, kind: str, pk: int, to: str, actor=None, note: str = "",
     return locked
 
 
-def round_transition(*, round: AdmissionRound, to: str, actor=None, **fields) -> AdmissionRound:
-    return state_transition(kind=StateChange.Kind.ROUND, pk=round.pk, to=to, actor=actor, **fields)
+def round_transition(
+    *, admission_round: AdmissionRound, to: str, actor=None, **fields
+) -> AdmissionRound:
+    return state_transition(
+        kind=StateChange.Kind.ROUND, pk=admission_round.pk, to=to, actor=actor, **fields
+    )
 
 
 def run_transition(*, run: AllocationRun, to: str, actor=None, **fields) -> AllocationRun:

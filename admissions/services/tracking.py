@@ -36,14 +36,16 @@ def _ensure(round_id: int) -> str:
     return name
 
 
-def tracking_code_next(round: AdmissionRound) -> str:
+def tracking_code_next(admission_round: AdmissionRound) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [_ensure(round.pk)])
+        cursor.execute("SELECT nextval(%s)", [_ensure(admission_round.pk)])
         number = int(cursor.fetchone()[0])
-    return f"ADM-{round.school_year}-{number:06d}"
+    return f"ADM-{admission_round.school_year}-{number:06d}"
 
 
-def tracking_sequence_set(round: AdmissionRound, last: int) -> None:
+def tracking_sequence_set(admission_round: AdmissionRound, last: int) -> None:
     """The next code of the round will be `last` + 1 (demo rounds written in bulk, resets)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT setval(%s, %s, %s)", [_ensure(round.pk), max(last, 1), last > 0])
+        cursor.execute(
+            "SELECT setval(%s, %s, %s)", [_ensure(admission_round.pk), max(last, 1), last > 0]
+        )

@@ -130,7 +130,7 @@ def _free_seats(*, round_id: int, school_id: int) -> int:
 
 
 def _move(
-    *, application_id: int, school_id: int, round: AdmissionRound
+    *, application_id: int, school_id: int, admission_round: AdmissionRound
 ) -> tuple[Offer, int | None]:
     """Give the child a seat at the school; returns (new offer, school id of the seat left)."""
     old = (
@@ -145,7 +145,7 @@ def _move(
         current=old,
         school_id=school_id,
         run=placement.run if placement else old.run,
-        round=round,
+        admission_round=admission_round,
         answer_within=dt.timedelta(days=WAITLIST_OFFER_DAYS),
         note=SEAT_FREED_NOTE,
         from_waitlist=True,
@@ -164,7 +164,7 @@ def offer_move(
     current: Offer | None,
     school_id: int,
     run,
-    round: AdmissionRound,
+    admission_round: AdmissionRound,
     answer_within: dt.timedelta,
     note,
     from_waitlist: bool = False,
@@ -191,7 +191,7 @@ def offer_move(
         status=OfferStatus.ACCEPTED if accepted else OfferStatus.PENDING,
         responded_at=now if accepted else None,
         deadline=max(
-            round.offer_response_deadline,
+            admission_round.offer_response_deadline,
             current.deadline if current is not None else now,
             now + answer_within,
         ),
@@ -229,7 +229,7 @@ def late_verified_placement(*, application: Application) -> Placement | None:
     from ..selectors import run_published
     from .appeals import ranked_priorities
 
-    run = run_published(round=application.round, stage=RunStage.MAIN)
+    run = run_published(admission_round=application.round, stage=RunStage.MAIN)
     if run is None or Placement.objects.filter(run=run, application=application).exists():
         return None
     in_group_1 = bool(
@@ -283,7 +283,7 @@ def waitlist_fill_seat(*, school_id: int, round_id: int) -> list[Offer]:
     """Fill the freed seat(s) at the school and follow the vacancy chain to its end.
 
     Returns the offers made, in order (empty when nobody wants the seat)."""
-    round = round_lock(round_id=round_id)
+    admission_round = round_lock(round_id=round_id)
     made: list[Offer] = []
     queue = [school_id]
     while queue:
@@ -295,7 +295,9 @@ def waitlist_fill_seat(*, school_id: int, round_id: int) -> list[Offer]:
         candidates = vacancy_candidates(round_id=round_id, school_id=school)
         if not candidates:
             continue
-        offer, left = _move(application_id=candidates[0][1], school_id=school, round=round)
+        offer, left = _move(
+            application_id=candidates[0][1], school_id=school, admission_round=admission_round
+        )
         made.append(offer)
         queue.append(school)  # more than one seat may be free there
         if left is not None:

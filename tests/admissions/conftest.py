@@ -27,10 +27,12 @@ def personal_id(*, year: int, female: bool, serial: int, province: str = "079") 
 
 @pytest.fixture
 def admission_round(db):
-    round = round_ensure(school_year=2026, is_demo=False)
+    admission_round = round_ensure(school_year=2026, is_demo=False)
     schools = School.objects.filter(level="primary", location__isnull=False)
-    RoundSchool.objects.bulk_create(RoundSchool(round=round, school=s, classes=2) for s in schools)
-    return round
+    RoundSchool.objects.bulk_create(
+        RoundSchool(round=admission_round, school=s, classes=2) for s in schools
+    )
+    return admission_round
 
 
 @pytest.fixture

@@ -48,13 +48,13 @@ def test_demo_children_are_synthetic_and_inside_the_city(demo):
 
 def test_runs_need_a_closed_window(demo):
     with pytest.raises(Conflict):
-        allocation_run_create(round=demo.round, mechanism="da", seed=1)
+        allocation_run_create(admission_round=demo.round, mechanism="da", seed=1)
 
 
 def test_allocation_end_to_end(demo, django_user_model):
     committee = django_user_model.objects.create_user("hoidong", is_staff=True)
-    round_ = round_close(round=demo.round, lottery_seed=42)
-    run = allocation_run_create(round=round_, mechanism="da", seed=42, actor=committee)
+    round_ = round_close(admission_round=demo.round, lottery_seed=42)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=42, actor=committee)
     allocation_run_execute(run=run)
     run.refresh_from_db()
     assert run.status == RunStatus.DRY_RUN and run.progress == 100
@@ -97,10 +97,10 @@ def test_allocation_end_to_end(demo, django_user_model):
         assert p.in_catchment == ((p.application_id, p.school_id) in pairs)
 
     # same seed, same result; another seed may differ but is recorded
-    again = allocation_run_create(round=round_, mechanism="da", seed=42)
+    again = allocation_run_create(admission_round=round_, mechanism="da", seed=42)
     allocation_run_execute(run=again)
     assert again.result_sha256 == run.result_sha256
-    nearest = allocation_run_create(round=round_, mechanism="nearest", seed=42)
+    nearest = allocation_run_create(admission_round=round_, mechanism="nearest", seed=42)
     allocation_run_execute(run=nearest)
     assert nearest.check_passed is True
     comparison = allocation_run_compare(a=run, b=nearest)
@@ -163,8 +163,8 @@ def test_allocation_end_to_end(demo, django_user_model):
 
 
 def test_a_failing_check_blocks_publication(demo):
-    round_ = round_close(round=demo.round, lottery_seed=1)
-    run = allocation_run_create(round=round_, mechanism="da", seed=1)
+    round_ = round_close(admission_round=demo.round, lottery_seed=1)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=1)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
     AllocationRun.objects.filter(pk=run.pk).update(check_passed=False)
@@ -176,8 +176,8 @@ def test_a_failing_check_blocks_publication(demo):
 
 
 def test_offers_expire_only_after_two_reminders(demo):
-    round_ = round_close(round=demo.round, lottery_seed=3)
-    run = allocation_run_create(round=round_, mechanism="da", seed=3)
+    round_ = round_close(admission_round=demo.round, lottery_seed=3)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=3)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
     allocation_run_publish(run=run, actor=None)
@@ -199,15 +199,17 @@ def test_offers_expire_only_after_two_reminders(demo):
 
 
 def test_second_round_places_children_still_unplaced(demo):
-    round_ = round_close(round=demo.round, lottery_seed=5)
-    run = allocation_run_create(round=round_, mechanism="da", seed=5)
+    round_ = round_close(admission_round=demo.round, lottery_seed=5)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=5)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
     allocation_run_publish(run=run, actor=None)
     # More seats become available for the second round.
     RoundSchool.objects.filter(round=round_).update(seats_override=20)
     waitlisted = Application.objects.filter(status=ApplicationStatus.WAITLISTED).count()
-    second = allocation_run_create(round=round_, mechanism="nearest", seed=5, stage="second")
+    second = allocation_run_create(
+        admission_round=round_, mechanism="nearest", seed=5, stage="second"
+    )
     # The second stage follows the round's configured rule (here the families' rankings), not
     # always nearest-first (issue 12).
     assert second.mechanism == round_.mechanism == "da"
@@ -238,8 +240,8 @@ def test_upheld_appeal_replaces_only_the_appellant_on_an_extra_seat(demo, django
     committee = django_user_model.objects.create_user("hoidong2", is_staff=True)
     committee.user_permissions.add(Permission.objects.get(codename="review_application"))
     committee = django_user_model.objects.get(pk=committee.pk)
-    round_ = round_close(round=demo.round, lottery_seed=11)
-    run = allocation_run_create(round=round_, mechanism="da", seed=11)
+    round_ = round_close(admission_round=demo.round, lottery_seed=11)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=11)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
     allocation_run_publish(run=run, actor=None)
@@ -288,7 +290,7 @@ def test_allocate_command(demo):
 
 
 def _reviewed(round_, *, seed, stage="main", mechanism="da"):
-    run = allocation_run_create(round=round_, mechanism=mechanism, seed=seed, stage=stage)
+    run = allocation_run_create(admission_round=round_, mechanism=mechanism, seed=seed, stage=stage)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
     return AllocationRun.objects.get(pk=run.pk)
@@ -298,7 +300,7 @@ def test_publish_refuses_a_run_whose_applications_changed(demo, django_user_mode
     from admissions.models import ApplicationChoice
     from admissions.services import application_withdraw
 
-    round_ = round_close(round=demo.round, lottery_seed=13)
+    round_ = round_close(admission_round=demo.round, lottery_seed=13)
     run = _reviewed(round_, seed=13)
     # A family withdraws after the run was computed: the run is stale.
     family = django_user_model.objects.create_user("giadinh-rut")
@@ -335,7 +337,7 @@ def test_publish_refuses_a_run_whose_applications_changed(demo, django_user_mode
 
 
 def test_second_stage_publish_rechecks_the_free_seats(demo):
-    round_ = round_close(round=demo.round, lottery_seed=5)
+    round_ = round_close(admission_round=demo.round, lottery_seed=5)
     allocation_run_publish(run=_reviewed(round_, seed=5), actor=None)
     RoundSchool.objects.filter(round=round_).update(seats_override=20)
     second = _reviewed(round_, seed=5, stage="second", mechanism="nearest")
@@ -354,7 +356,7 @@ def test_a_file_verified_after_publication_joins_the_waiting_list(demo, staff):
 
     late = Application.objects.filter(round=demo.round, status=S.VERIFIED).first()
     Application.objects.filter(pk=late.pk).update(status=S.UNDER_REVIEW)
-    round_ = round_close(round=demo.round, lottery_seed=9)
+    round_ = round_close(admission_round=demo.round, lottery_seed=9)
     allocation_run_publish(run=_reviewed(round_, seed=9), actor=None)
 
     late.refresh_from_db()
@@ -387,7 +389,7 @@ def test_verification_before_publication_stays_verified(demo, staff):
 
 
 def test_a_published_run_is_never_executed_again(demo):
-    round_ = round_close(round=demo.round, lottery_seed=21)
+    round_ = round_close(admission_round=demo.round, lottery_seed=21)
     run = _reviewed(round_, seed=21)
     allocation_run_publish(run=run, actor=None)
     before = sorted(Placement.objects.filter(run=run).values_list("application_id", "school_id"))
@@ -406,8 +408,8 @@ def test_a_published_run_is_never_executed_again(demo):
 
 
 def test_a_failed_run_can_be_retried(demo):
-    round_ = round_close(round=demo.round, lottery_seed=22)
-    run = allocation_run_create(round=round_, mechanism="da", seed=22)
+    round_ = round_close(admission_round=demo.round, lottery_seed=22)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=22)
     AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="boom")
     allocation_run_execute(run=AllocationRun.objects.get(pk=run.pk))
     run.refresh_from_db()
@@ -415,12 +417,14 @@ def test_a_failed_run_can_be_retried(demo):
 
 
 def test_the_lottery_seed_is_fixed_at_close_and_only_that_seed_can_be_published(demo):
-    round_ = round_close(round=demo.round)
+    round_ = round_close(admission_round=demo.round)
     assert round_.lottery_seed is not None  # drawn before any result exists
-    official = allocation_run_create(round=round_, mechanism="da")
+    official = allocation_run_create(admission_round=round_, mechanism="da")
     assert official.seed == round_.lottery_seed
 
-    simulation = allocation_run_create(round=round_, mechanism="da", seed=round_.lottery_seed + 1)
+    simulation = allocation_run_create(
+        admission_round=round_, mechanism="da", seed=round_.lottery_seed + 1
+    )
     allocation_run_execute(run=simulation)
     allocation_run_review(run=simulation, actor=None)
     with pytest.raises(Conflict) as refused:

@@ -34,11 +34,11 @@ REPO = Path(__file__).resolve().parents[2]
 def closed_round(db):
     summary = generate_demo_round(school_year=2032, children=150, seed=3)
     RoundSchool.objects.filter(round=summary.round).update(classes=0, seats_override=3)
-    return round_close(round=summary.round, lottery_seed=2032)
+    return round_close(admission_round=summary.round, lottery_seed=2032)
 
 
 def computed(round_, mechanism):
-    run = allocation_run_create(round=round_, mechanism=mechanism)
+    run = allocation_run_create(admission_round=round_, mechanism=mechanism)
     allocation_run_execute(run=run)
     run.refresh_from_db()
     assert run.check_passed is True, run.violations
@@ -155,11 +155,11 @@ def test_family_reads_its_childs_pseudonym_and_cannot_open_a_late_entry_ticket(
     from portal.core.exceptions import InvalidInput
 
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    run = allocation_run_create(round=round_, mechanism="da")
+    round_ = round_close(admission_round=admission_round, lottery_seed=9)
+    run = allocation_run_create(admission_round=round_, mechanism="da")
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=staff)
     allocation_run_publish(run=run, actor=staff)

@@ -36,8 +36,8 @@ def test_run_publication_offers_and_status_changes_are_chained(django_user_model
     RoundSchool.objects.filter(round=demo.round).update(seats_override=2)
     committee = django_user_model.objects.create_user("hoidong-audit", is_staff=True)
     start = _last_seq()
-    round_ = round_close(round=demo.round, lottery_seed=42)
-    run = allocation_run_create(round=round_, mechanism="da", seed=42, actor=committee)
+    round_ = round_close(admission_round=demo.round, lottery_seed=42)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=42, actor=committee)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=committee)
     allocation_run_publish(run=run, actor=committee)
@@ -76,7 +76,9 @@ def test_run_publication_offers_and_status_changes_are_chained(django_user_model
 
 @pytest.fixture
 def application_submitted(admission_round, parent, make_input):
-    application, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    application, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     return application_submit(application=application, actor=parent, consent=True)
 
 

@@ -31,7 +31,9 @@ def celery_over_redis():
 @pytest.mark.django_db(transaction=True)
 def test_allocation_runs_in_a_celery_worker_over_redis(hcmc_data, celery_over_redis):
     demo = generate_demo_round(school_year=2035, children=150, seed=3)
-    run = allocation_run_create(round=round_close(round=demo.round), mechanism="da", seed=42)
+    run = allocation_run_create(
+        admission_round=round_close(admission_round=demo.round), mechanism="da", seed=42
+    )
     assert run.status == RunStatus.QUEUED
 
     async_result = run_allocation.delay(run.pk)

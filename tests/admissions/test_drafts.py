@@ -29,7 +29,9 @@ URL = "/api/v1/applications/"
 
 def test_a_draft_needs_only_the_child_name(admission_round, parent):
     app, created = application_create(
-        round=admission_round, applicant=parent, data=ApplicationInput(child_full_name="Bé Na")
+        admission_round=admission_round,
+        applicant=parent,
+        data=ApplicationInput(child_full_name="Bé Na"),
     )
     assert created and app.status == ApplicationStatus.DRAFT
     app.refresh_from_db()
@@ -38,12 +40,16 @@ def test_a_draft_needs_only_the_child_name(admission_round, parent):
     )  # fmt: skip
     # two partial drafts without an ID do not collide on the one-child-one-application rule
     other, created = application_create(
-        round=admission_round, applicant=parent, data=ApplicationInput(child_full_name="Bé Bo")
+        admission_round=admission_round,
+        applicant=parent,
+        data=ApplicationInput(child_full_name="Bé Bo"),
     )
     assert created and other.pk != app.pk
     with pytest.raises(ApplicationInvalid) as exc:
         application_create(
-            round=admission_round, applicant=parent, data=ApplicationInput(child_full_name=" ")
+            admission_round=admission_round,
+            applicant=parent,
+            data=ApplicationInput(child_full_name=" "),
         )
     assert list(exc.value.errors) == ["child_full_name"]
 
@@ -51,7 +57,7 @@ def test_a_draft_needs_only_the_child_name(admission_round, parent):
 def test_save_partial_edit_submit_with_errors_fix_submit(admission_round, parent, make_input):
     full = make_input()
     app, _ = application_create(
-        round=admission_round, applicant=parent,
+        admission_round=admission_round, applicant=parent,
         data=ApplicationInput(child_full_name="Nguyễn Minh Anh", guardian_phone="0912345678"),
     )  # fmt: skip
     # Edit: some fields, one of them wrong (ID structure is only checked on submission).
@@ -85,7 +91,9 @@ def test_save_partial_edit_submit_with_errors_fix_submit(admission_round, parent
 
 def test_drafts_are_editable_only_while_the_window_is_open(admission_round, parent):
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=ApplicationInput(child_full_name="Bé Na")
+        admission_round=admission_round,
+        applicant=parent,
+        data=ApplicationInput(child_full_name="Bé Na"),
     )
     admission_round.closes_at = admission_round.opens_at + dt.timedelta(seconds=1)
     admission_round.save()
@@ -159,7 +167,9 @@ def _late(make_input):
 
 
 def test_late_entry_needs_its_evidence(admission_round, parent, make_input):
-    app, _ = application_create(round=admission_round, applicant=parent, data=_late(make_input))
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=_late(make_input)
+    )
     with pytest.raises(ApplicationInvalid) as exc:
         application_submit(application=app, actor=parent, consent=True)
     assert list(exc.value.errors) == ["late_entry_evidence"]
@@ -177,7 +187,9 @@ def test_late_entry_needs_its_evidence(admission_round, parent, make_input):
 
 def test_no_evidence_needed_for_a_child_of_the_prescribed_age(admission_round, parent,
                                                               make_input):  # fmt: skip
-    app, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     application_submit(application=app, actor=parent, consent=True)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
@@ -238,7 +250,9 @@ def test_evidence_add_locks_the_application_before_checking_it(admission_round, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    app, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     stale = Application.objects.get(pk=app.pk)
     # Submitted meanwhile (another tab): the stale object still says "draft".
     application_submit(application=app, actor=parent, consent=True)
@@ -263,7 +277,7 @@ def test_more_than_three_years_late_opens_a_ticket_instead_of_a_refusal(
         child_personal_id=personal_id(year=2016, female=True, serial=434343),
         late_entry_reason="disability",
     )
-    app, _ = application_create(round=admission_round, applicant=parent, data=data)
+    app, _ = application_create(admission_round=admission_round, applicant=parent, data=data)
     evidence_add(application=app, kind="late_entry", actor=parent,
                  upload=SimpleUploadedFile("giay-xac-nhan.pdf", PDF))  # fmt: skip
     application_submit(application=app, actor=parent, consent=True)
@@ -278,7 +292,9 @@ def test_more_than_three_years_late_opens_a_ticket_instead_of_a_refusal(
 
 
 def test_up_to_three_years_late_opens_no_ticket(admission_round, parent, make_input):
-    app, _ = application_create(round=admission_round, applicant=parent, data=_late(make_input))
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=_late(make_input)
+    )
     evidence_add(application=app, kind="late_entry", actor=parent,
                  upload=SimpleUploadedFile("giay-xac-nhan.pdf", PDF))  # fmt: skip
     application_submit(application=app, actor=parent, consent=True)

@@ -23,11 +23,11 @@ def test_downloaded_explanation_is_signed_registered_and_reused(
     client, staff, parent, admission_round, make_input
 ):
     application, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     application_transition(application=application, to="verified", actor=staff)
-    closed = round_close(round=admission_round, lottery_seed=5)
-    run = allocation_run_create(round=closed, mechanism="da", seed=5)
+    closed = round_close(admission_round=admission_round, lottery_seed=5)
+    run = allocation_run_create(admission_round=closed, mechanism="da", seed=5)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=staff)
     allocation_run_publish(run=run, actor=staff)

@@ -38,7 +38,9 @@ def parent_client(client, parent):
 
 
 def _submitted(round_, parent, make_input) -> Application:
-    return application_create(round=round_, applicant=parent, data=make_input(), submit=True)[0]
+    return application_create(
+        admission_round=round_, applicant=parent, data=make_input(), submit=True
+    )[0]
 
 
 def _text(response) -> str:
@@ -174,7 +176,7 @@ def allocated(round_, parent, staff, make_input, *, review: bool = True):
     app = _submitted(round_, parent, make_input)
     application_transition(application=app, to="verified", actor=staff)
     run = allocation_run_create(
-        round=round_close(round=round_, lottery_seed=9), mechanism="da", seed=9
+        admission_round=round_close(admission_round=round_, lottery_seed=9), mechanism="da", seed=9
     )
     allocation_run_execute(run=run)
     if review:
@@ -251,7 +253,7 @@ def test_queue_pages_shows_submitted_dates_and_open_tickets(
 def test_bulk_verify_with_nothing_ticked_asks_to_choose(client, staff, parent, admission_round,
                                                         make_input):  # fmt: skip
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     client.force_login(staff)
     response = client.post("/tuyen-sinh/hoi-dong/", {}, follow=True, **VI)
@@ -264,7 +266,7 @@ def test_bulk_verify_with_nothing_ticked_asks_to_choose(client, staff, parent, a
 def test_history_names_the_parent_not_the_username(client, staff, parent, admission_round,
                                                    make_input):  # fmt: skip
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     client.force_login(staff)
     page = _text(client.get(f"/tuyen-sinh/hoi-dong/ho-so/{app.uuid}/", **VI))
@@ -285,13 +287,13 @@ def test_compare_with_nothing_chosen_is_a_form_error(client, staff, admission_ro
 def test_a_simulation_never_offers_review_or_publication(client, staff, parent, admission_round,
                                                          make_input):  # fmt: skip
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    simulation = allocation_run_create(round=round_, mechanism="da", seed=12345)
+    round_ = round_close(admission_round=admission_round, lottery_seed=9)
+    simulation = allocation_run_create(admission_round=round_, mechanism="da", seed=12345)
     allocation_run_execute(run=simulation)
-    real = allocation_run_create(round=round_, mechanism="da", seed=9)
+    real = allocation_run_create(admission_round=round_, mechanism="da", seed=9)
     allocation_run_execute(run=real)
     client.force_login(staff)
     page = _text(client.get(f"/tuyen-sinh/hoi-dong/lan-chay/{simulation.uuid}/", **VI))
@@ -308,8 +310,8 @@ def test_a_simulation_never_offers_review_or_publication(client, staff, parent, 
 
 
 def test_run_progress_reads_in_the_committee_language(client, staff, admission_round):
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    run = allocation_run_create(round=round_, mechanism="da", seed=9)
+    round_ = round_close(admission_round=admission_round, lottery_seed=9)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=9)
     AllocationRun.objects.filter(pk=run.pk).update(progress=45, progress_message="solving")
     client.force_login(staff)
     with translation.override("vi"):
@@ -327,7 +329,7 @@ def test_round_page_confirms_closing_and_the_seed_field_takes_19_digits(
     client.force_login(staff)
     page = _text(client.get("/tuyen-sinh/hoi-dong/dot/", **VI))
     assert re.search(r'id="close-round-form" data-confirm="[^"]*không thể hoàn tác', page)
-    round_close(round=admission_round, lottery_seed=2**62 + 12345)
+    round_close(admission_round=admission_round, lottery_seed=2**62 + 12345)
     page = _text(client.get("/tuyen-sinh/hoi-dong/dot/", **VI))
     seed = re.search(r'<input type="number" name="seed"[^>]*>', page).group(0)
     assert 'size="20"' in seed and 'class="seed"' in seed and str(2**62 + 12345) in seed
@@ -339,7 +341,10 @@ def test_ticket_deadlines_are_listed_nearest_first(admission_round, parent, make
     late = ticket_open(application=a, kind="data_correction", reason="x", actor=parent)
     early = ticket_open(application=b, kind="data_correction", reason="y", actor=parent)
     Ticket.objects.filter(pk=late.pk).update(decide_by=early.decide_by.replace(year=2099))
-    assert [t.pk for t in selectors.ticket_open_list(round=admission_round)] == [early.pk, late.pk]
+    assert [t.pk for t in selectors.ticket_open_list(admission_round=admission_round)] == [
+        early.pk,
+        late.pk,
+    ]
 
 
 # --------------------------------------------------------------------------- public
@@ -347,13 +352,13 @@ def test_ticket_deadlines_are_listed_nearest_first(admission_round, parent, make
 
 def test_the_map_popup_and_the_form_share_the_round_seats(client, parent, admission_round):
     body = client.get("/tuyen-sinh/chi-tieu.json").json()
-    seats = selectors.round_public_seats(round=admission_round)
+    seats = selectors.round_public_seats(admission_round=admission_round)
     assert body["school_year"] == admission_round.school_year
     assert body["schools"] == {
         row["code"]: {"seats": row["seats"], "demo_figure": row["demo_figure"]}
         for row in seats.values()
     }
-    assert selectors.round_seats(round=admission_round) == {
+    assert selectors.round_seats(admission_round=admission_round) == {
         pk: row["seats"] for pk, row in seats.items()
     }
     map_page = client.get("/").content.decode()

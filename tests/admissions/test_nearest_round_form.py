@@ -25,10 +25,12 @@ def nearest_round(admission_round):
 def test_nearest_round_refuses_a_ranking_and_accepts_none(nearest_round, parent, make_input):
     # The message is read in Vietnamese whatever language an earlier test left active.
     with translation.override("vi"), pytest.raises(ApplicationInvalid) as exc:
-        application_create(round=nearest_round, applicant=parent, data=make_input(), submit=True)
+        application_create(
+            admission_round=nearest_round, applicant=parent, data=make_input(), submit=True
+        )
     assert "không xếp thứ tự" in exc.value.errors["choices"][0]
     app, _ = application_create(
-        round=nearest_round, applicant=parent, data=make_input(choices=[]), submit=True
+        admission_round=nearest_round, applicant=parent, data=make_input(choices=[]), submit=True
     )
     assert app.status == ApplicationStatus.SUBMITTED and not app.choices.exists()
 
@@ -36,7 +38,10 @@ def test_nearest_round_refuses_a_ranking_and_accepts_none(nearest_round, parent,
 def test_ranked_round_still_needs_a_ranking(admission_round, parent, make_input):
     with pytest.raises(ApplicationInvalid) as exc:
         application_create(
-            round=admission_round, applicant=parent, data=make_input(choices=[]), submit=True
+            admission_round=admission_round,
+            applicant=parent,
+            data=make_input(choices=[]),
+            submit=True,
         )
     assert "choices" in exc.value.errors
 

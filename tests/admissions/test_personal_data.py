@@ -24,7 +24,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def submitted(admission_round, parent, make_input):
-    application, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    application, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     upload = SimpleUploadedFile("ct07.pdf", PDF, content_type="application/pdf")
     evidence_add(application=application, actor=parent, kind="residence", upload=upload)
     return application_submit(application=application, actor=parent, consent=True)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def application(admission_round, parent, make_input):
     app, _ = application_create(
-        round=admission_round,
+        admission_round=admission_round,
         applicant=parent,
         data=make_input(child_full_name="Lê Bảo Ngọc"),
         submit=True,

@@ -52,8 +52,8 @@ class BlockedOneSmsBackend:
 def reviewed(db):
     summary = generate_demo_round(school_year=2034, children=150, seed=3)
     RoundSchool.objects.filter(round=summary.round).update(classes=0, seats_override=2)
-    round_ = round_close(round=summary.round, lottery_seed=77)
-    run = allocation_run_create(round=round_, mechanism="da", seed=77)
+    round_ = round_close(admission_round=summary.round, lottery_seed=77)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=77)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=None)
     run.refresh_from_db()

@@ -30,11 +30,11 @@ STRAIGHT_VI = "đường chim bay"
 def closed_round(db):
     summary = generate_demo_round(school_year=2032, children=150, seed=11)
     RoundSchool.objects.filter(round=summary.round).update(classes=0, seats_override=2)
-    return round_close(round=summary.round, lottery_seed=5)
+    return round_close(admission_round=summary.round, lottery_seed=5)
 
 
 def computed(round_, mechanism, metric=None):
-    run = allocation_run_create(round=round_, mechanism=mechanism, distance_metric=metric)
+    run = allocation_run_create(admission_round=round_, mechanism=mechanism, distance_metric=metric)
     allocation_run_execute(run=run)
     run.refresh_from_db()
     return run
@@ -105,9 +105,9 @@ def test_only_a_run_with_the_rounds_metric_can_be_published(closed_round, django
     committee = django_user_model.objects.create_user("hoidong", is_staff=True)
     closed_round.distance_metric = "walking"
     closed_round.save(update_fields=["distance_metric"])
-    assert allocation_run_create(round=closed_round, mechanism="nearest").distance_metric == (
-        "walking"
-    )  # the round's choice by default
+    assert allocation_run_create(
+        admission_round=closed_round, mechanism="nearest"
+    ).distance_metric == ("walking")  # the round's choice by default
     simulation = computed(closed_round, "nearest", "straight")
     allocation_run_review(run=simulation, actor=committee)
     with pytest.raises(Conflict) as exc:

@@ -48,7 +48,7 @@ def world(admission_round, parent, make_input):
     call_command("setup_roles", verbosity=0)
     call_command("surveys_setup", verbosity=0)
     application, _ = services.application_create(
-        round=admission_round, applicant=parent, data=make_input()
+        admission_round=admission_round, applicant=parent, data=make_input()
     )
     upload = SimpleUploadedFile("ct07.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     services.evidence_add(application=application, actor=parent, kind="residence", upload=upload)
@@ -164,11 +164,11 @@ def test_the_matrix_covers_every_staff_url(world):
     assert found == set(staff_urls(world))
 
 
-def _scoped(name: str, role: str, *, school=None, round=None) -> User:
+def _scoped(name: str, role: str, *, school=None, admission_round=None) -> User:
     user = User.objects.create_user(name, password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=ROLE[role]))
-    if school or round:
-        StaffScope.objects.create(user=user, school=school, round=round)
+    if school or admission_round:
+        StaffScope.objects.create(user=user, school=school, round=admission_round)
     return User.objects.get(pk=user.pk)
 
 
@@ -177,7 +177,9 @@ def _someone(who: str, w, other_parent):
         "anonymous": lambda: None,
         "other_parent": lambda: other_parent,
         "clerk_of_another_school": lambda: _scoped(who, "clerk", school=w["other_school"]),
-        "committee_of_another_round": lambda: _scoped(who, "committee", round=w["other_round"]),
+        "committee_of_another_round": lambda: _scoped(
+            who, "committee", admission_round=w["other_round"]
+        ),
         "eservice_officer_of_another_procedure": lambda: _scoped(who, "eservice_officer"),
         "principal_of_another_school": lambda: _scoped(who, "principal", school=w["other_school"]),
         "education_officer": lambda: _scoped(who, "education_officer"),
@@ -253,7 +255,7 @@ def test_the_owning_scopes_get_through(client, world):
     """Positive controls: the clerk of a school the family chose and the round's committee."""
     app = world["application"]
     clerk = _scoped("vanthu", "clerk", school=world["own_school"])
-    committee = _scoped("hoidong-vong", "committee", round=app.round)
+    committee = _scoped("hoidong-vong", "committee", admission_round=app.round)
     client.force_login(clerk)
     assert client.get(f"/tuyen-sinh/hoi-dong/ho-so/{app.uuid}/").status_code == 200
     assert app.tracking_code in client.get("/tuyen-sinh/hoi-dong/?round=2026").content.decode()

@@ -68,8 +68,8 @@ def seeded(django_db_setup, django_db_blocker):
         for n, a in enumerate(apps[30:45]):
             a.residence_point = make_point(lon=106.6980 + n * 0.0002, lat=10.7725 + n * 0.0001)
             a.save(update_fields=["residence_point"])
-        admission_round = round_close(round=admission_round, lottery_seed=31)
-        run = allocation_run_create(round=admission_round, mechanism="da", seed=31)
+        admission_round = round_close(admission_round=admission_round, lottery_seed=31)
+        run = allocation_run_create(admission_round=admission_round, mechanism="da", seed=31)
         run = allocation_run_execute(run=run)
         committee = _group(YEAR)
         admission_round.committee = committee

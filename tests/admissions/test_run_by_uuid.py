@@ -10,8 +10,8 @@ from admissions.services import allocation_run_create, round_close
 
 def test_run_by_uuid_brings_its_round(db, django_assert_num_queries):
     demo = generate_demo_round(school_year=2032, children=20, seed=3)
-    run = allocation_run_create(round=round_close(round=demo.round, lottery_seed=1),
-                                mechanism="da", seed=1)  # fmt: skip
+    closed = round_close(admission_round=demo.round, lottery_seed=1)
+    run = allocation_run_create(admission_round=closed, mechanism="da", seed=1)
     with django_assert_num_queries(1):
         found = run_by_uuid(uuid=run.uuid)
         assert (found.pk, found.round.school_year) == (run.pk, 2032)

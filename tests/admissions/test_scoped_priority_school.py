@@ -49,7 +49,7 @@ def _school(name: str, lat: float) -> School:
 @pytest.fixture
 def two_schools(db):
     now = timezone.now()
-    round = AdmissionRound.objects.create(
+    admission_round = AdmissionRound.objects.create(
         school_year=2033,
         name="Tuyển sinh thử",
         mechanism="nearest",
@@ -59,15 +59,15 @@ def two_schools(db):
     )
     a, b = _school("A", A_LAT), _school("B", B_LAT)
     for school in (a, b):
-        RoundSchool.objects.create(round=round, school=school, seats_override=1)
-    PriorityCategory.objects.create(round=round, code="sibling", rank=1,
+        RoundSchool.objects.create(round=admission_round, school=school, seats_override=1)
+    PriorityCategory.objects.create(round=admission_round, code="sibling", rank=1,
                                     label_vi="Có anh/chị/em ruột đang học tại trường",
                                     label_en="Sibling already at the school",
                                     scope=CategoryScope.SCHOOL)  # fmt: skip
-    PriorityCategory.objects.create(round=round, code="poor_household", rank=4,
+    PriorityCategory.objects.create(round=admission_round, code="poor_household", rank=4,
                                     label_vi="Con hộ nghèo, cận nghèo",
                                     label_en="Child of a poor or near-poor household")  # fmt: skip
-    return round, a, b
+    return admission_round, a, b
 
 
 @pytest.fixture
@@ -83,17 +83,19 @@ def make_input_2033(two_schools, make_input):
     return build
 
 
-def _place(round, a, b, parent, staff, make_input_2033, *, q_school):
+def _place(admission_round, a, b, parent, staff, make_input_2033, *, q_school):
     for name, lat, extra in (
         ("P", P_LAT, {}),
         ("Q", Q_LAT, {"priority_category": "sibling", "priority_school": q_school.pk}),
     ):
         data = make_input_2033(child_full_name=f"Trẻ {name}", lat=lat, lon=LON, choices=[],
                                **extra)  # fmt: skip
-        app, _ = application_create(round=round, applicant=parent, data=data, submit=True)
+        app, _ = application_create(
+            admission_round=admission_round, applicant=parent, data=data, submit=True
+        )
         application_transition(application=app, to=ApplicationStatus.VERIFIED, actor=staff)
-    round = round_close(round=round, lottery_seed=11)
-    run = allocation_run_create(round=round, mechanism="nearest", seed=11)
+    admission_round = round_close(admission_round=admission_round, lottery_seed=11)
+    run = allocation_run_create(admission_round=admission_round, mechanism="nearest", seed=11)
     allocation_run_execute(run=run)
     run.refresh_from_db()
     assert run.check_passed is True, run.violations
@@ -106,51 +108,56 @@ def _place(round, a, b, parent, staff, make_input_2033, *, q_school):
 def test_sibling_named_at_the_contested_school_beats_distance_there(
     two_schools, parent, staff, make_input_2033
 ):
-    round, a, b = two_schools
-    placed = _place(round, a, b, parent, staff, make_input_2033, q_school=a)
+    admission_round, a, b = two_schools
+    placed = _place(admission_round, a, b, parent, staff, make_input_2033, q_school=a)
     assert placed == {"Trẻ Q": "Trường Tiểu học A", "Trẻ P": "Trường Tiểu học B"}
 
 
 def test_sibling_named_at_another_school_does_not_count_at_the_contested_one(
     two_schools, parent, staff, make_input_2033
 ):
-    round, a, b = two_schools
-    placed = _place(round, a, b, parent, staff, make_input_2033, q_school=b)
+    admission_round, a, b = two_schools
+    placed = _place(admission_round, a, b, parent, staff, make_input_2033, q_school=b)
     assert placed == {"Trẻ P": "Trường Tiểu học A", "Trẻ Q": "Trường Tiểu học B"}
 
 
-def _errors(round, parent, data) -> dict:
+def _errors(admission_round, parent, data) -> dict:
     with pytest.raises(ApplicationInvalid) as caught, translation.override("vi"):
-        application_create(round=round, applicant=parent, data=data, submit=True)
+        application_create(
+            admission_round=admission_round, applicant=parent, data=data, submit=True
+        )
     return caught.value.errors
 
 
 def test_school_of_the_priority_is_required_only_with_a_scoped_category(
     two_schools, parent, make_input_2033
 ):
-    round, a, b = two_schools
+    admission_round, a, b = two_schools
     missing = make_input_2033(lat=P_LAT, lon=LON, choices=[], priority_category="sibling")
-    assert "chỉ được tính tại trường đó" in _errors(round, parent, missing)["priority_school"][0]
+    assert (
+        "chỉ được tính tại trường đó"
+        in _errors(admission_round, parent, missing)["priority_school"][0]
+    )
     city_wide = make_input_2033(
         lat=P_LAT, lon=LON, choices=[], priority_category="poor_household", priority_school=a.pk
     )
-    assert "mọi trường" in _errors(round, parent, city_wide)["priority_school"][0]
+    assert "mọi trường" in _errors(admission_round, parent, city_wide)["priority_school"][0]
     elsewhere = School.objects.exclude(pk__in=[a.pk, b.pk]).first()
     outside = make_input_2033(lat=P_LAT, lon=LON, choices=[], priority_category="sibling",
                               priority_school=elsewhere.pk)  # fmt: skip
-    assert "không tuyển lớp 1" in _errors(round, parent, outside)["priority_school"][0]
+    assert "không tuyển lớp 1" in _errors(admission_round, parent, outside)["priority_school"][0]
     no_category = make_input_2033(lat=P_LAT, lon=LON, choices=[], priority_school=a.pk)
-    assert "Chỉ chọn trường" in _errors(round, parent, no_category)["priority_school"][0]
+    assert "Chỉ chọn trường" in _errors(admission_round, parent, no_category)["priority_school"][0]
     unknown = make_input_2033(
         lat=P_LAT, lon=LON, choices=[], priority_category="khong-co", priority_school=a.pk
     )
-    assert list(_errors(round, parent, unknown)) == ["priority_category"]
-    assert not Application.objects.filter(round=round).exists()  # nothing stored
+    assert list(_errors(admission_round, parent, unknown)) == ["priority_category"]
+    assert not Application.objects.filter(round=admission_round).exists()  # nothing stored
 
 
 def test_default_categories_scope_sibling_and_staff_to_one_school(db):
-    round = round_ensure(school_year=2034, is_demo=True)
-    scopes = dict(round.categories.values_list("code", "scope"))
+    admission_round = round_ensure(school_year=2034, is_demo=True)
+    scopes = dict(admission_round.categories.values_list("code", "scope"))
     assert scopes == {"sibling": "school", "staff_child": "school",
                       "policy_family": "city", "poor_household": "city"}  # fmt: skip
 
@@ -235,7 +242,9 @@ def _payload(data) -> dict:
 
 
 def test_second_stage_of_a_nearest_first_round_runs_nearest_first_whatever_is_asked(two_schools):
-    round, _a, _b = two_schools
-    round = round_close(round=round, lottery_seed=3)
-    second = allocation_run_create(round=round, mechanism="da", seed=3, stage="second")
-    assert second.mechanism == round.mechanism == "nearest"
+    admission_round, _a, _b = two_schools
+    admission_round = round_close(admission_round=admission_round, lottery_seed=3)
+    second = allocation_run_create(
+        admission_round=admission_round, mechanism="da", seed=3, stage="second"
+    )
+    assert second.mechanism == admission_round.mechanism == "nearest"

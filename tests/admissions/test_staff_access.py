@@ -23,7 +23,7 @@ from admissions.models import (
 @pytest.fixture
 def objects(admission_round, parent, make_input):
     application, _ = services.application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     run = AllocationRun.objects.create(round=admission_round, mechanism="da", seed=1)
     ticket = Ticket.objects.create(

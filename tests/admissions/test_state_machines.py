@@ -77,8 +77,10 @@ def test_published_and_final_states_have_no_way_out():
 def test_no_service_sets_a_round_run_or_offer_status_by_hand():
     """Only states.py writes these statuses (and applications.py its own, through its table)."""
     offenders = []
-    pattern = re.compile(r"(\b(run|round|offer|old|current|seat|locked)\.status\s*=[^=])|"
-                         r"(\.update\([^)]*\bstatus=)")  # fmt: skip
+    pattern = re.compile(
+        r"(\b(run|admission_round|round|offer|old|current|seat|locked)\.status\s*=[^=])|"
+        r"(\.update\([^)]*\bstatus=)"
+    )
     for path in sorted((ROOT / "admissions" / "services").glob("*.py")):
         if path.name == "states.py":
             continue
@@ -140,7 +142,7 @@ def test_run_moves_go_through_the_table(db):
 
 
 def test_closing_a_round_is_recorded(admission_round, staff):
-    closed = round_close(round=admission_round, actor=staff)
+    closed = round_close(admission_round=admission_round, actor=staff)
     assert closed.status == RoundStatus.CLOSED and closed.lottery_seed is not None
     change = StateChange.objects.get(kind="round", object_id=admission_round.pk)
     assert (change.from_status, change.to_status, change.actor) == ("open", "closed", staff)
@@ -169,7 +171,7 @@ def test_seats_change_only_while_the_window_is_open_and_each_change_is_recorded(
     assert (change.classes_before, change.classes_after, change.actor) == (2, 5, staff)
     assert change.created_at is not None
 
-    closed = round_close(round=admission_round, actor=staff)
+    closed = round_close(admission_round=admission_round, actor=staff)
     row.refresh_from_db()
     row.classes = 9
     with pytest.raises(Conflict):
@@ -183,7 +185,7 @@ def test_seats_change_only_while_the_window_is_open_and_each_change_is_recorded(
 
 def test_admin_form_refuses_seats_of_a_closed_round(admission_round, staff, admin_client):
     row = RoundSchool.objects.filter(round=admission_round).first()
-    round_close(round=admission_round, actor=staff)
+    round_close(admission_round=admission_round, actor=staff)
     response = admin_client.post(
         f"/admin/admissions/roundschool/{row.pk}/change/",
         {"round": admission_round.pk, "school": row.school_id, "classes": 9,

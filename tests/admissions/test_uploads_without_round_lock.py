@@ -56,10 +56,10 @@ def test_a_tracking_code_needs_no_round_lock(committed_round, parent, make_input
         cursor.execute("SET LOCAL lock_timeout = '2s'")  # before: waited, then failed here
     round_ = AdmissionRound.objects.get(pk=round_id)
     first, created = application_create(
-        round=round_, applicant=parent, data=make_input(choices=[]), submit=False
+        admission_round=round_, applicant=parent, data=make_input(choices=[]), submit=False
     )
     second, _ = application_create(
-        round=round_, applicant=parent, data=make_input(choices=[]), submit=False
+        admission_round=round_, applicant=parent, data=make_input(choices=[]), submit=False
     )
     assert created and first.tracking_code == "ADM-2077-000001"
     assert second.tracking_code == "ADM-2077-000002"
@@ -68,7 +68,7 @@ def test_a_tracking_code_needs_no_round_lock(committed_round, parent, make_input
 
 def test_a_file_whose_record_fails_is_removed(admission_round, parent, make_input, settings):
     application, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=False
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=False
     )
     root = settings.PRIVATE_MEDIA_ROOT
     before = {p for p in root.rglob("*") if p.is_file()}
@@ -89,7 +89,7 @@ def test_evidence_is_recorded_with_its_hash(admission_round, parent, make_input)
     import hashlib
 
     application, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=False
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=False
     )
     evidence = evidence_add(
         application=application,

@@ -208,7 +208,7 @@ def test_status_words_inside_sentences_are_labels(admission_round, parent, staff
     from portal.core.exceptions import DomainError
 
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     with translation.override("vi"), pytest.raises(DomainError) as refused:
         move(application=Application.objects.get(pk=app.pk), to="enrolled", actor=staff)

@@ -166,7 +166,7 @@ def test_committee_queue_filters_counts_and_bulk_verify(
     client, staff, parent, admission_round, make_input
 ):
     apps = [
-        application_create(round=admission_round, applicant=parent, data=make_input(),
+        application_create(admission_round=admission_round, applicant=parent, data=make_input(),
                            submit=True)[0]
         for _ in range(3)
     ]  # fmt: skip
@@ -198,11 +198,12 @@ def test_suggestions_propose_nearest_schools_and_refuse_points_outside(client, a
 
 
 def test_exports_and_explanation_pdf(client, staff, parent, admission_round, make_input):
-    app, _ = application_create(round=admission_round, applicant=parent, data=make_input(),
-                                submit=True)  # fmt: skip
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
+    )
     application_transition(application=app, to="verified", actor=staff)
-    round_ = round_close(round=admission_round, lottery_seed=9)
-    run = allocation_run_create(round=round_, mechanism="da", seed=9)
+    round_ = round_close(admission_round=admission_round, lottery_seed=9)
+    run = allocation_run_create(admission_round=round_, mechanism="da", seed=9)
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=staff)
     allocation_run_publish(run=run, actor=staff)
@@ -242,7 +243,9 @@ def test_pdf_falls_back_clearly_without_the_vietnamese_font(settings, parent, ad
     from admissions.models import AllocationRun, Placement
 
     settings.ADMISSIONS_PDF_FONT = "/nonexistent/DejaVuSans.ttf"
-    app, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     run = AllocationRun.objects.create(round=admission_round, mechanism="da", seed=1)
     placement = Placement.objects.create(
         run=run, application=app, lottery=0.5, explanation_vi="Giải thích", explanation_en="Why"
@@ -256,7 +259,7 @@ def test_committee_pin_map_coordinates_are_never_localised(
     client, staff, parent, admission_round, make_input
 ):
     """Vietnamese writes 10,7725; a script reading that gets 10 and puts the home 80 km away."""
-    app = application_create(round=admission_round, applicant=parent, data=make_input(),
+    app = application_create(admission_round=admission_round, applicant=parent, data=make_input(),
                              submit=True)[0]  # fmt: skip
     client.force_login(staff)
     for language in ("vi", "en"):

@@ -31,14 +31,14 @@ def click_on(page, map_name: str, selector: str, lat: float, lon: float) -> None
 
 @pytest.fixture
 def walking_round(hcmc_data):
-    round = round_ensure(school_year=2026, is_demo=False)
-    round.distance_metric = "walking"
-    round.save(update_fields=["distance_metric"])
+    admission_round = round_ensure(school_year=2026, is_demo=False)
+    admission_round.distance_metric = "walking"
+    admission_round.save(update_fields=["distance_metric"])
     RoundSchool.objects.bulk_create(
-        RoundSchool(round=round, school=s, classes=1)
+        RoundSchool(round=admission_round, school=s, classes=1)
         for s in School.objects.filter(level="primary", location__isnull=False)
     )
-    return round
+    return admission_round
 
 
 def test_a_pin_in_district_7_shows_the_walking_and_the_straight_distance(

@@ -208,7 +208,7 @@ def test_status_page_passes_axe_and_asks_before_withdrawing(live_server, browser
     parent = parent_register(full_name="Trần Thị Mai", password="mật-khẩu-dài-2026",
                              phone="0933444555")  # fmt: skip
     app, _ = application_create(
-        round=round_,
+        admission_round=round_,
         applicant=parent,
         data=_child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools[:2]),
         submit=True,
@@ -248,20 +248,22 @@ def test_committee_pages_pass_axe_and_ask_to_choose(live_server, browser):
     )
     staff = User.objects.get(pk=staff.pk)
     app, _ = application_create(
-        round=round_,
+        admission_round=round_,
         applicant=parent,
         data=_child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools[:2]),
         submit=True,
     )
     other, _ = application_create(
-        round=round_,
+        admission_round=round_,
         applicant=parent,
         data=_child("Trần Minh An", date(2020, 6, 1), "female", "079320111333", schools[:2]),
         submit=True,
     )
     application_transition(application=app, to="verified", actor=staff)
-    closed = round_close(round=round_, lottery_seed=9)
-    simulation = allocation_run_create(round=closed, mechanism="da", seed=1234567890123456789)
+    closed = round_close(admission_round=round_, lottery_seed=9)
+    simulation = allocation_run_create(
+        admission_round=closed, mechanism="da", seed=1234567890123456789
+    )
     allocation_run_execute(run=simulation)
     for size in VIEWPORTS:
         for lang in LANGUAGES:
@@ -316,13 +318,15 @@ def test_run_progress_shows_and_survives_leaving_the_page(live_server, browser):
     )
     staff = User.objects.get(pk=staff.pk)
     app, _ = application_create(
-        round=round_,
+        admission_round=round_,
         applicant=parent,
         data=_child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools[:2]),
         submit=True,
     )
     application_transition(application=app, to="verified", actor=staff_reviewer())
-    run = allocation_run_create(round=round_close(round=round_, lottery_seed=9), mechanism="da")
+    run = allocation_run_create(
+        admission_round=round_close(admission_round=round_, lottery_seed=9), mechanism="da"
+    )
     AllocationRun.objects.filter(pk=run.pk).update(progress=20, progress_message="solving")
     for size in ((390, 844), (1366, 768)):
         context, page = _context(browser, live_server, size=size, lang=LANGUAGES[0], user=staff)

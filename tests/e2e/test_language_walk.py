@@ -92,14 +92,14 @@ def test_every_page_reads_in_one_language(live_server, browser):
     RoundSchool.objects.create(round=round_, school=schools[1], classes=1)
     parent, staff = _people()
     children = [
-        application_create(round=round_, applicant=parent, data=data, submit=True)[0]
+        application_create(admission_round=round_, applicant=parent, data=data, submit=True)[0]
         for data in (
             _child("Trần Minh Khôi", date(2020, 5, 1), "male", "079220111222", schools),
             _child("Trần Minh An", date(2020, 6, 1), "female", "079320111333", schools),
         )
     ]
     third = _child("Trần Minh Châu", date(2020, 7, 1), "female", "079320111444", schools)
-    draft, _ = application_create(round=round_, applicant=parent, data=third)
+    draft, _ = application_create(admission_round=round_, applicant=parent, data=third)
     phrases = _phrases()
     found: dict[str, list[str]] = {}
 
@@ -135,7 +135,7 @@ def test_every_page_reads_in_one_language(live_server, browser):
     for app in children:
         application_transition(application=app, to="verified", actor=staff)
     run = allocation_run_create(
-        round=round_close(round=round_, lottery_seed=9), mechanism="da", seed=9
+        admission_round=round_close(admission_round=round_, lottery_seed=9), mechanism="da", seed=9
     )
     allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=staff)

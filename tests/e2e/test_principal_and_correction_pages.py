@@ -58,7 +58,9 @@ def test_the_principals_list_fits_and_passes_axe(live_server, browser):
     for i, (name, gender, child_id) in enumerate(children):
         order = schools[i:] + schools[:i]  # the principal's school at rank 1, 3 and 2
         data = _child(name, date(2020, 5, 1), gender, child_id, order)
-        app, _ = application_create(round=round_, applicant=parent, data=data, submit=True)
+        app, _ = application_create(
+            admission_round=round_, applicant=parent, data=data, submit=True
+        )
         tracking.append(app.tracking_code)
     principal = User.objects.create_user("hieutruong-e2e", password="x", is_staff=True)
     principal.groups.add(Group.objects.get(name="Hiệu trưởng"))

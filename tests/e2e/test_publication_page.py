@@ -26,8 +26,8 @@ LANGUAGES = [("vi-VN", "không thể hoàn tác"), ("en-US", "cannot be undone")
 def reviewed_run(transactional_db):
     summary = generate_demo_round(school_year=2035, children=60, seed=8)
     RoundSchool.objects.filter(round=summary.round).update(classes=0, seats_override=2)
-    round_ = round_close(round=summary.round, lottery_seed=99)
-    run = allocation_run_create(round=round_, mechanism="da")
+    round_ = round_close(admission_round=summary.round, lottery_seed=99)
+    run = allocation_run_create(admission_round=round_, mechanism="da")
     allocation_run_execute(run=run)
     user = User.objects.create_user("hoidong-cb", password="hoi-dong-2026", is_staff=True)
     user.user_permissions.add(

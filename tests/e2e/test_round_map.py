@@ -29,9 +29,11 @@ CHILDREN = 300
 def mapped_round(hcmc_data):
     generate_demo_round(school_year=YEAR, children=CHILDREN, seed=26)
     admission_round = round_close(
-        round=AdmissionRound.objects.get(school_year=YEAR), lottery_seed=26
+        admission_round=AdmissionRound.objects.get(school_year=YEAR), lottery_seed=26
     )
-    allocation_run_execute(run=allocation_run_create(round=admission_round, mechanism="da"))
+    allocation_run_execute(
+        run=allocation_run_create(admission_round=admission_round, mechanism="da")
+    )
     committee = Group.objects.create(name="Hội đồng tuyển sinh 2026")
     AdmissionRound.objects.filter(pk=admission_round.pk).update(committee=committee)
     user = User.objects.create_user("hoidong", password="hoi-dong-2026", is_staff=True)

@@ -31,12 +31,12 @@ def otp_required(settings):
 
 @pytest.fixture
 def open_round(hcmc_data):
-    round = round_ensure(school_year=2026, is_demo=False)
+    admission_round = round_ensure(school_year=2026, is_demo=False)
     RoundSchool.objects.bulk_create(
-        RoundSchool(round=round, school=s, classes=1)
+        RoundSchool(round=admission_round, school=s, classes=1)
         for s in School.objects.filter(level="primary", location__isnull=False)
     )
-    return round
+    return admission_round
 
 
 def _watch(page) -> list[str]:

@@ -69,9 +69,9 @@ def published_round(admission_round, mechanism: str, *, seed: int) -> dict:
     """Close the round, compute a run of ``mechanism``, review and publish it."""
     admission_round.mechanism = mechanism
     admission_round.save(update_fields=["mechanism"])
-    admission_round = round_close(round=admission_round, lottery_seed=seed)
+    admission_round = round_close(admission_round=admission_round, lottery_seed=seed)
     actor = User.objects.create_user(f"hoidong-sweep-{mechanism}", password="x", is_staff=True)
-    run = allocation_run_create(round=admission_round, mechanism=mechanism, seed=seed)
+    run = allocation_run_create(admission_round=admission_round, mechanism=mechanism, seed=seed)
     run = allocation_run_execute(run=run)
     allocation_run_review(run=run, actor=actor)
     run = allocation_run_publish(run=run, actor=actor)

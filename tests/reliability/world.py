@@ -65,16 +65,16 @@ def world_build() -> World:
         vintage=vintage, code=f"R{n:04d}", name=f"Phường tin cậy {n}", level="ward",
         geom=MultiPolygon(box), geom_hash="reliability",
     )  # fmt: skip
-    round = round_ensure(school_year=2200 + n, is_demo=False)
+    admission_round = round_ensure(school_year=2200 + n, is_demo=False)
     schools = []
     for i in range(3):
         school = School.objects.create(
             code=f"rel-{n}-{i}", name=f"Trường thử {n}-{i}", level="primary",
             location=make_point(lon=106.70 + i / 100, lat=10.80),
         )  # fmt: skip
-        RoundSchool.objects.create(round=round, school=school, classes=2)
+        RoundSchool.objects.create(round=admission_round, school=school, classes=2)
         schools.append(school)
-    return World(vintage_code=code, round=round, schools=schools)
+    return World(vintage_code=code, round=admission_round, schools=schools)
 
 
 def run_in_threads(jobs: list[Callable[[], object]], *, threads: int) -> list:

@@ -32,14 +32,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            round = AdmissionRound.objects.get(school_year=options["round"])
+            admission_round = AdmissionRound.objects.get(school_year=options["round"])
         except AdmissionRound.DoesNotExist as exc:
             raise CommandError(f"no admission round for school year {options['round']}") from exc
-        if options["close"] and round.status == "open":
-            round = round_close(round=round, lottery_seed=options["seed"])
+        if options["close"] and admission_round.status == "open":
+            admission_round = round_close(
+                admission_round=admission_round, lottery_seed=options["seed"]
+            )
         try:
             run = allocation_run_create(
-                round=round,
+                admission_round=admission_round,
                 mechanism=options["mechanism"],
                 seed=options["seed"],
                 stage=options["stage"],
@@ -57,15 +59,15 @@ class Command(BaseCommand):
         bar.close()
         stats = run.statistics
         verdict = "PASSED" if run.check_passed else f"FAILED ({len(run.violations)} violations)"
-        if run.distance_metric != round.distance_metric:
+        if run.distance_metric != admission_round.distance_metric:
             self.stdout.write(
                 f"SIMULATION: distance {run.distance_metric} is not the round's "
-                f"({round.distance_metric}); this run can be compared but never published"
+                f"({admission_round.distance_metric}); this run can be compared but never published"
             )
-        if run.seed != round.lottery_seed:
+        if run.seed != admission_round.lottery_seed:
             self.stdout.write(
                 f"SIMULATION: seed {run.seed} is not the round's lottery seed "
-                f"{round.lottery_seed}; this run can be compared but never published"
+                f"{admission_round.lottery_seed}; this run can be compared but never published"
             )
         self.stdout.write(
             f"run {run.uuid}: {stats['placed']}/{stats['children']} placed, "

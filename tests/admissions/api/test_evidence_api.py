@@ -13,7 +13,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def draft(admission_round, parent, make_input):
-    application, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    application, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     return application
 
 

@@ -20,7 +20,9 @@ PAIRS = list(itertools.product(S.values, S.values))
 
 @pytest.fixture
 def application(admission_round, parent, make_input):
-    app, created = application_create(round=admission_round, applicant=parent, data=make_input())
+    app, created = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     assert created and app.status == S.DRAFT
     # Consent is recorded on submission; states after a submission need it (DB constraint).
     Application.objects.filter(pk=app.pk).update(consented_at=timezone.now(), consent_version="t")
@@ -94,7 +96,7 @@ def test_each_change_notifies_by_email_and_sms_after_commit(
     LocmemSmsBackend.outbox.clear()
     mail.outbox.clear()
     app, _ = application_create(
-        round=admission_round, applicant=parent, data=make_input(), submit=True
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
     )
     application_transition(application=app, to=S.CORRECTION_REQUESTED, actor=staff,
                            note="Ảnh minh chứng bị mờ")  # fmt: skip

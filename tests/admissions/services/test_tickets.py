@@ -17,8 +17,9 @@ from portal.core.exceptions import Conflict, InvalidInput, TransitionNotAllowed
 
 @pytest.fixture
 def submitted(admission_round, parent, make_input):
-    app, _ = application_create(round=admission_round, applicant=parent, data=make_input(),
-                                submit=True)  # fmt: skip
+    app, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input(), submit=True
+    )
     return app
 
 
@@ -63,6 +64,8 @@ def test_a_dismissed_ticket_changes_nothing_and_overdue_tickets_are_listed(
 
 
 def test_appeals_are_not_possible_on_drafts(admission_round, parent, make_input):
-    draft, _ = application_create(round=admission_round, applicant=parent, data=make_input())
+    draft, _ = application_create(
+        admission_round=admission_round, applicant=parent, data=make_input()
+    )
     with pytest.raises(TransitionNotAllowed):
         ticket_open(application=draft, kind="appeal", reason="x", actor=parent)
