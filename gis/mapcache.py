@@ -7,13 +7,22 @@ to schools, administrative units or catchments (signals in gis/signals.py bump i
 starts a new generation, so the old entries are never served again (they expire on their own).
 
 The generation is also the `Last-Modified` of every response, and a hash of the body its
-`ETag`: a conditional GET answers 304 without a body (docs/adr/0024)."""
+`ETag`: a conditional GET answers 304 without a body (docs/adr/0024).
+
+Two levels: each web process keeps the current generation's entries in its own memory (a
+bounded LRU, `MAP_CACHE_LOCAL_MAX_BYTES`) in front of the shared cache, and reads the
+generation from the shared cache at most once per `MAP_CACHE_GENERATION_TTL_MS`. A hit then
+costs no network round trip; a change reaches every process within that interval (the
+responses say `max-age=60` to browsers anyway). docs/adr/0024, third addendum."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
@@ -33,20 +42,72 @@ CACHE_CONTROL = "public, max-age=60"
 VARY = "Accept-Language, Cookie"
 
 
+class _LocalEntries:
+    """This process's entries of one generation: an LRU bounded in bytes, shared by the
+    worker's threads. A new generation empties it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._bytes = 0
+        self.generation = 0
+        self.generation_read_at = float("-inf")
+
+    def seen(self, generation: int) -> None:
+        with self._lock:
+            if generation != self.generation:
+                self._entries.clear()
+                self._bytes = 0
+                self.generation = generation
+            self.generation_read_at = time.monotonic()
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        limit = settings.MAP_CACHE_LOCAL_MAX_BYTES
+        size = len(entry["body"])
+        if size > limit:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self._bytes += size - (len(old["body"]) if old else 0)
+            self._entries[key] = entry
+            while self._bytes > limit:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted["body"])
+
+
+_local = _LocalEntries()
+
+
 def map_generation() -> int:
-    """The current generation (milliseconds since the epoch of the last change)."""
+    """The current generation (milliseconds since the epoch of the last change), re-read
+    from the shared cache at most once per MAP_CACHE_GENERATION_TTL_MS in this process."""
+    age_ms = (time.monotonic() - _local.generation_read_at) * 1000
+    if age_ms < settings.MAP_CACHE_GENERATION_TTL_MS:
+        return _local.generation
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        generation = int(time.time() * 1000)
+        # Never one this process has seen (the shared cache was emptied or is down): its
+        # local entries must not come back under a generation number reused by chance.
+        generation = max(int(time.time() * 1000), _local.generation + 1)
         if not cache.add(GENERATION_KEY, generation, timeout=None):
             generation = cache.get(GENERATION_KEY) or generation
+    _local.seen(int(generation))
     return int(generation)
 
 
 def map_cache_invalidate() -> int:
     """Start a new generation: every cached map response is stale from now on."""
-    generation = max(int(time.time() * 1000), (cache.get(GENERATION_KEY) or 0) + 1)
+    previous = max(cache.get(GENERATION_KEY) or 0, _local.generation)
+    generation = max(int(time.time() * 1000), previous + 1)
     cache.set(GENERATION_KEY, generation, timeout=None)
+    _local.seen(generation)
     return generation
 
 
@@ -79,7 +140,9 @@ def _with_validators(response, etag: str, last_modified_s: int):
 
 
 class PublicMapCacheMiddleware:
-    """Place early in MIDDLEWARE (before sessions): a hit costs two cache reads."""
+    """Place early in MIDDLEWARE (before sessions): a hit costs no database or network read
+    (at most one shared-cache read per generation interval and one per entry new to this
+    process)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,7 +153,11 @@ class PublicMapCacheMiddleware:
         generation = map_generation()
         last_modified_s = generation // 1000
         key = _entry_key(request, generation)
-        entry = cache.get(key)
+        entry = _local.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                _local.put(key, entry)
         if entry is not None:
             etag = entry["etag"]
             if _not_modified(request, etag, last_modified_s):
@@ -104,11 +171,10 @@ class PublicMapCacheMiddleware:
             return response
         body = response.content
         etag = _etag(body)
-        cache.set(
-            key,
-            {"body": body, "content_type": response["Content-Type"], "etag": etag},
-            timeout=ENTRY_TTL_S,
-        )
+        entry = {"body": body, "content_type": response["Content-Type"], "etag": etag}
+        cache.set(key, entry, timeout=ENTRY_TTL_S)
+        if map_generation() == generation:  # not if the map changed while this was computed
+            _local.put(key, entry)
         if _not_modified(request, etag, last_modified_s):
             return _with_validators(HttpResponseNotModified(), etag, last_modified_s)
         response["X-Cache"] = "miss"

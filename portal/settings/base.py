@@ -222,6 +222,10 @@ CACHES = {
     if CACHE_REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Each web process also keeps the public map responses of the current generation in memory
+# and re-reads the generation at most this often: a map change reaches every process within it.
+MAP_CACHE_GENERATION_TTL_MS = env_int("MAP_CACHE_GENERATION_TTL_MS", 1000)
+MAP_CACHE_LOCAL_MAX_BYTES = env_int("MAP_CACHE_LOCAL_MAX_BYTES", 64 * 1024 * 1024)
 
 MAILERS = {
     "default": {

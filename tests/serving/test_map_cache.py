@@ -99,3 +99,38 @@ def test_errors_and_other_methods_are_not_cached(client, redis_cache):
     assert "X-Cache" not in bad
     assert client.get("/api/v1/schools/?bbox=nonsense").status_code == 400
     assert "X-Cache" not in client.head(SCHOOLS)
+
+
+def test_a_hit_is_served_from_this_process_without_a_shared_cache_read(client, redis_cache):
+    first = client.get(SCHOOLS)
+    entry_keys = [k for k in redis_cache.keys("*") if k != b":1:" + GENERATION_KEY.encode()]
+    assert entry_keys
+    redis_cache.delete(*entry_keys)  # the shared entry is gone; this process's copy is not
+    second = client.get(SCHOOLS)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_another_process_change_is_seen_after_the_generation_interval(
+    client, redis_cache, settings
+):
+    settings.MAP_CACHE_GENERATION_TTL_MS = 60_000
+    map_generation()
+    before = client.get(SCHOOLS)
+    # Another web process commits a change: it bumps the generation in the shared cache only.
+    redis_cache.set(":1:" + GENERATION_KEY, map_generation() + 5)
+    assert client.get(SCHOOLS)["X-Cache"] == "hit"  # within the interval: this copy
+    settings.MAP_CACHE_GENERATION_TTL_MS = 0
+    after = client.get(SCHOOLS)
+    assert after["X-Cache"] == "miss"  # the new generation: recomputed
+    assert after.content == before.content  # (nothing changed in the database)
+
+
+def test_the_local_copies_are_bounded_in_bytes(client, redis_cache, settings):
+    settings.MAP_CACHE_LOCAL_MAX_BYTES = len(client.get(SCHOOLS).content) + 10
+    client.get("/api/v1/admin-units/")  # larger than the bound: never kept locally
+    client.get(SCHOOLS)
+    redis_cache.flushdb()  # shared copies and generation gone: only local copies remain
+    settings.MAP_CACHE_GENERATION_TTL_MS = 60_000
+    assert client.get(SCHOOLS)["X-Cache"] == "hit"
+    assert client.get("/api/v1/admin-units/")["X-Cache"] == "miss"
