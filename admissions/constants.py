@@ -28,6 +28,14 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class IntakeStatus(models.TextChoices):
+    """A complete application handed in through the intake queue (services/intake.py)."""
+
+    QUEUED = "queued", _("Received, being processed")
+    ACCEPTED = "accepted", _("Application created")
+    REFUSED = "refused", _("Refused")
+
+
 TERMINAL_STATUSES = frozenset(
     {
         ApplicationStatus.REJECTED,

@@ -20,6 +20,7 @@ from .constants import (
     CategoryScope,
     EvidenceKind,
     Gender,
+    IntakeStatus,
     LateEntryReason,
     Mechanism,
     OfferStatus,
@@ -330,6 +331,53 @@ class Application(TimeStampedModel):
     @cached_property
     def ranked_choices(self):
         return list(self.choices.select_related("school").order_by("rank"))
+
+
+class ApplicationIntake(models.Model):
+    """A complete application received through the intake queue and not yet (or already)
+    turned into an application by a worker (services/intake.py, docs/adr/0027). The payload
+    is personal data: it is emptied once processed, whatever the outcome."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    round = models.ForeignKey(
+        AdmissionRound, on_delete=models.CASCADE, related_name="intakes", db_index=False
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_intakes"
+    )
+    child_personal_id = models.CharField(_("child's personal ID"), max_length=12)
+    payload = models.JSONField(_("application as received"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=IntakeStatus.choices, default=IntakeStatus.QUEUED
+    )
+    application = models.ForeignKey(
+        "Application", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    errors = models.JSONField(_("reasons of a refusal"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application intake")
+        verbose_name_plural = _("application intakes")
+        constraints = [
+            # The same child twice in the queue (a double tap) is one intake.
+            models.UniqueConstraint(
+                fields=["round", "child_personal_id"],
+                condition=Q(status=IntakeStatus.QUEUED),
+                name="one_queued_intake_per_child_per_round",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status=IntakeStatus.QUEUED),
+                name="intake_queued_by_arrival",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.uuid)
 
 
 class ApplicationChoice(models.Model):

@@ -27,6 +27,7 @@ from .models import (
     AllocationRun,
     Application,
     ApplicationChoice,
+    ApplicationIntake,
     Evidence,
     Offer,
     Placement,
@@ -436,6 +437,15 @@ def application_list_for_staff_pages(*, user) -> QuerySet[Application]:
 
 def application_for_api(*, application_id: int) -> Application:
     return Application.objects.select_related(*APPLICATION_PAGE_RELATIONS).get(pk=application_id)
+
+
+def intake_of_applicant(*, uuid, user) -> ApplicationIntake | None:
+    """A receipt of the intake queue, to the account that handed it in only."""
+    return (
+        ApplicationIntake.objects.select_related("application")
+        .filter(uuid=uuid, applicant_id=user.pk)
+        .first()
+    )
 
 
 def application_history(*, application: Application) -> QuerySet:

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .models import AllocationRun
 from .services import allocation_run_execute, offers_expire, offers_send_reminders
+from .services.intake import intake_drain as intake_drain_service
 from .services.publication import allocation_run_publish_job
 
 
@@ -23,3 +24,8 @@ def publish_run(run_id: int, actor_id: int | None = None) -> str:
 @shared_task(name="admissions.offers_tick")
 def offers_tick() -> dict:
     return {"reminders": offers_send_reminders(), "expired": offers_expire()}
+
+
+@shared_task(name="admissions.intake_drain")
+def intake_drain() -> dict:
+    return intake_drain_service()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from portal.core.transitions import TransitionTable
 
-from .constants import Actor
+from .constants import Actor, IntakeStatus
 from .constants import ApplicationStatus as S
 from .constants import OfferStatus as O
 from .constants import RoundStatus as R
@@ -117,6 +117,12 @@ OFFER_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (O.PENDING, O.WITHDRAWN): frozenset({P, Y}),
     (O.ACCEPTED, O.WITHDRAWN): frozenset({P, Y}),
 }
+
+# The intake queue: a received application is processed once, into an application or a
+# refusal with its reasons; nothing moves after that.
+INTAKE_TABLE = TransitionTable.without_actors(
+    [(IntakeStatus.QUEUED, IntakeStatus.ACCEPTED), (IntakeStatus.QUEUED, IntakeStatus.REFUSED)]
+)
 
 TABLES: dict[str, TransitionTable] = {
     "round": TransitionTable(ROUND_TRANSITIONS),

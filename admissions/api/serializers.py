@@ -5,7 +5,7 @@ from rest_framework import serializers
 from portal.api.strict import StrictJsonInputMixin
 
 from ..constants import EvidenceKind, Gender, LateEntryReason, Relationship, ResidenceType
-from ..models import Application, ApplicationStatusChange, Evidence, Offer
+from ..models import Application, ApplicationIntake, ApplicationStatusChange, Evidence, Offer
 
 
 class ApplicationInputSerializer(StrictJsonInputMixin, serializers.Serializer):
@@ -71,6 +71,30 @@ class ApplicationInputSerializer(StrictJsonInputMixin, serializers.Serializer):
     )
     consent = serializers.BooleanField(required=False, default=False)
     submit = serializers.BooleanField(required=False, default=False)
+
+
+class IntakeInputSerializer(ApplicationInputSerializer):
+    """A complete application for the intake queue: the same fields as a submission."""
+
+    submit = None
+
+
+class IntakeOutputSerializer(serializers.ModelSerializer):
+    """A receipt: queued, then accepted (with the application and its tracking code) or
+    refused (with the reasons, field by field, as in a 400)."""
+
+    application = serializers.UUIDField(source="application.uuid", allow_null=True, default=None)
+    tracking_code = serializers.CharField(
+        source="application.tracking_code", allow_null=True, default=None
+    )
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    class Meta:
+        model = ApplicationIntake
+        fields = [
+            "uuid", "status", "received_at", "processed_at", "application", "tracking_code",
+            "errors",
+        ]  # fmt: skip
 
 
 @extend_schema_field({"type": "boolean", "enum": [True]})

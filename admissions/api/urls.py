@@ -5,6 +5,12 @@ from . import round_map, views
 app_name = "admissions-api"
 urlpatterns = [
     path("applications/", views.ApplicationListCreateApi.as_view(), name="application-list"),
+    path("applications/intake/", views.IntakeReceiveApi.as_view(), name="intake-receive"),
+    path(
+        "applications/intake/<uuid:uuid>/",
+        views.IntakeReceiptApi.as_view(),
+        name="intake-receipt",
+    ),
     path(
         "applications/<uuid:uuid>/",
         views.ApplicationDetailApi.as_view(),

@@ -1,6 +1,7 @@
 """Parent-facing API: thin views over the admissions services (problem+json on errors)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -20,6 +21,8 @@ from .serializers import (
     ApplicationSubmitInputSerializer,
     EvidenceAddInputSerializer,
     EvidenceOutputSerializer,
+    IntakeInputSerializer,
+    IntakeOutputSerializer,
     OfferOutputSerializer,
 )
 
@@ -94,6 +97,54 @@ class ApplicationListCreateApi(APIView):
         return Response(
             _detail(application), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+
+class IntakeReceiveApi(APIView):
+    """The opening-morning path (docs/adr/0027): answered before the application exists."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=IntakeInputSerializer,
+        responses={202: IntakeOutputSerializer, 200: IntakeOutputSerializer, 400: PROBLEM,
+                   404: PROBLEM, 409: PROBLEM},
+        summary="Hand in a complete application through the intake queue",
+        description=(
+            "Everything the input says by itself is checked now (400, nothing stored); the "
+            "application is created by a worker, and the receipt at `Location` then gives its "
+            "tracking code or the reasons of a refusal. The same child sent again while "
+            "queued returns the same receipt (200)."
+        ),
+    )  # fmt: skip
+    def post(self, request):
+        serializer = IntakeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            intake, created = services.intake_receive(
+                admission_round=_round(data), applicant=request.user, data=_input(data)
+            )
+        except ApplicationInvalid as exc:
+            raise _as_validation_error(exc) from exc
+        return Response(
+            IntakeOutputSerializer(intake).data,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            headers={"Location": f"{request.path}{intake.uuid}/"},
+        )
+
+
+class IntakeReceiptApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={200: IntakeOutputSerializer, 404: PROBLEM},
+        summary="A receipt of the intake queue (the account that handed it in only)",
+    )
+    def get(self, request, uuid):
+        intake = selectors.intake_of_applicant(uuid=uuid, user=request.user)
+        if intake is None:
+            raise NotFound(_("No such receipt."))
+        return Response(IntakeOutputSerializer(intake).data)
 
 
 class ApplicationDetailApi(APIView):

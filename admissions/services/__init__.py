@@ -23,6 +23,7 @@ from .applications import (
     evidence_store,
     round_window_open,
 )
+from .intake import intake_drain, intake_receive
 from .offers import (
     offer_accept,
     offer_decline,
@@ -54,6 +55,8 @@ __all__ = [
     "evidence_attach",
     "evidence_discard",
     "evidence_store",
+    "intake_drain",
+    "intake_receive",
     "offer_accept",
     "offer_decline",
     "offers_expire",

@@ -97,13 +97,18 @@ def application_validate(
     for_submit: bool,
     partial: bool = False,
     evidence_kinds: frozenset[str] | set[str] = frozenset(),
+    check_references: bool = True,
 ) -> CleanedApplication:
     """Check every field; raise ApplicationInvalid with one or more messages per field.
 
     `partial` (a draft being saved): only the child's name is required and only problems that
     would make a value impossible to store are raised (unknown school, ward or category, a
     value too long, more than five choices…); everything else waits for submission.
-    `for_submit` adds consent and the late-entry evidence (`evidence_kinds` = kinds uploaded)."""
+    `for_submit` adds consent and the late-entry evidence (`evidence_kinds` = kinds uploaded).
+    Without `check_references` only what the input says by itself is checked (no database
+    read: the pin's ward, the ward code, the category and the chosen schools are not looked
+    up), for the intake queue's answer in the request (services/intake.py); the full check
+    runs when the application is created."""
     errors: dict[str, list[str]] = {}
 
     def err(name: str, message: str, *, storage: bool = False) -> None:
@@ -194,28 +199,32 @@ def application_validate(
     except (TypeError, ValueError):
         point = None
         err("location", _("Place the pin of your residence on the map."))
-    if point is not None:
+    if point is not None and check_references:
         ward = gis_selectors.admin_unit_containing(point=point)
         if ward is None:
             err("location", _("The pin lies outside Ho Chi Minh City, the area of this portal."))
-    if data.ward_code:
+    if data.ward_code and check_references:
         ward_typed = gis_selectors.admin_unit_list().filter(code=data.ward_code).first()
         if ward_typed is None:
             err("ward_code", _("Unknown ward or commune."), storage=True)
 
     category = None
-    if data.priority_category:
+    if data.priority_category and check_references:
         category = PriorityCategory.objects.filter(
             round=admission_round, code=data.priority_category
         ).first()
         if category is None:
             err("priority_category", _("Unknown priority category."), storage=True)
-    priority_school = _priority_school(
-        admission_round,
-        category,
-        data.priority_school,
-        err,
-        unknown_code=bool(data.priority_category),
+    priority_school = (
+        _priority_school(
+            admission_round,
+            category,
+            data.priority_school,
+            err,
+            unknown_code=bool(data.priority_category),
+        )
+        if check_references
+        else data.priority_school
     )
 
     choices = [int(c) for c in data.choices if c not in (None, "")]
@@ -239,7 +248,7 @@ def application_validate(
         )
     elif len(set(choices)) != len(choices):
         err("choices", _("Each school may appear only once."), storage=True)
-    else:
+    elif check_references:
         known = set(
             RoundSchool.objects.filter(round=admission_round, school_id__in=choices).values_list(
                 "school_id", flat=True
@@ -362,8 +371,8 @@ def round_window_open(admission_round: AdmissionRound, now: dt.datetime | None =
     )
 
 
-def _require_window(admission_round: AdmissionRound) -> None:
-    if not round_window_open(admission_round):
+def _require_window(admission_round: AdmissionRound, at: dt.datetime | None = None) -> None:
+    if not round_window_open(admission_round, now=at):
         raise WindowClosed(_("The application window of this round is closed."))
 
 
@@ -382,14 +391,20 @@ def _record_consent(application: Application, actor) -> None:
 
 
 def application_create(
-    *, admission_round: AdmissionRound, applicant, data: ApplicationInput, submit: bool = False
+    *,
+    admission_round: AdmissionRound,
+    applicant,
+    data: ApplicationInput,
+    submit: bool = False,
+    received_at: dt.datetime | None = None,
 ) -> tuple[Application, bool]:
     """Create a draft (and submit it when `submit`). Returns (application, created).
 
     One active application per child per round is enforced by a partial unique constraint;
     when it fires, the existing application is returned to its own applicant (idempotent
-    double submit) and anyone else gets a conflict."""
-    _require_window(admission_round)
+    double submit) and anyone else gets a conflict. `received_at`: when the intake queue
+    received it (the window is judged then, not when a worker gets to it)."""
+    _require_window(admission_round, at=received_at)
     duplicate_probes_guard(applicant=applicant)
     cleaned = application_validate(
         admission_round=admission_round, data=data, for_submit=submit, partial=not submit

@@ -304,6 +304,9 @@ ADMISSIONS_PDF_FONT = env_str(
     "ADMISSIONS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 ADMISSIONS_MAX_CHOICES = 5
+# The intake queue (admissions/services/intake.py): at most one drain task queued at a time,
+# for this long; the beat schedule drains what a lost task left.
+ADMISSIONS_INTAKE_DRAIN_FLAG_S = env_int("ADMISSIONS_INTAKE_DRAIN_FLAG_S", 30)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "ApplicationStatusEnum": "admissions.constants.ApplicationStatus",
@@ -349,6 +352,7 @@ VIETQR_ACCOUNT_NO = env_str("VIETQR_ACCOUNT_NO", "")
 VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
 CELERY_BEAT_SCHEDULE = {
     "payments-reconcile-pending": {"task": "payments.reconcile_pending", "schedule": 300.0},
+    "admissions-intake-drain": {"task": "admissions.intake_drain", "schedule": 60.0},
 }
 
 # --- Signed documents: PAdES e-results, e-receipts, public verification (issue #10) ---

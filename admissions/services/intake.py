@@ -1,0 +1,178 @@
+"""The intake queue: complete applications received in the request, created by a worker.
+
+On the opening morning a whole city applies at once. `intake_receive` answers in the request
+with what it can check without reading the database (every field, the child's age, both
+personal IDs, the phone, consent, the number of choices: `application_validate` without its
+references) and stores the application as received in one INSERT; a Celery worker then
+creates it with the same service as the synchronous endpoint (`application_create`, with the
+window judged at the time of receipt). The family polls its receipt: the tracking code, or
+the reasons of a refusal field by field. docs/adr/0027."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.core.background import enqueue
+from portal.core.exceptions import DomainError, TransitionNotAllowed
+
+from .. import workflow
+from ..constants import IntakeStatus
+from ..exceptions import ApplicationInvalid
+from ..models import AdmissionRound, ApplicationIntake
+from .applications import (
+    ApplicationInput,
+    _require_window,
+    application_create,
+    application_validate,
+)
+from .duplicates import duplicate_probes_guard, duplicate_refuse
+
+logger = logging.getLogger(__name__)
+
+#: Set while a drain is queued: a burst of intakes queues one drain task, not one each.
+DRAIN_SCHEDULED_KEY = "admissions:intake:drain-scheduled"
+
+
+def intake_payload(data: ApplicationInput) -> dict:
+    payload = dataclasses.asdict(data)
+    payload["child_dob"] = data.child_dob.isoformat() if data.child_dob else None
+    return payload
+
+
+def intake_input(payload: dict) -> ApplicationInput:
+    values = dict(payload)
+    if values.get("child_dob"):
+        values["child_dob"] = dt.date.fromisoformat(values["child_dob"])
+    return ApplicationInput(**values)
+
+
+def intake_receive(
+    *, admission_round: AdmissionRound, applicant, data: ApplicationInput
+) -> tuple[ApplicationIntake, bool]:
+    """Check what the input says by itself and queue it. Returns (intake, created): the same
+    child already queued by the same account is the same intake (a double tap); by another
+    account it is refused like a duplicate application."""
+    _require_window(admission_round)
+    duplicate_probes_guard(applicant=applicant)
+    data = dataclasses.replace(data, consent=bool(data.consent))
+    cleaned = application_validate(
+        admission_round=admission_round, data=data, for_submit=True, check_references=False
+    )
+    child_id = cleaned.values["child_personal_id"]
+    try:
+        with transaction.atomic():
+            intake = ApplicationIntake.objects.create(
+                round=admission_round,
+                applicant=applicant,
+                child_personal_id=child_id,
+                payload=intake_payload(data),
+            )
+            transaction.on_commit(intake_drain_schedule, robust=True)
+    except IntegrityError as exc:
+        if "one_queued_intake_per_child_per_round" not in str(exc):
+            raise
+        queued = ApplicationIntake.objects.filter(
+            round=admission_round, child_personal_id=child_id, status=IntakeStatus.QUEUED
+        ).first()
+        if queued is not None and queued.applicant_id == applicant.pk:
+            return queued, False
+        raise duplicate_refuse(
+            round_id=admission_round.pk, child_personal_id=child_id, applicant=applicant
+        ) from exc
+    return intake, True
+
+
+def intake_drain_schedule() -> None:
+    """Queue one drain unless one is already queued (the flag expires, so a lost task delays
+    the queue by at most ADMISSIONS_INTAKE_DRAIN_FLAG_S; the beat schedule drains it too)."""
+    if cache.add(DRAIN_SCHEDULED_KEY, 1, timeout=settings.ADMISSIONS_INTAKE_DRAIN_FLAG_S):
+        from ..tasks import intake_drain  # tasks import the services
+
+        enqueue(intake_drain)
+
+
+def intake_drain() -> dict[str, int]:
+    """Process queued intakes, oldest first, until none is left. Several drains may run at
+    once: each takes the next intake no other drain holds."""
+    cache.delete(DRAIN_SCHEDULED_KEY)  # intakes committed from now on schedule a new drain
+    counts = {IntakeStatus.ACCEPTED.value: 0, IntakeStatus.REFUSED.value: 0, "failed": 0}
+    failed: set[int] = set()
+    while True:
+        try:
+            outcome = intake_process_next(exclude=failed)
+        except IntakeFailed as exc:
+            # Not the family's fault (a bug, the database going away): it stays queued for
+            # the next drain, and the others behind it are not held up.
+            logger.error("intake %s could not be processed", exc.intake_id, exc_info=exc)
+            failed.add(exc.intake_id)
+            counts["failed"] += 1
+            continue
+        if outcome is None:
+            return counts
+        counts[outcome] += 1
+
+
+class IntakeFailed(Exception):
+    def __init__(self, intake_id: int):
+        super().__init__(intake_id)
+        self.intake_id = intake_id
+
+
+def intake_process_next(*, exclude: set[int] | frozenset[int] = frozenset()) -> str | None:
+    """Turn the oldest queued intake into an application or a refusal, in one transaction."""
+    with transaction.atomic():
+        intake = (
+            ApplicationIntake.objects.select_for_update(skip_locked=True)
+            .filter(status=IntakeStatus.QUEUED)
+            .exclude(pk__in=exclude)
+            .select_related("round", "applicant")
+            .order_by("received_at", "pk")
+            .first()
+        )
+        if intake is None:
+            return None
+        application, errors = None, {}
+        try:
+            with transaction.atomic():
+                application, _created = application_create(
+                    admission_round=intake.round,
+                    applicant=intake.applicant,
+                    data=intake_input(intake.payload),
+                    submit=True,
+                    received_at=intake.received_at,
+                )
+        except ApplicationInvalid as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = {exc.field or "non_field_errors": [str(exc)]}
+        except Exception as exc:
+            raise IntakeFailed(intake.pk) from exc
+        _intake_close(intake, application=application, errors=errors)
+        return intake.status
+
+
+def _intake_close(intake: ApplicationIntake, *, application, errors: dict) -> None:
+    to = IntakeStatus.REFUSED if errors else IntakeStatus.ACCEPTED
+    if not workflow.INTAKE_TABLE.has_move(intake.status, to):
+        raise TransitionNotAllowed(f"intake {intake.pk}: {intake.status} → {to}")
+    intake.status = to
+    intake.application = application
+    intake.errors = errors
+    intake.processed_at = timezone.now()
+    # Personal data lives on in the application only (or nowhere after a refusal).
+    intake.payload = {}
+    intake.child_personal_id = ""
+    intake.save(
+        update_fields=[
+            "status", "application", "errors", "processed_at", "payload", "child_personal_id"
+        ]
+    )  # fmt: skip
+    if errors:
+        logger.info("intake %s refused: %s", intake.uuid, errors)
