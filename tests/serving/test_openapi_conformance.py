@@ -50,6 +50,7 @@ DOMAIN_REFUSALS = {
     "/api/v1/applications/{uuid}/": "400",
     "/api/v1/applications/{uuid}/submit/": "400",
     "/api/v1/applications/{uuid}/evidence/": "400",
+    "/api/v1/applications/intake/": "400",
     "/api/v1/dossiers/": "400",
     "/api/v1/dossiers/{uuid}/": "400",
     "/api/v1/dossiers/{uuid}/attachments/": "400",
