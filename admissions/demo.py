@@ -32,6 +32,7 @@ from .models import (
     AllocationRun,
     Application,
     ApplicationChoice,
+    ApplicationIntake,
     ApplicationStatusChange,
     Evidence,
     Offer,
@@ -92,6 +93,7 @@ def round_reset(admission_round: AdmissionRound) -> None:
     Evidence.objects.filter(application__round=admission_round).delete()
     ApplicationStatusChange.objects.filter(application__round=admission_round).delete()
     ApplicationChoice.objects.filter(application__round=admission_round).delete()
+    ApplicationIntake.objects.filter(round=admission_round).delete()
     Application.objects.filter(round=admission_round).delete()
     tracking_sequence_set(admission_round, 0)
     now = timezone.now()

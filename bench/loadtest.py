@@ -2,11 +2,16 @@
 the real stack (PostgreSQL/PostGIS, Redis cache, DEBUG off: portal.settings.loadtest), driven by
 locust headless. Not part of `make test`.
 
-Two phases, each with LOADTEST_USERS clients (default 50) for LOADTEST_SECONDS (default 20):
-the public map endpoints (cached in Redis, warmed first), then complete application
-submissions by signed-in parents into a demo round that is reset first. Prints a table of
-throughput and latency percentiles and, as its last line, one JSON object:
-{"map_rps", "map_p99_ms", "submit_rps", "submit_p99_ms", "errors"}.
+Three phases, each with LOADTEST_USERS clients (default 50) for LOADTEST_SECONDS (default
+20), into a demo round that is reset first: the public map endpoints (cached, warmed first);
+complete applications by signed-in parents through the synchronous endpoint ("direct"); the
+same through the intake queue (docs/adr/0027), with a Celery worker on Redis (one process, at
+lower CPU priority than the web server) creating the applications, after which the run waits
+until the queue is empty and reports how long that took. Prints a table of throughput and
+latency percentiles and, as its last line, one JSON object: {"map_rps", "map_p99_ms",
+"submit_rps", "submit_p99_ms", "errors", "submit_direct_rps", "submit_direct_p99_ms",
+"intake_accepted", "intake_drain_s"}; submit_* is the intake queue, errors counts failed
+requests and refused intakes.
 
 Targets on a 2-core machine (issue #11): map ≥ 1,000 requests/s with p99 ≤ 50 ms at 50
 clients; submit ≥ 300/s with p99 ≤ 300 ms and no error. Locust runs on the same cores as the
@@ -33,6 +38,7 @@ SETTINGS = os.environ.get("LOADTEST_SETTINGS", "portal.settings.loadtest")
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "20"))
 PARENTS = 200
+DRAIN_TIMEOUT_S = int(os.environ.get("LOADTEST_DRAIN_TIMEOUT", "600"))
 SCHOOL_YEAR = 2090  # a demo round of its own, reset at every run
 PIN = {"lat": 10.7725, "lon": 106.6980}  # Phường Bến Thành
 
@@ -117,6 +123,38 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
     sys.exit(f"gunicorn did not answer within 120 s; see {log}")
 
 
+def start_worker(log: Path) -> subprocess.Popen:
+    """One Celery worker process for the intake queue, niced: the web server goes first."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    return subprocess.Popen(
+        ["nice", "-n", "10", str(VENV_BIN / "celery"), "-A", "portal", "worker",
+         "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+         "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for_drain(school_year: int) -> dict:
+    """Seconds until the intake queue of the round is empty, and how its intakes ended."""
+    from django.db.models import Count
+
+    from admissions.constants import IntakeStatus
+    from admissions.models import ApplicationIntake
+
+    intakes = ApplicationIntake.objects.filter(round__school_year=school_year)
+    started = time.monotonic()
+    while intakes.filter(status=IntakeStatus.QUEUED).exists():
+        if time.monotonic() - started > DRAIN_TIMEOUT_S:
+            break
+        time.sleep(0.5)
+    counts = dict(intakes.values_list("status").annotate(n=Count("pk")))
+    return {
+        "drain_s": round(time.monotonic() - started, 1),
+        **{status: counts.get(status, 0) for status in IntakeStatus.values},
+    }
+
+
 def warm(port: int) -> None:
     """One request per cached URL, so the map phase measures the cache, not the first miss."""
     from map_urls import map_urls  # the same URLs as the locust users
@@ -126,9 +164,13 @@ def warm(port: int) -> None:
             response.read()
 
 
-def run_locust(user_class: str, port: int, setup: dict, out: Path) -> dict:
+def run_locust(user_class: str, port: int, setup: dict, out: Path, serial_start: int = 1) -> dict:
     prefix = out / user_class
-    env = {**os.environ, "LOADTEST_SETUP": json.dumps(setup)}
+    env = {
+        **os.environ,
+        "LOADTEST_SETUP": json.dumps(setup),
+        "LOADTEST_SERIAL_START": str(serial_start),
+    }
     subprocess.run(
         [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), user_class,
          "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s",
@@ -145,7 +187,7 @@ def table(phase: str, rows: dict) -> list[str]:
     lines = []
     for name, row in rows.items():
         lines.append(
-            f"{phase:<7} {name:<24} {int(row['Request Count']):>8} {int(row['Failure Count']):>7} "
+            f"{phase:<7} {name:<30} {int(row['Request Count']):>8} {int(row['Failure Count']):>7} "
             f"{float(row['Requests/s']):>9.1f} {row['50%']:>7} {row['90%']:>7} {row['95%']:>7} "
             f"{row['99%']:>7} {row['100%']:>7}"
         )
@@ -158,30 +200,48 @@ def main() -> None:
     port = free_port()
     out = Path(tempfile.mkdtemp(prefix="portal-loadtest-"))
     server = start_server(port, out / "gunicorn.log")
+    worker = start_worker(out / "celery.log")
     try:
         warm(port)
         map_rows = run_locust("MapUser", port, setup, out)
-        submit_rows = run_locust("SubmitUser", port, setup, out)
+        direct_rows = run_locust("DirectSubmitUser", port, setup, out, serial_start=500_000)
+        submit_rows = run_locust("SubmitUser", port, setup, out, serial_start=1)
+        drain = wait_for_drain(setup["school_year"])
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        for process in (server, worker):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
     header = (
-        f"{'phase':<7} {'endpoint':<24} {'requests':>8} {'errors':>7} {'req/s':>9} "
+        f"{'phase':<7} {'endpoint':<30} {'requests':>8} {'errors':>7} {'req/s':>9} "
         f"{'p50 ms':>7} {'p90 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
     )
     print(f"gunicorn on 127.0.0.1:{port}, {USERS} locust clients, {SECONDS} s per phase, "
-          f"{os.cpu_count()} cores shared by server, PostgreSQL, Redis and locust")  # fmt: skip
+          f"{os.cpu_count()} cores shared by server, PostgreSQL, Redis, the Celery worker "
+          f"and locust")  # fmt: skip
     print(header)
     print("-" * len(header))
-    for line in table("map", map_rows) + table("submit", submit_rows):
+    lines = table("map", map_rows) + table("direct", direct_rows) + table("intake", submit_rows)
+    for line in lines:
         print(line)
+    print(
+        f"intake queue: empty {drain['drain_s']} s after the last request; "
+        f"{drain['accepted']} applications created, {drain['refused']} refused, "
+        f"{drain['queued']} still queued"
+    )
     agg_map, agg_submit = map_rows["Aggregated"], submit_rows["Aggregated"]
+    agg_direct = direct_rows["Aggregated"]
+    failures = sum(int(rows["Aggregated"]["Failure Count"])
+                   for rows in (map_rows, direct_rows, submit_rows))  # fmt: skip
     result = {
         "map_rps": round(float(agg_map["Requests/s"]), 1),
         "map_p99_ms": float(agg_map["99%"]),
         "submit_rps": round(float(agg_submit["Requests/s"]), 1),
         "submit_p99_ms": float(agg_submit["99%"]),
-        "errors": int(agg_map["Failure Count"]) + int(agg_submit["Failure Count"]),
+        "errors": failures + drain["refused"] + drain["queued"],
+        "submit_direct_rps": round(float(agg_direct["Requests/s"]), 1),
+        "submit_direct_p99_ms": float(agg_direct["99%"]),
+        "intake_accepted": drain["accepted"],
+        "intake_drain_s": drain["drain_s"],
     }
     print(json.dumps(result))
 

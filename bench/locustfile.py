@@ -1,7 +1,8 @@
 """Locust users for `make loadtest` (bench/loadtest.py drives them headless).
 
 MapUser: a visitor of the public map (schools of the visible area, nearest schools, wards,
-catchments). SubmitUser: a signed-in parent submitting complete applications. Both run without
+catchments). SubmitUser: signed-in parents handing in complete applications through the
+intake queue; DirectSubmitUser: the same through the synchronous endpoint. All run without
 think time: the numbers are the server's capacity, not a model of real families."""
 
 import itertools
@@ -38,45 +39,74 @@ class MapUser(FastHttpUser):
         self.client.get("/api/v1/catchments/", name="catchments")
 
 
-class SubmitUser(FastHttpUser):
+def application_body(serial: int) -> dict:
+    year = SETUP["birth_year"]
+    century = 2 if year >= 2000 else 0
+    return {
+        "school_year": SETUP["school_year"],
+        "child_full_name": f"Trẻ tải thử {serial}",
+        "child_dob": f"{year}-05-20",
+        "child_gender": "female",
+        "child_personal_id": f"079{century + 1}{year % 100:02d}{serial:06d}",
+        "guardian_full_name": "Nguyễn Thị Lan",
+        "guardian_personal_id": f"0791{90:02d}{serial:06d}",
+        "guardian_phone": "0912345678",
+        "guardian_relationship": "mother",
+        "address_text": "12 Lê Lợi",
+        "lat": SETUP["lat"],
+        "lon": SETUP["lon"],
+        "residence_type": "permanent",
+        "choices": SETUP["choices"],
+        "consent": True,
+    }
+
+
+class _ParentUser(FastHttpUser):
+    abstract = True
     wait_time = constant(0)
+    url = ""
+    name = ""
+    expected_status = 0
 
     def on_start(self):
         self.session = next(_parents)
         self.csrf = SETUP.get("csrf", "")
 
-    @task
-    def submit(self):
-        serial = next(_serials)
-        year = SETUP["birth_year"]
-        century = 2 if year >= 2000 else 0
-        body = {
-            "school_year": SETUP["school_year"],
-            "child_full_name": f"Trẻ tải thử {serial}",
-            "child_dob": f"{year}-05-20",
-            "child_gender": "female",
-            "child_personal_id": f"079{century + 1}{year % 100:02d}{serial:06d}",
-            "guardian_full_name": "Nguyễn Thị Lan",
-            "guardian_personal_id": f"0791{90:02d}{serial:06d}",
-            "guardian_phone": "0912345678",
-            "guardian_relationship": "mother",
-            "address_text": "12 Lê Lợi",
-            "lat": SETUP["lat"],
-            "lon": SETUP["lon"],
-            "residence_type": "permanent",
-            "choices": SETUP["choices"],
-            "consent": True,
-            "submit": True,
-        }
+    def post_application(self, body: dict) -> None:
         with self.client.post(
-            "/api/v1/applications/",
+            self.url,
             json=body,
             headers={
                 "Cookie": f"sessionid={self.session}; csrftoken={self.csrf}",
                 "X-CSRFToken": self.csrf,
             },
-            name="applications (submit)",
+            name=self.name,
             catch_response=True,
         ) as response:
-            if response.status_code != 201:
+            if response.status_code != self.expected_status:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class SubmitUser(_ParentUser):
+    """The opening-morning path: the intake queue answers 202 with a receipt; a Celery
+    worker creates the applications (bench/loadtest.py waits for it and reports the drain)."""
+
+    url = "/api/v1/applications/intake/"
+    name = "applications/intake (submit)"
+    expected_status = 202
+
+    @task
+    def submit(self):
+        self.post_application(application_body(next(_serials)))
+
+
+class DirectSubmitUser(_ParentUser):
+    """The synchronous endpoint: the application is created inside the request."""
+
+    url = "/api/v1/applications/"
+    name = "applications (direct)"
+    expected_status = 201
+
+    @task
+    def submit(self):
+        self.post_application({**application_body(next(_serials)), "submit": True})
