@@ -4,7 +4,6 @@ synchronous endpoint, and a receipt the family polls."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 
@@ -19,15 +18,9 @@ from admissions.models import Application, ApplicationIntake
 from admissions.services import intake as intake_service
 from admissions.services import intake_drain
 from gis.models import School
+from tests.admissions.api.test_application_api import payload
 
 URL = "/api/v1/applications/intake/"
-
-
-def payload(data, **extra) -> dict:
-    body = dataclasses.asdict(data)
-    body["child_dob"] = data.child_dob.isoformat()
-    body.update(extra)
-    return body
 
 
 def api_for(user) -> APIClient:
