@@ -287,6 +287,7 @@ def api_object_urls(w) -> dict[str, str]:
         "admissions-api:application-submit": f"/api/v1/applications/{app}/submit/",
         "admissions-api:application-withdraw": f"/api/v1/applications/{app}/withdraw/",
         "admissions-api:application-evidence": f"/api/v1/applications/{app}/evidence/",
+        "admissions-api:intake-receipt": f"/api/v1/applications/intake/{w['intake'].uuid}/",
         "admissions-api:offer-accept": f"/api/v1/offers/{offer}/accept/",
         "admissions-api:offer-decline": f"/api/v1/offers/{offer}/decline/",
         "eservices-api:dossier-detail": f"/api/v1/dossiers/{dossier}/",
@@ -300,11 +301,15 @@ def api_object_urls(w) -> dict[str, str]:
 
 @pytest.mark.parametrize("who", WHO)
 def test_no_api_endpoint_gives_someone_elses_object(client, world, other_parent, who):
-    from admissions.models import Offer
+    from admissions.models import ApplicationIntake, Offer
 
     world["offer"] = Offer.objects.create(
         application=world["application"], run=world["run"], school=world["own_school"],
         deadline=world["application"].round.offer_response_deadline,
+    )  # fmt: skip
+    world["intake"] = ApplicationIntake.objects.create(
+        round=world["application"].round, applicant=world["application"].applicant,
+        child_personal_id="", status="accepted", application=world["application"],
     )  # fmt: skip
     routes = {name for route, name in _walk(get_resolver().url_patterns)
               if route.startswith("api/") and "<uuid" in route}  # fmt: skip
