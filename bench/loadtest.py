@@ -124,10 +124,11 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
 
 
 def start_worker(log: Path) -> subprocess.Popen:
-    """One Celery worker process for the intake queue, niced: the web server goes first."""
+    """One Celery worker process for the intake queue at the lowest CPU priority (its database
+    work is not: PostgreSQL serves both at the same priority)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
     return subprocess.Popen(
-        ["nice", "-n", "10", str(VENV_BIN / "celery"), "-A", "portal", "worker",
+        ["nice", "-n", "19", str(VENV_BIN / "celery"), "-A", "portal", "worker",
          "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
          "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
