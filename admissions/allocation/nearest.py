@@ -330,21 +330,24 @@ class NearestSource:
         lon, lat = number_tokens(self.child_lon), number_tokens(self.child_lat)
         lottery = number_tokens(self.lottery)
         ids = list(map(quote, self.child_ids))
-        ward = [None if w is None else quote(w) for w in self.ward] if self.ward else None
-        group = [None if g is None else quote(g) for g in self.group] if self.group else None
-        parts = []
-        for c in np.argsort(self.child_id_order).tolist():
-            text = "{"
-            if c in catchments:
-                text += '"catchments":' + catchments[c] + ","
-            if c in categories:
-                text += '"categories":' + categories[c] + ","
-            if group is not None and group[c] is not None:
-                text += f'"group":{group[c]},'
-            text += f'"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},"lottery":{lottery[c]}'
-            if ward is not None and ward[c] is not None:
-                text += f',"ward":{ward[c]}'
-            parts.append(text + "}")
+        # The optional fields before "id" and after "lottery", empty where absent.
+        before = [""] * self.n_children
+        for c, text in catchments.items():
+            before[c] = '"catchments":' + text + ","
+        for c, text in categories.items():
+            before[c] += '"categories":' + text + ","
+        for c, label in enumerate(self.group or ()):
+            if label is not None:
+                before[c] += f'"group":{quote(label)},'
+        after = [""] * self.n_children
+        for c, label in enumerate(self.ward or ()):
+            if label is not None:
+                after[c] = f',"ward":{quote(label)}'
+        parts = [
+            f'{{{before[c]}"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},'
+            f'"lottery":{lottery[c]}{after[c]}}}'
+            for c in np.argsort(self.child_id_order).tolist()
+        ]
         s_lon, s_lat = number_tokens(self.school_lon), number_tokens(self.school_lat)
         capacity = self.capacity.tolist()
         schools = [
