@@ -202,6 +202,14 @@ class NearestSource:
         return rank
 
     @cached_property
+    def child_tie_rank(self) -> np.ndarray:
+        """Rank of each child by (lottery, child id): DA's last tie-breaks."""
+        order = np.lexsort((self.child_id_order, self.lottery))
+        rank = np.empty(self.n_children, dtype=np.int64)
+        rank[order] = np.arange(self.n_children, dtype=np.int64)
+        return rank
+
+    @cached_property
     def locator(self) -> SchoolLocator:
         return SchoolLocator(self.school_lon, self.school_lat, tie_rank=self.school_tie_rank)
 
@@ -779,9 +787,12 @@ class _ListCache:
             group=source.group,
             truncated=self.truncated.copy(),
         )
-        # The same children in every round of growth: their id order (a sort of strings) is
-        # the source's, computed once (a cached property, filled in ahead).
+        # The same children in every round of growth: their id order (a sort of strings) and
+        # their tie-break rank are the source's, computed once (cached properties, filled in
+        # ahead). Every pair carries its child's lottery, so the rank by (lottery, id) over
+        # all children orders the children of any list as the instance's own would.
         inst.__dict__["child_id_order"] = source.child_id_order
+        inst.__dict__["child_tie_rank"] = source.child_tie_rank
         return inst
 
 
@@ -863,7 +874,8 @@ def solve_nearest(
     solver's time is spent in numpy, pyproj and scipy, which let it run."""
     from admissions.allocation.checker import count_envy_and_waste
 
-    source.child_id_order, source.school_tie_rank  # noqa: B018 (cached here, not twice)
+    # Cached here, not computed in both threads.
+    source.child_id_order, source.school_tie_rank, source.child_tie_rank  # noqa: B018
     with ThreadPoolExecutor(2) as pool:
         digest = pool.submit(lambda: source.sha256)
         inst, outcome, rounds = _lists_and_da(source, initial_list_length)
