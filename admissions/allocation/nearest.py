@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -107,6 +107,9 @@ FINAL_PASS_MORE_CANDIDATES = 64
 RESUME_IN_PYTHON = 2048
 #: Up to this many re-queried lists, the others are moved in blocks (slices), not row by row.
 SPLICE_BLOCKS = 4096
+#: Children written per piece of a source's canonical JSON: the hash reads the text piece by
+#: piece, so no more than a piece of it (and of its number tokens) is held at a time.
+SOURCE_JSON_BATCH = 8192
 
 
 def _no_members(n_children: int) -> ChildMemberships:
@@ -323,45 +326,25 @@ class NearestSource:
 
     @cached_property
     def sha256(self) -> str:
-        """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself."""
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself
+        (hashed piece by piece: the whole text is never held in memory)."""
+        digest = hashlib.sha256()
+        for piece in self._canonical_pieces():
+            digest.update(piece)
+        return digest.hexdigest()
 
     def canonical_json(self) -> bytes:
         """``canonical_json(self.document())``, written without building the document (the
-        numbers are formatted a column at a time; equal bytes, tested). Sources measured by
-        road carry per-child road distances: they go through the general writer."""
+        numbers are formatted a column at a time; equal bytes, tested)."""
+        return b"".join(self._canonical_pieces())
+
+    def _canonical_pieces(self) -> Iterator[bytes]:
+        """The canonical JSON in consecutive pieces, children a batch at a time. Sources
+        measured by road carry per-child road distances: they go through the general
+        writer, in one piece."""
         if self.road is not None:
-            return canonical_json(self.document())
-        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
-        sids = [quote(sid) for sid in self.school_ids]
-        catchments, categories = self._member_json()
-        lon, lat = number_tokens(self.child_lon), number_tokens(self.child_lat)
-        lottery = number_tokens(self.lottery)
-        ids = list(map(quote, self.child_ids))
-        # The optional fields before "id" and after "lottery", empty where absent.
-        before = [""] * self.n_children
-        for c, text in catchments.items():
-            before[c] = '"catchments":' + text + ","
-        for c, text in categories.items():
-            before[c] += '"categories":' + text + ","
-        for c, label in enumerate(self.group or ()):
-            if label is not None:
-                before[c] += f'"group":{quote(label)},'
-        after = [""] * self.n_children
-        for c, label in enumerate(self.ward or ()):
-            if label is not None:
-                after[c] = f',"ward":{quote(label)}'
-        parts = [
-            f'{{{before[c]}"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},'
-            f'"lottery":{lottery[c]}{after[c]}}}'
-            for c in np.argsort(self.child_id_order).tolist()
-        ]
-        s_lon, s_lat = number_tokens(self.school_lon), number_tokens(self.school_lat)
-        capacity = self.capacity.tolist()
-        schools = [
-            f'{{"capacity":{int(capacity[i])},"id":{sids[i]},"lat":{s_lat[i]},"lon":{s_lon[i]}}}'
-            for i in np.argsort(self.school_tie_rank).tolist()
-        ]
+            yield canonical_json(self.document())
+            return
         head = {
             "categories_in_group_1": bool(self.rule.in_group_1),
             "max_distance_m": plain_list(np.array([self.max_distance_m]))[0],
@@ -370,9 +353,51 @@ class NearestSource:
         if self.seed is not None:
             head["seed"] = int(self.seed)
         text = canonical_json({**head, "children": None, "schools": None}).decode()
-        text = text.replace('"schools":null', '"schools":[' + ",".join(schools) + "]", 1)
-        text = text.replace('"children":null', '"children":[' + ",".join(parts) + "]", 1)
-        return text.encode("utf-8")
+        opening, rest = text.split('"children":null', 1)
+        middle, closing = rest.split('"schools":null', 1)
+        yield (opening + '"children":[').encode()
+        order = np.argsort(self.child_id_order)
+        catchments, categories = self._member_json()
+        for start in range(0, order.size, SOURCE_JSON_BATCH):
+            batch = order[start : start + SOURCE_JSON_BATCH]
+            text = self._children_json(batch, catchments, categories)
+            yield (("," if start else "") + text).encode()
+        yield ("]" + middle + '"schools":[' + self._schools_json() + "]" + closing).encode()
+
+    def _children_json(
+        self, children: np.ndarray, catchments: dict[int, str], categories: dict[int, str]
+    ) -> str:
+        """The children's entries (comma-separated), in the given order."""
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        group, ward = self.group, self.ward
+        numbers = (number_tokens(a[children]) for a in (self.child_lat, self.child_lon))
+        entries = []
+        for c, lat, lon, lottery in zip(
+            children.tolist(), *numbers, number_tokens(self.lottery[children]), strict=True
+        ):
+            text = "{"
+            if c in catchments:
+                text += '"catchments":' + catchments[c] + ","
+            if c in categories:
+                text += '"categories":' + categories[c] + ","
+            if group is not None and group[c] is not None:
+                text += f'"group":{quote(group[c])},'
+            text += f'"id":{quote(self.child_ids[c])},"lat":{lat},"lon":{lon},"lottery":{lottery}'
+            if ward is not None and ward[c] is not None:
+                text += f',"ward":{quote(ward[c])}'
+            entries.append(text + "}")
+        return ",".join(entries)
+
+    def _schools_json(self) -> str:
+        """The schools' entries (comma-separated), in id order."""
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        lon, lat = number_tokens(self.school_lon), number_tokens(self.school_lat)
+        capacity = self.capacity.tolist()
+        return ",".join(
+            f'{{"capacity":{int(capacity[i])},"id":{quote(self.school_ids[i])},'
+            f'"lat":{lat[i]},"lon":{lon[i]}}}'
+            for i in np.argsort(self.school_tie_rank).tolist()
+        )
 
 
 def _as_school_lists(values, n: int, index: Mapping[str, int]) -> list[list[int]]:
