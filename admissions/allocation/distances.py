@@ -11,7 +11,6 @@ safety margin and re-sorted by exact geodesic distance.
 
 from __future__ import annotations
 
-import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +29,9 @@ _PARALLEL_QUERY_MIN = 8192
 #: points over threads, each doing the whole job for its rows: the masks and row sorts
 #: around the geodesic run in parallel too (numpy, scipy and pyproj release the GIL).
 _PARALLEL_SLOTS_MIN = 200_000
+#: Slots per piece of such a split: pieces of about a megabyte per array keep the
+#: temporaries in the cache and in memory the allocator reuses (fresh pages are costly).
+_PIECE_SLOTS = 1 << 17
 
 
 def _query_workers(n_points: int) -> int:
@@ -194,10 +196,8 @@ class SchoolLocator:
         workers = _workers()
         if n * k_eff < _PARALLEL_SLOTS_MIN or workers == 1:
             return self._within_rows(lon, lat, radius_m, k_eff, known, parallel=True)
-        parts = [
-            slice(a, b)
-            for a, b in itertools.pairwise(np.linspace(0, n, workers + 1, dtype=int).tolist())
-        ]
+        rows = max(1, _PIECE_SLOTS // k_eff)
+        parts = [slice(a, min(a + rows, n)) for a in range(0, n, rows)]
 
         def part(rows: slice) -> Neighbours:
             own = None if known is None else (known[0][rows], known[1][rows])
