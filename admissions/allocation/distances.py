@@ -29,9 +29,9 @@ _PARALLEL_QUERY_MIN = 8192
 #: points over threads, each doing the whole job for its rows: the masks and row sorts
 #: around the geodesic run in parallel too (numpy, scipy and pyproj release the GIL).
 _PARALLEL_SLOTS_MIN = 200_000
-#: Slots per piece of such a split: pieces of about a megabyte per array keep the
+#: Slots per piece of such a split: pieces of about 256 kB per array keep the
 #: temporaries in the cache and in memory the allocator reuses (fresh pages are costly).
-_PIECE_SLOTS = 1 << 17
+_PIECE_SLOTS = 1 << 15
 
 
 def _query_workers(n_points: int) -> int:
