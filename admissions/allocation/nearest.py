@@ -731,7 +731,7 @@ class _ListCache:
                 )
             )
             self.truncated[group] = found.maybe_more
-        child = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        child = _joined([p[0] for p in parts], np.int64)
         # Rows of one child are consecutive in its part, in list order.
         counts = np.bincount(child, minlength=self.source.n_children)
         rank = _position_in_runs(child)
@@ -741,10 +741,10 @@ class _ListCache:
         far_child = far[0][far_order]
         parts.append((far_child, far[1][far_order], far[2][far_order]))
         return (
-            np.concatenate([child, far_child]),
-            np.concatenate([rank, counts[far_child] + _position_in_runs(far_child)]),
-            np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
-            np.concatenate([p[2] for p in parts]).astype(np.float64, copy=False),
+            _joined([child, far_child], np.int64),
+            _joined([rank, counts[far_child] + _position_in_runs(far_child)], np.int64),
+            _joined([p[1] for p in parts], np.int64),
+            _joined([p[2] for p in parts], np.float64),
         )
 
     def _known(self, children: np.ndarray):
@@ -872,6 +872,15 @@ class _Move:
         out[self.kept_to] = old[self.kept]
         out[self.new_to] = new
         return out
+
+
+def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    """``np.concatenate(arrays)`` as ``dtype``, without a copy when at most one array is not
+    empty (the usual case: the growth round's lists are one part of millions of rows)."""
+    filled = [a for a in arrays if a.size]
+    if len(filled) == 1:
+        return filled[0].astype(dtype, copy=False)
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
 
 
 def _position_in_runs(values: np.ndarray) -> np.ndarray:
