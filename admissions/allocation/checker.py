@@ -206,15 +206,26 @@ def _read_claim(instance: Instance, result: Any, found: _Collector) -> _Claim:
 # -- the fairness core --------------------------------------------------------------------
 
 
-def _lex_less(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise strict lexicographic a < b for 2-D arrays of equal shape."""
-    less = np.zeros(a.shape[0], dtype=bool)
-    equal = np.ones(a.shape[0], dtype=bool)
-    for k in range(a.shape[1]):  # column by column: a few passes over 1-D arrays
-        x, y = a[:, k], b[:, k]
-        less |= equal & (x < y)
-        equal &= x == y
-    return less
+def _below_worst(
+    instance: Instance, pairs: np.ndarray, school: np.ndarray, worst: np.ndarray
+) -> np.ndarray:
+    """The ``pairs`` (ascending) whose (priority..., lottery) is lexicographically below
+    ``worst`` of their ``school``. Column by column, only on the pairs still tied: most are
+    settled by the first columns, and no (pairs × columns) copy is made."""
+    below = []
+    for k in range(instance.priority_length + 1):
+        column = instance.priority[:, k] if k < instance.priority_length else instance.lottery
+        x, y = column[pairs], worst[school, k]
+        below.append(pairs[x < y])
+        tied = x == y
+        pairs, school = pairs[tied], school[tied]
+    return np.sort(np.concatenate(below))
+
+
+def _list_heads(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Indices ``start[c] .. start[c] + length[c] - 1`` of every row ``c``, concatenated."""
+    offset = np.repeat(start - (np.cumsum(length) - length), length)
+    return offset + np.arange(offset.size, dtype=np.int64)
 
 
 def _pair_keys(instance: Instance, pairs: np.ndarray) -> np.ndarray:
@@ -230,7 +241,6 @@ def _check_structure_and_fairness(
     lengths = ptr[1:] - ptr[:-1]
     owner = np.repeat(np.arange(n_children, dtype=np.int64), lengths)
     school = np.asarray(instance.choice_school, dtype=np.int64)
-    position = np.arange(school.size, dtype=np.int64) - ptr[owner]
     assigned, outside = claim.assigned, claim.outside
     ids, sids = instance.child_ids, instance.school_ids
 
@@ -248,8 +258,9 @@ def _check_structure_and_fairness(
     listed_seat = seated & ~outside
     hit = school == assigned[owner]
     hit &= listed_seat[owner]
+    seat_pair = np.flatnonzero(hit)
     seat_position = lengths.copy()
-    seat_position[owner[hit]] = position[hit]
+    seat_position[owner[seat_pair]] = seat_pair - ptr[owner[seat_pair]]
     on_list = np.zeros(n_children, dtype=bool)
     on_list[owner[hit]] = True
     for c in np.flatnonzero(listed_seat & ~on_list):
@@ -277,7 +288,7 @@ def _check_structure_and_fairness(
     # Every school a child ranks above its assignment must be full of better children. The
     # nearest-first final pass runs after the lists: its children do not fill list seats.
     listed_count = np.bincount(school[hit], minlength=n_schools)
-    wanted = np.flatnonzero(position < seat_position[owner])
+    wanted = _list_heads(ptr[:-1], seat_position)
     wanted_school = school[wanted]
     has_free = listed_count[wanted_school] < instance.capacity[wanted_school]
 
@@ -286,7 +297,7 @@ def _check_structure_and_fairness(
         return (
             f"school {sids[s]} had a free seat ({listed_count[s]}/{instance.capacity[s]} "
             "from the lists) but "
-            f"child {ids[c]} ranks it {position[pair] + 1} and got "
+            f"child {ids[c]} ranks it {pair - ptr[c] + 1} and got "
             f"{_seat_label(instance, c, assigned, outside)}",
             ids[c],
             sids[s],
@@ -294,14 +305,14 @@ def _check_structure_and_fairness(
 
     found.add_each("wasted_seat", wanted[has_free], waste)
     full = wanted[~has_free & (worst_child[wanted_school] >= 0)]
-    envy = full[_lex_less(_pair_keys(instance, full), worst[school[full]])]
+    envy = _below_worst(instance, full, school[full], worst)
 
     def justified_envy(pair: int) -> tuple:
         c, s = owner[pair], school[pair]
         priority = _fmt(_pair_keys(instance, np.array([pair]))[0])
         return (
             f"child {ids[c]} (priority {priority}) ranks {sids[s]} "
-            f"{position[pair] + 1} and got {_seat_label(instance, c, assigned, outside)}, "
+            f"{pair - ptr[c] + 1} and got {_seat_label(instance, c, assigned, outside)}, "
             f"but {sids[s]} admitted {ids[worst_child[s]]} with worse priority "
             f"{_fmt(worst[s])}",
             ids[c],

@@ -96,14 +96,9 @@ def dense_rank(values: np.ndarray) -> tuple[np.ndarray, int]:
 
 def _tie_rank(inst: Instance) -> tuple[np.ndarray, int]:
     """Rank of (lottery, child id) per pair; unique per child when lotteries are per child."""
-    first = inst.choice_ptr[:-1][inst.list_length > 0]
-    child_lottery = np.zeros(inst.n_children)
-    child_lottery[inst.pair_child[first]] = inst.lottery[first]
-    if np.array_equal(child_lottery[inst.pair_child], inst.lottery):
-        order = np.lexsort((inst.child_id_order, child_lottery))
-        rank = np.empty(inst.n_children, dtype=np.int64)
-        rank[order] = np.arange(inst.n_children, dtype=np.int64)
-        return rank[inst.pair_child], inst.n_children
+    child_rank = inst.child_tie_rank
+    if child_rank is not None:
+        return child_rank[inst.pair_child], inst.n_children
     order = np.lexsort((inst.child_id_order[inst.pair_child], inst.lottery))
     rank = np.empty(inst.n_pairs, dtype=np.int64)
     rank[order] = np.arange(inst.n_pairs, dtype=np.int64)
@@ -171,16 +166,21 @@ def _packed_argsort(inst: Instance, tie: tuple[np.ndarray, int]) -> np.ndarray |
 
 def _small_int_rank(values: np.ndarray) -> tuple[np.ndarray, int] | None:
     """Dense ranks of integral values spanning fewer than 2**16 (a lookup table, no
-    sort), or None for other values."""
+    sort) or of a constant column, or None for other values."""
     if values.size == 0:
         return np.zeros(0, dtype=np.int64), 1
     low, high = values.min(), values.max()
+    if low == high:  # e.g. one group for everyone
+        return np.zeros(values.size, dtype=np.int64), 1
     if not (high - low < 1 << 16):
         return None
     head = values[:1024]  # distances: settled at a glance, without rounding them all
-    if not np.array_equal(head, np.round(head)) or not np.array_equal(values, np.round(values)):
+    if not np.array_equal(head, np.round(head)):
         return None
-    offset = (values - low).astype(np.int64)
+    exact = values - low
+    offset = exact.astype(np.int64)
+    if not np.array_equal(offset, exact):  # a fraction somewhere: not integral
+        return None
     table = np.cumsum(np.bincount(offset) > 0) - 1
     return table[offset], int(table[-1]) + 1
 

@@ -25,6 +25,13 @@ DEFAULT_CRS = "EPSG:32648"
 PROJECTION_SLACK = 0.005
 _PARALLEL_MIN = 100_000
 _PARALLEL_QUERY_MIN = 8192
+#: From this many KD-tree slots (points × k) on, :meth:`SchoolLocator.within` splits the
+#: points over threads, each doing the whole job for its rows: the masks and row sorts
+#: around the geodesic run in parallel too (numpy, scipy and pyproj release the GIL).
+_PARALLEL_SLOTS_MIN = 200_000
+#: Slots per piece of such a split: pieces of about 256 kB per array keep the
+#: temporaries in the cache and in memory the allocator reuses (fresh pages are costly).
+_PIECE_SLOTS = 1 << 15
 
 
 def _query_workers(n_points: int) -> int:
@@ -37,15 +44,16 @@ def _workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def geodesic_m(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Exact WGS84 geodesic distance in metres between aligned arrays of points."""
+def geodesic_m(lon1, lat1, lon2, lat2, *, threads: int | None = None) -> np.ndarray:
+    """Exact WGS84 geodesic distance in metres between aligned arrays of points (large
+    arrays are split over ``threads``, by default one per core up to four)."""
     lon1, lat1, lon2, lat2 = (
         np.ascontiguousarray(a, dtype=np.float64) for a in (lon1, lat1, lon2, lat2)
     )
     shape = np.broadcast_shapes(lon1.shape, lat1.shape, lon2.shape, lat2.shape)
     arrays = [np.broadcast_to(a, shape).ravel() for a in (lon1, lat1, lon2, lat2)]
     n = arrays[0].size
-    workers = _workers()
+    workers = _workers() if threads is None else threads
     if n < _PARALLEL_MIN or workers == 1:
         return WGS84.inv(*arrays, return_back_azimuth=False)[2].reshape(shape)
     bounds = np.linspace(0, n, workers + 1).astype(int)
@@ -137,16 +145,18 @@ class SchoolLocator:
         idx, dist = self._sorted_rows(safe, dist)
         return Neighbours(idx, dist, maybe_more, unseen)
 
-    def _found_distances(self, lon, lat, school: np.ndarray, found: np.ndarray) -> np.ndarray:
+    def _found_distances(
+        self, lon, lat, school: np.ndarray, found: np.ndarray, parallel: bool = True
+    ) -> np.ndarray:
         """Geodesic metres for the slots the tree filled (``inf`` elsewhere): with a radius,
-        most of a long row is empty, and the geodesic is the costly part."""
+        most of a long row is empty, and the geodesic is the costly part. ``parallel=False``:
+        on the calling thread only."""
         dist = np.full(school.shape, np.inf)
         flat = np.flatnonzero(found)  # flat indices: cheaper than (row, column) pairs
         rows = flat // max(1, school.shape[1])
         picked = school.ravel()[flat]
-        dist.ravel()[flat] = geodesic_m(
-            lon[rows], lat[rows], self.school_lon[picked], self.school_lat[picked]
-        )
+        points = (lon[rows], lat[rows], self.school_lon[picked], self.school_lat[picked])
+        dist.ravel()[flat] = geodesic_m(*points) if parallel else geodesic_m(*points, threads=1)
         return dist
 
     def _sorted_rows(self, school: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -183,16 +193,41 @@ class SchoolLocator:
             return Neighbours(
                 np.full((n, k_eff), -1, np.int64), np.full((n, k_eff), np.inf), np.zeros(n, bool)
             )
+        workers = _workers()
+        if n * k_eff < _PARALLEL_SLOTS_MIN or workers == 1:
+            return self._within_rows(lon, lat, radius_m, k_eff, known, parallel=True)
+        rows = max(1, _PIECE_SLOTS // k_eff)
+        parts = [slice(a, min(a + rows, n)) for a in range(0, n, rows)]
+
+        def part(rows: slice) -> Neighbours:
+            own = None if known is None else (known[0][rows], known[1][rows])
+            return self._within_rows(lon[rows], lat[rows], radius_m, k_eff, own, parallel=False)
+
+        with ThreadPoolExecutor(workers) as pool:
+            found = list(pool.map(part, parts))
+        return Neighbours(
+            np.concatenate([f.school for f in found]),
+            np.concatenate([f.distance_m for f in found]),
+            np.concatenate([f.maybe_more for f in found]),
+        )
+
+    def _within_rows(self, lon, lat, radius_m: float, k: int, known, parallel: bool):
+        """:meth:`within` for some rows; ``parallel``: the tree query and the geodesic may
+        start threads of their own."""
+        n = lon.size
         bound = radius_m * (1 + PROJECTION_SLACK) + 1
         proj_dist, idx = self.tree.query(
-            self.project(lon, lat), k=k_eff, distance_upper_bound=bound, workers=_query_workers(n)
+            self.project(lon, lat),
+            k=k,
+            distance_upper_bound=bound,
+            workers=_query_workers(n) if parallel else 1,
         )
-        proj_dist = np.asarray(proj_dist).reshape(n, k_eff)
-        idx = np.asarray(idx, dtype=np.int64).reshape(n, k_eff)
+        proj_dist = np.asarray(proj_dist).reshape(n, k)
+        idx = np.asarray(idx, dtype=np.int64).reshape(n, k)
         found = idx < self.n_schools
         # A row that holds every school of the city cannot be missing one (issue 12: the
         # farthest school in range used to be dropped when k equalled the number of schools).
-        full = found[:, -1] & (k_eff < self.n_schools)
+        full = found[:, -1] & (k < self.n_schools)
         safe = np.where(found, idx, 0)
         # Rows that filled every slot: keep only what is certainly before any unseen school.
         horizon = np.where(full, proj_dist[:, -1] * (1 - PROJECTION_SLACK), np.inf)
@@ -204,7 +239,7 @@ class SchoolLocator:
         if known is not None and known[0].size:
             reused = _known_slots(safe, measured, proj_dist, *known)
             measured[reused[0], reused[1]] = False
-        dist = self._found_distances(lon, lat, safe, measured)
+        dist = self._found_distances(lon, lat, safe, measured, parallel)
         if reused is not None:
             dist[reused[0], reused[1]] = reused[2]
         dist[dist > radius_m] = np.inf

@@ -160,6 +160,20 @@ class Instance:
         return ranks
 
     @cached_property
+    def child_tie_rank(self) -> np.ndarray | None:
+        """Rank of each child by (lottery, child id) when every pair of a child carries the
+        same lottery (one lottery per child), else None (lotteries per school)."""
+        first = self.choice_ptr[:-1][self.list_length > 0]
+        child_lottery = np.zeros(self.n_children)
+        child_lottery[self.pair_child[first]] = self.lottery[first]
+        if not np.array_equal(child_lottery[self.pair_child], self.lottery):
+            return None
+        order = np.lexsort((self.child_id_order, child_lottery))
+        rank = np.empty(self.n_children, dtype=np.int64)
+        rank[order] = np.arange(self.n_children, dtype=np.int64)
+        return rank
+
+    @cached_property
     def school_index(self) -> dict[str, int]:
         return {sid: i for i, sid in enumerate(self.school_ids)}
 

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -107,6 +107,9 @@ FINAL_PASS_MORE_CANDIDATES = 64
 RESUME_IN_PYTHON = 2048
 #: Up to this many re-queried lists, the others are moved in blocks (slices), not row by row.
 SPLICE_BLOCKS = 4096
+#: Children written per piece of a source's canonical JSON: the hash reads the text piece by
+#: piece, so no more than a piece of it (and of its number tokens) is held at a time.
+SOURCE_JSON_BATCH = 8192
 
 
 def _no_members(n_children: int) -> ChildMemberships:
@@ -197,6 +200,14 @@ class NearestSource:
     @cached_property
     def child_id_order(self) -> np.ndarray:
         order = np.argsort(np.asarray(self.child_ids, dtype=object), kind="stable")
+        rank = np.empty(self.n_children, dtype=np.int64)
+        rank[order] = np.arange(self.n_children, dtype=np.int64)
+        return rank
+
+    @cached_property
+    def child_tie_rank(self) -> np.ndarray:
+        """Rank of each child by (lottery, child id): DA's last tie-breaks."""
+        order = np.lexsort((self.child_id_order, self.lottery))
         rank = np.empty(self.n_children, dtype=np.int64)
         rank[order] = np.arange(self.n_children, dtype=np.int64)
         return rank
@@ -315,42 +326,25 @@ class NearestSource:
 
     @cached_property
     def sha256(self) -> str:
-        """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself."""
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        """SHA-256 of the canonical JSON of :meth:`document` — of the published file itself
+        (hashed piece by piece: the whole text is never held in memory)."""
+        digest = hashlib.sha256()
+        for piece in self._canonical_pieces():
+            digest.update(piece)
+        return digest.hexdigest()
 
     def canonical_json(self) -> bytes:
         """``canonical_json(self.document())``, written without building the document (the
-        numbers are formatted a column at a time; equal bytes, tested). Sources measured by
-        road carry per-child road distances: they go through the general writer."""
+        numbers are formatted a column at a time; equal bytes, tested)."""
+        return b"".join(self._canonical_pieces())
+
+    def _canonical_pieces(self) -> Iterator[bytes]:
+        """The canonical JSON in consecutive pieces, children a batch at a time. Sources
+        measured by road carry per-child road distances: they go through the general
+        writer, in one piece."""
         if self.road is not None:
-            return canonical_json(self.document())
-        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
-        sids = [quote(sid) for sid in self.school_ids]
-        catchments, categories = self._member_json()
-        lon, lat = number_tokens(self.child_lon), number_tokens(self.child_lat)
-        lottery = number_tokens(self.lottery)
-        ids = list(map(quote, self.child_ids))
-        ward = [None if w is None else quote(w) for w in self.ward] if self.ward else None
-        group = [None if g is None else quote(g) for g in self.group] if self.group else None
-        parts = []
-        for c in np.argsort(self.child_id_order).tolist():
-            text = "{"
-            if c in catchments:
-                text += '"catchments":' + catchments[c] + ","
-            if c in categories:
-                text += '"categories":' + categories[c] + ","
-            if group is not None and group[c] is not None:
-                text += f'"group":{group[c]},'
-            text += f'"id":{ids[c]},"lat":{lat[c]},"lon":{lon[c]},"lottery":{lottery[c]}'
-            if ward is not None and ward[c] is not None:
-                text += f',"ward":{ward[c]}'
-            parts.append(text + "}")
-        s_lon, s_lat = number_tokens(self.school_lon), number_tokens(self.school_lat)
-        capacity = self.capacity.tolist()
-        schools = [
-            f'{{"capacity":{int(capacity[i])},"id":{sids[i]},"lat":{s_lat[i]},"lon":{s_lon[i]}}}'
-            for i in np.argsort(self.school_tie_rank).tolist()
-        ]
+            yield canonical_json(self.document())
+            return
         head = {
             "categories_in_group_1": bool(self.rule.in_group_1),
             "max_distance_m": plain_list(np.array([self.max_distance_m]))[0],
@@ -359,9 +353,51 @@ class NearestSource:
         if self.seed is not None:
             head["seed"] = int(self.seed)
         text = canonical_json({**head, "children": None, "schools": None}).decode()
-        text = text.replace('"schools":null', '"schools":[' + ",".join(schools) + "]", 1)
-        text = text.replace('"children":null', '"children":[' + ",".join(parts) + "]", 1)
-        return text.encode("utf-8")
+        opening, rest = text.split('"children":null', 1)
+        middle, closing = rest.split('"schools":null', 1)
+        yield (opening + '"children":[').encode()
+        order = np.argsort(self.child_id_order)
+        catchments, categories = self._member_json()
+        for start in range(0, order.size, SOURCE_JSON_BATCH):
+            batch = order[start : start + SOURCE_JSON_BATCH]
+            text = self._children_json(batch, catchments, categories)
+            yield (("," if start else "") + text).encode()
+        yield ("]" + middle + '"schools":[' + self._schools_json() + "]" + closing).encode()
+
+    def _children_json(
+        self, children: np.ndarray, catchments: dict[int, str], categories: dict[int, str]
+    ) -> str:
+        """The children's entries (comma-separated), in the given order."""
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        group, ward = self.group, self.ward
+        numbers = (number_tokens(a[children]) for a in (self.child_lat, self.child_lon))
+        entries = []
+        for c, lat, lon, lottery in zip(
+            children.tolist(), *numbers, number_tokens(self.lottery[children]), strict=True
+        ):
+            text = "{"
+            if c in catchments:
+                text += '"catchments":' + catchments[c] + ","
+            if c in categories:
+                text += '"categories":' + categories[c] + ","
+            if group is not None and group[c] is not None:
+                text += f'"group":{quote(group[c])},'
+            text += f'"id":{quote(self.child_ids[c])},"lat":{lat},"lon":{lon},"lottery":{lottery}'
+            if ward is not None and ward[c] is not None:
+                text += f',"ward":{quote(ward[c])}'
+            entries.append(text + "}")
+        return ",".join(entries)
+
+    def _schools_json(self) -> str:
+        """The schools' entries (comma-separated), in id order."""
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        lon, lat = number_tokens(self.school_lon), number_tokens(self.school_lat)
+        capacity = self.capacity.tolist()
+        return ",".join(
+            f'{{"capacity":{int(capacity[i])},"id":{quote(self.school_ids[i])},'
+            f'"lat":{lat[i]},"lon":{lon[i]}}}'
+            for i in np.argsort(self.school_tie_rank).tolist()
+        )
 
 
 def _as_school_lists(values, n: int, index: Mapping[str, int]) -> list[list[int]]:
@@ -695,7 +731,7 @@ class _ListCache:
                 )
             )
             self.truncated[group] = found.maybe_more
-        child = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        child = _joined([p[0] for p in parts], np.int64)
         # Rows of one child are consecutive in its part, in list order.
         counts = np.bincount(child, minlength=self.source.n_children)
         rank = _position_in_runs(child)
@@ -705,10 +741,10 @@ class _ListCache:
         far_child = far[0][far_order]
         parts.append((far_child, far[1][far_order], far[2][far_order]))
         return (
-            np.concatenate([child, far_child]),
-            np.concatenate([rank, counts[far_child] + _position_in_runs(far_child)]),
-            np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
-            np.concatenate([p[2] for p in parts]).astype(np.float64, copy=False),
+            _joined([child, far_child], np.int64),
+            _joined([rank, counts[far_child] + _position_in_runs(far_child)], np.int64),
+            _joined([p[1] for p in parts], np.int64),
+            _joined([p[2] for p in parts], np.float64),
         )
 
     def _known(self, children: np.ndarray):
@@ -776,9 +812,12 @@ class _ListCache:
             group=source.group,
             truncated=self.truncated.copy(),
         )
-        # The same children in every round of growth: their id order (a sort of strings) is
-        # the source's, computed once (a cached property, filled in ahead).
+        # The same children in every round of growth: their id order (a sort of strings) and
+        # their tie-break rank are the source's, computed once (cached properties, filled in
+        # ahead). Every pair carries its child's lottery, so the rank by (lottery, id) over
+        # all children orders the children of any list as the instance's own would.
         inst.__dict__["child_id_order"] = source.child_id_order
+        inst.__dict__["child_tie_rank"] = source.child_tie_rank
         return inst
 
 
@@ -835,6 +874,15 @@ class _Move:
         return out
 
 
+def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    """``np.concatenate(arrays)`` as ``dtype``, without a copy when at most one array is not
+    empty (the usual case: the growth round's lists are one part of millions of rows)."""
+    filled = [a for a in arrays if a.size]
+    if len(filled) == 1:
+        return filled[0].astype(dtype, copy=False)
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+
+
 def _position_in_runs(values: np.ndarray) -> np.ndarray:
     """Position of each entry within its run of equal consecutive values."""
     if not values.size:
@@ -860,7 +908,8 @@ def solve_nearest(
     solver's time is spent in numpy, pyproj and scipy, which let it run."""
     from admissions.allocation.checker import count_envy_and_waste
 
-    source.child_id_order, source.school_tie_rank  # noqa: B018 (cached here, not twice)
+    # Cached here, not computed in both threads.
+    source.child_id_order, source.school_tie_rank, source.child_tie_rank  # noqa: B018
     with ThreadPoolExecutor(2) as pool:
         digest = pool.submit(lambda: source.sha256)
         inst, outcome, rounds = _lists_and_da(source, initial_list_length)

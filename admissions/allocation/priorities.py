@@ -148,7 +148,9 @@ def pair_priorities(
     """(pairs, 3) float array of (group, category rank, distance m)."""
     group = pair_groups(members, pair_child, pair_school, n_schools)
     category = pair_category_ranks(members, pair_child, pair_school, group, n_schools, rule)
-    return np.column_stack([group, category, distance_m]).astype(np.float64)
+    priority = np.empty((np.size(pair_child), 3))  # filled a column at a time: no temporary
+    priority[:, 0], priority[:, 1], priority[:, 2] = group, category, distance_m
+    return priority
 
 
 def service_order_keys(

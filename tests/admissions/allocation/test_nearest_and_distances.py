@@ -75,6 +75,26 @@ def test_within_reuses_known_metres_and_measures_the_rest(monkeypatch):
     assert measured[0] - measured[1] == (short.school >= 0).sum()
 
 
+def test_within_split_over_threads_equals_one_pass(monkeypatch):
+    """Many points × k: the rows are split over threads; the rows, metres and flags are
+    those of one pass over all points (with and without known metres)."""
+    import admissions.allocation.distances as distances
+
+    clon, clat, slon, slat = random_city(6000, 300, seed=5)
+    locator = SchoolLocator(slon, slat)
+    short = locator.within(clon, clat, 9000.0, 4)
+    known = (short.school, short.distance_m)
+    monkeypatch.setattr(distances, "_workers", lambda: 2)
+    split = [locator.within(clon, clat, 9000.0, 48, known=k) for k in (None, known)]
+    monkeypatch.setattr(distances, "_PARALLEL_SLOTS_MIN", 10**12)
+    whole = [locator.within(clon, clat, 9000.0, 48, known=k) for k in (None, known)]
+    for a, b in zip(split, whole, strict=True):
+        np.testing.assert_array_equal(a.school, b.school)
+        np.testing.assert_array_equal(a.distance_m, b.distance_m)
+        np.testing.assert_array_equal(a.maybe_more, b.maybe_more)
+    assert split[0].maybe_more.any() and (split[0].school >= 0).sum() > 100_000
+
+
 def test_distances_to_ranked_choices():
     clon, clat, slon, slat = random_city(20, 10, seed=4)
     choices = np.tile(np.array([3, -1, 7]), (20, 1))
