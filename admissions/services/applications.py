@@ -371,7 +371,7 @@ def round_window_open(admission_round: AdmissionRound, now: dt.datetime | None =
     )
 
 
-def _require_window(admission_round: AdmissionRound, at: dt.datetime | None = None) -> None:
+def round_window_require(admission_round: AdmissionRound, at: dt.datetime | None = None) -> None:
     if not round_window_open(admission_round, now=at):
         raise WindowClosed(_("The application window of this round is closed."))
 
@@ -404,7 +404,7 @@ def application_create(
     when it fires, the existing application is returned to its own applicant (idempotent
     double submit) and anyone else gets a conflict. `received_at`: when the intake queue
     received it (the window is judged then, not when a worker gets to it)."""
-    _require_window(admission_round, at=received_at)
+    round_window_require(admission_round, at=received_at)
     duplicate_probes_guard(applicant=applicant)
     cleaned = application_validate(
         admission_round=admission_round, data=data, for_submit=submit, partial=not submit
@@ -461,7 +461,7 @@ def application_update(*, application: Application, actor, data: ApplicationInpu
     if application.status not in EDITABLE_STATUSES:
         raise TransitionNotAllowed(_("This application can no longer be edited."))
     if application.status == ApplicationStatus.DRAFT:
-        _require_window(application.round)
+        round_window_require(application.round)
     if (data.child_personal_id or "").strip() != application.child_personal_id:
         duplicate_probes_guard(applicant=actor)
     cleaned = application_validate(
@@ -490,7 +490,7 @@ def application_submit(*, application: Application, actor, consent: bool) -> App
     """Draft → submitted, or correction_requested → resubmitted, recording consent."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status == ApplicationStatus.DRAFT:
-        _require_window(application.round)
+        round_window_require(application.round)
         target = ApplicationStatus.SUBMITTED
     elif application.status == ApplicationStatus.CORRECTION_REQUESTED:
         target = ApplicationStatus.RESUBMITTED

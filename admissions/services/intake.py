@@ -28,9 +28,9 @@ from ..exceptions import ApplicationInvalid
 from ..models import AdmissionRound, ApplicationIntake
 from .applications import (
     ApplicationInput,
-    _require_window,
     application_create,
     application_validate,
+    round_window_require,
 )
 from .duplicates import duplicate_probes_guard, duplicate_refuse
 
@@ -59,9 +59,8 @@ def intake_receive(
     """Check what the input says by itself and queue it. Returns (intake, created): the same
     child already queued by the same account is the same intake (a double tap); by another
     account it is refused like a duplicate application."""
-    _require_window(admission_round)
+    round_window_require(admission_round)
     duplicate_probes_guard(applicant=applicant)
-    data = dataclasses.replace(data, consent=bool(data.consent))
     cleaned = application_validate(
         admission_round=admission_round, data=data, for_submit=True, check_references=False
     )
