@@ -256,6 +256,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions end after 8 hours (a working day) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions are read from the cache (Redis) and written through to PostgreSQL: a signed-in
+# request costs no session query, and a lost or flushed cache loses no session (ADR 0027).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,
