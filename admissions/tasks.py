@@ -26,6 +26,8 @@ def offers_tick() -> dict:
     return {"reminders": offers_send_reminders(), "expired": offers_expire()}
 
 
-@shared_task(name="admissions.intake_drain")
-def intake_drain() -> dict:
-    return intake_drain_service()
+@shared_task(name="admissions.intake_drain", bind=True)
+def intake_drain(self) -> dict:
+    # On a worker the drain yields to the requests during a burst; run in the request itself
+    # (no broker) it must not sleep.
+    return intake_drain_service(yield_to_intake=not self.request.is_eager)

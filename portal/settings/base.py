@@ -310,6 +310,10 @@ ADMISSIONS_MAX_CHOICES = 5
 # The intake queue (admissions/services/intake.py): at most one drain task queued at a time,
 # for this long; the beat schedule drains what a lost task left.
 ADMISSIONS_INTAKE_DRAIN_FLAG_S = env_int("ADMISSIONS_INTAKE_DRAIN_FLAG_S", 30)
+# While intakes younger than ADMISSIONS_INTAKE_BUSY_MS are queued, a worker's drain spends at
+# most this percentage of its time working (100: never yields); docs/adr/0027.
+ADMISSIONS_INTAKE_DRAIN_SHARE_PERCENT = env_int("ADMISSIONS_INTAKE_DRAIN_SHARE_PERCENT", 25)
+ADMISSIONS_INTAKE_BUSY_MS = env_int("ADMISSIONS_INTAKE_BUSY_MS", 1000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "ApplicationStatusEnum": "admissions.constants.ApplicationStatus",

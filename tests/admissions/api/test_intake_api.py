@@ -17,6 +17,7 @@ from admissions.constants import ApplicationStatus, IntakeStatus
 from admissions.models import Application, ApplicationIntake
 from admissions.services import intake as intake_service
 from admissions.services import intake_drain
+from admissions.tasks import intake_drain as intake_drain_task
 from gis.models import School
 from tests.admissions.api.test_application_api import payload
 
@@ -130,6 +131,61 @@ def test_the_same_child_twice_in_the_queue(client, other_parent, make_input):
     assert stranger.status_code == 409
     assert stranger["Content-Type"] == "application/problem+json"
     assert ApplicationIntake.objects.count() == 1
+
+
+def test_a_double_tap_while_the_first_is_processed_is_queued_again(client, make_input, monkeypatch):
+    body = payload(make_input())
+    assert client.post(URL, body, format="json").status_code == 202
+    insert = intake_service._insert_unless_queued
+    calls = []
+
+    def first_processed_meanwhile(fields):
+        calls.append(fields["child_personal_id"])
+        intake = insert(fields)
+        if len(calls) == 1:
+            assert intake is None  # the first is still queued when this INSERT runs
+            assert intake_service.intake_process_next() == IntakeStatus.ACCEPTED
+        return intake
+
+    monkeypatch.setattr(intake_service, "_insert_unless_queued", first_processed_meanwhile)
+    again = client.post(URL, body, format="json")
+    assert again.status_code == 202, again.content  # queued again, not a 409 or a 500
+    assert len(calls) == 2
+    assert ApplicationIntake.objects.filter(status=IntakeStatus.QUEUED).count() == 1
+    assert Application.objects.count() == 1
+
+
+def test_a_workers_drain_yields_while_intakes_keep_arriving(
+    client, make_input, monkeypatch, settings
+):
+    settings.ADMISSIONS_INTAKE_DRAIN_SHARE_PERCENT = 25
+    settings.ADMISSIONS_INTAKE_BUSY_MS = 60_000
+    cache.set(intake_service.DRAIN_SCHEDULED_KEY, 1, timeout=60)  # no drain in the requests
+    for _ in range(2):
+        client.post(URL, payload(make_input()), format="json")
+    slept: list[float] = []
+    monkeypatch.setattr(intake_service.time, "sleep", slept.append)
+
+    assert intake_service.intake_drain_yield(spent_s=0.02) == pytest.approx(0.06)  # 25 % work
+    slept.clear()
+    assert intake_drain(yield_to_intake=True)["accepted"] == 2
+    assert len(slept) == 1 and slept[0] > 0  # after the first; none left after the second
+
+    for _ in range(2):
+        client.post(URL, payload(make_input()), format="json")
+    intake_drain_task.apply()  # the request's own drain (no broker) never sleeps
+    assert len(slept) == 1
+
+    for _ in range(2):
+        client.post(URL, payload(make_input()), format="json")
+    ApplicationIntake.objects.filter(status=IntakeStatus.QUEUED).update(
+        received_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert intake_drain(yield_to_intake=True)["accepted"] == 2  # the burst is over
+    assert len(slept) == 1
+    settings.ADMISSIONS_INTAKE_DRAIN_SHARE_PERCENT = 100
+    assert intake_service.intake_drain_yield(spent_s=0.02) == 0.0
+    assert Application.objects.count() == 6
 
 
 def test_a_receipt_is_its_owners_only(client, other_parent, make_input):
