@@ -311,3 +311,34 @@ def test_schools_at_the_same_distance_are_listed_in_tie_rank_order(k):
     second = near.school[1][near.school[1] >= 0].tolist()
     assert second[:2] == [5, 1]  # the two at 106.71, by tie rank 1, 4
     assert (np.diff(near.distance_m[0][near.school[0] >= 0]) >= 0).all()
+
+
+@pytest.mark.parametrize("blocks", [0, 4096])
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_list_moves_by_blocks_or_masks(monkeypatch, blocks, shuffled):
+    """The CSR move of the list cache (blocks for a few grown lists, masks for many; new rows
+    in order or not) puts every row where a plain rebuild of the lists puts it."""
+    import admissions.allocation.nearest as nearest
+
+    monkeypatch.setattr(nearest, "SPLICE_BLOCKS", blocks)
+    rng = np.random.default_rng(3)
+    old_len = rng.integers(0, 5, 50)
+    members = np.flatnonzero(rng.random(50) < 0.4)
+    new_len = old_len.copy()
+    new_len[members] = rng.integers(0, 9, members.size)
+    old_ptr, ptr = (np.r_[0, np.cumsum(x)] for x in (old_len, new_len))
+    old_rows = [rng.random((n, 3)) for n in old_len]
+    new_rows = [rng.random((n, 3)) for n in new_len[members]]
+    child = np.repeat(members, new_len[members])
+    rank = np.concatenate([np.arange(n) for n in new_len[members]])
+    new = np.concatenate(new_rows)
+    if shuffled:  # e.g. catchment schools beyond the maximum distance come last
+        order = rng.permutation(child.size)
+        child, rank, new = child[order], rank[order], new[order]
+    move = nearest._Move(old_ptr, ptr, members, ptr[child] + rank)
+    lists = list(old_rows)
+    for m, rows in zip(members, new_rows, strict=True):
+        lists[m] = rows
+    expected = np.concatenate(lists)
+    np.testing.assert_array_equal(move(np.concatenate(old_rows), new), expected)
+    np.testing.assert_array_equal(move(np.concatenate(old_rows)[:, 0], new[:, 0]), expected[:, 0])
