@@ -39,6 +39,7 @@ from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
 from admissions.allocation.nearest import nearest_source, solve_nearest
 from admissions.allocation.priorities import NO_CATEGORY_RANK
+from admissions.allocation.runtime import engine_process_setup
 from bench.synthetic import make_city, make_instance
 
 #: CPU seconds (this process, all threads) of the last :func:`timed` call: on a machine shared
@@ -352,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         help="run one section (no database, no national run); JSON has its keys only",
     )
     args = parser.parse_args(argv)
+    # The process settings of the engine's worker and CLI (ADR 28): measure what they run.
+    engine_process_setup()
 
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, cpus {os.cpu_count()}")
     city, gen_s = timed(lambda: make_city(args.children, args.schools, seed=args.seed))

@@ -55,6 +55,7 @@ from admissions.allocation.public_da import (
     da_public_instance,
     is_da_public_document,
 )
+from admissions.allocation.runtime import engine_process_setup
 
 
 class AssignmentPairs(dict):
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (2 = malformed input)."""
     args = build_parser().parse_args(argv)
+    engine_process_setup()
     try:
         return args.func(args)
     except InstanceError as exc:

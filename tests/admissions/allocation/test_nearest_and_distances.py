@@ -153,11 +153,12 @@ def test_child_with_no_school_in_range_and_all_full():
     assert report["c1"].schools_within_max_distance == 0
 
 
-def test_lazy_lists_equal_complete_lists():
+def tiny_schools_source():
+    """600 children, 60 schools of which 10 have one seat: many children go down their lists."""
     clon, clat, slon, slat = random_city(600, 60, seed=5)
     capacity = np.full(60, 8)
-    capacity[:10] = 1  # some tiny schools force long lists
-    source = nearest_source(
+    capacity[:10] = 1
+    return nearest_source(
         [f"c{i}" for i in range(600)],
         clon,
         clat,
@@ -168,6 +169,10 @@ def test_lazy_lists_equal_complete_lists():
         seed=11,
         max_distance_m=6000,
     )
+
+
+def test_lazy_lists_equal_complete_lists():
+    source = tiny_schools_source()
     lazy = solve_nearest(source, initial_list_length=2)
     from admissions.allocation.mechanisms import solve_da
 
@@ -175,6 +180,31 @@ def test_lazy_lists_equal_complete_lists():
     in_list = ~lazy.outside_list
     assert lazy.assignment[in_list].tolist() == full.assignment[in_list].tolist()
     assert (full.assignment[~in_list] == -1).all()
+
+
+def test_fourfold_growth_publishes_shorter_lists_and_the_same_seats(monkeypatch):
+    """ADR 28: lists grow fourfold (was sixteenfold) when DA rejects a child from all of its
+    list: the same seats and cutoffs; each list a family sees still holds the placed school
+    and is a prefix of the one sixteenfold growth gave (only "not needed" entries go)."""
+    import admissions.allocation.nearest as nearest
+
+    source = tiny_schools_source()
+    assert nearest.LIST_GROWTH == 4
+    short = solve_nearest(source, initial_list_length=2)
+    monkeypatch.setattr(nearest, "LIST_GROWTH", 16)
+    long = solve_nearest(source, initial_list_length=2)
+    assert short.assignment.tolist() == long.assignment.tolist()
+    assert short.cutoffs == long.cutoffs
+    assert short.result_sha256 == long.result_sha256
+    a, b = short.instance, long.instance
+    assert a.n_pairs < b.n_pairs
+    for c in range(source.n_children):
+        listed = a.choices_of(c).tolist()
+        assert listed == b.choices_of(c).tolist()[: len(listed)]
+        if short.assignment[c] >= 0 and not short.outside_list[c]:
+            assert short.assignment[c] in listed
+        else:  # rejected by every school of a complete list: the same complete list
+            assert len(listed) == b.list_length[c]
 
 
 def test_final_pass_explanation_in_both_languages():
@@ -281,3 +311,34 @@ def test_schools_at_the_same_distance_are_listed_in_tie_rank_order(k):
     second = near.school[1][near.school[1] >= 0].tolist()
     assert second[:2] == [5, 1]  # the two at 106.71, by tie rank 1, 4
     assert (np.diff(near.distance_m[0][near.school[0] >= 0]) >= 0).all()
+
+
+@pytest.mark.parametrize("blocks", [0, 4096])
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_list_moves_by_blocks_or_masks(monkeypatch, blocks, shuffled):
+    """The CSR move of the list cache (blocks for a few grown lists, masks for many; new rows
+    in order or not) puts every row where a plain rebuild of the lists puts it."""
+    import admissions.allocation.nearest as nearest
+
+    monkeypatch.setattr(nearest, "SPLICE_BLOCKS", blocks)
+    rng = np.random.default_rng(3)
+    old_len = rng.integers(0, 5, 50)
+    members = np.flatnonzero(rng.random(50) < 0.4)
+    new_len = old_len.copy()
+    new_len[members] = rng.integers(0, 9, members.size)
+    old_ptr, ptr = (np.r_[0, np.cumsum(x)] for x in (old_len, new_len))
+    old_rows = [rng.random((n, 3)) for n in old_len]
+    new_rows = [rng.random((n, 3)) for n in new_len[members]]
+    child = np.repeat(members, new_len[members])
+    rank = np.concatenate([np.arange(n) for n in new_len[members]])
+    new = np.concatenate(new_rows)
+    if shuffled:  # e.g. catchment schools beyond the maximum distance come last
+        order = rng.permutation(child.size)
+        child, rank, new = child[order], rank[order], new[order]
+    move = nearest._Move(old_ptr, ptr, members, ptr[child] + rank)
+    lists = list(old_rows)
+    for m, rows in zip(members, new_rows, strict=True):
+        lists[m] = rows
+    expected = np.concatenate(lists)
+    np.testing.assert_array_equal(move(np.concatenate(old_rows), new), expected)
+    np.testing.assert_array_equal(move(np.concatenate(old_rows)[:, 0], new[:, 0]), expected[:, 0])
