@@ -152,7 +152,10 @@ def test_a_double_tap_while_the_first_is_processed_is_queued_again(client, make_
     assert again.status_code == 202, again.content  # queued again, not a 409 or a 500
     assert len(calls) == 2
     assert ApplicationIntake.objects.filter(status=IntakeStatus.QUEUED).count() == 1
-    assert Application.objects.count() == 1
+    assert intake_drain()["accepted"] == 1  # the same child, the same account: its application
+    receipt = client.get(again["Location"]).json()
+    assert receipt["status"] == "accepted"
+    assert receipt["application"] == str(Application.objects.get().uuid)
 
 
 def test_a_workers_drain_yields_while_intakes_keep_arriving(
