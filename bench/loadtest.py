@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,13 +52,14 @@ def prepare() -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import ProtectedError
 
     from admissions.demo import round_ensure, round_reset
     from admissions.models import RoundSchool
@@ -68,7 +70,11 @@ def prepare() -> dict:
     if not hcmc_data_is_current():
         sys.exit("The HCMC data is not loaded in this database: run `make data` first.")
     admission_round = round_ensure(school_year=SCHOOL_YEAR, is_demo=True)
-    round_reset(admission_round)
+    try:
+        round_reset(admission_round)
+    except ProtectedError:
+        sys.exit("A previous load test's worker is still creating applications in the demo "
+                 "round: wait until it has stopped, then run again.")  # fmt: skip
     admission_round.refresh_from_db()
     nearest = [n.school for n in school_nearest(point=make_point(**PIN), k=3, level="primary")]
     for school in nearest:
@@ -76,6 +82,7 @@ def prepare() -> dict:
             round=admission_round, school=school, defaults={"classes": 3}
         )
     users = get_user_model()
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = []
     csrf = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header
     for i in range(PARENTS):
