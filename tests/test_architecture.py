@@ -57,3 +57,35 @@ def test_documents_imports_none_of_the_apps_that_call_it():
         for path, names in imported_modules("documents").items()
     }
     assert {p: n for p, n in offenders.items() if n} == {}
+
+
+def _receiver_calls(call: ast.Call) -> list[ast.Call]:
+    """The calls of a method chain, outermost first: a.b().c().d() → d(), c(), b()."""
+    calls = []
+    node = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        calls.append(node)
+        node = node.func.value
+    return calls
+
+
+def test_a_row_lock_over_a_join_names_the_tables_it_locks():
+    """select_for_update() with select_related() locks every joined row FOR UPDATE: the round
+    or the account that each new intake or dossier refers to, which then waits for the lock.
+    Each such lock says which tables it means (`of=`)."""
+    offenders = set()
+    for package in ("admissions", "eservices", "notifications", "privacy", "accounts", "audit"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                chain = _receiver_calls(node)
+                names = {c.func.attr for c in chain}
+                if "select_related" not in names:
+                    continue
+                for call in chain:
+                    if call.func.attr == "select_for_update" and not any(
+                        k.arg == "of" for k in call.keywords
+                    ):
+                        offenders.add(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert sorted(offenders) == []

@@ -175,7 +175,7 @@ def intake_process_next(*, exclude: set[int] | frozenset[int] = frozenset()) -> 
     """Turn the oldest queued intake into an application or a refusal, in one transaction."""
     with transaction.atomic():
         intake = (
-            ApplicationIntake.objects.select_for_update(skip_locked=True)
+            ApplicationIntake.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=IntakeStatus.QUEUED)
             .exclude(pk__in=exclude)
             .select_related("round", "applicant")

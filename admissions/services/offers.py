@@ -28,7 +28,11 @@ logger = logging.getLogger(__name__)
 
 
 def _lock_offer(offer: Offer) -> Offer:
-    return Offer.objects.select_for_update().select_related("application").get(pk=offer.pk)
+    return (
+        Offer.objects.select_for_update(of=("self", "application"))
+        .select_related("application")
+        .get(pk=offer.pk)
+    )
 
 
 def _lock_round_of(offer: Offer) -> None:

@@ -112,7 +112,9 @@ def _check_publishable(run: AllocationRun, admission_round: AdmissionRound, *, s
 def allocation_run_publish_request(*, run: AllocationRun, actor) -> AllocationRun:
     """Check a reviewed run and move it to *publishing* (the job does the rest)."""
     admission_round = AdmissionRound.objects.select_for_update(no_key=True).get(pk=run.round_id)
-    run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
+    run = (
+        AllocationRun.objects.select_for_update(of=("self",)).select_related("round").get(pk=run.pk)
+    )
     _check_publishable(run, admission_round, status=RunStatus.REVIEWED)
     return run_transition(
         run=run,

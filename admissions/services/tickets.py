@@ -51,7 +51,11 @@ def ticket_open(*, application: Application, kind: str, reason: str, actor) -> T
 
 @transaction.atomic
 def ticket_decide(*, ticket: Ticket, decision: str, note: str, actor) -> Ticket:
-    ticket = Ticket.objects.select_for_update().select_related("application").get(pk=ticket.pk)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self", "application"))
+        .select_related("application")
+        .get(pk=ticket.pk)
+    )
     if "staff" not in actor_roles(ticket.application, actor):
         raise TransitionNotAllowed(_("Only the committee decides."))
     if ticket.status != Ticket.Status.OPEN:

@@ -116,7 +116,7 @@ def vacancy_candidates(*, round_id: int, school_id: int) -> list[tuple[tuple, in
 
 def _free_seats(*, round_id: int, school_id: int) -> int:
     seat_row = (
-        RoundSchool.objects.select_for_update()
+        RoundSchool.objects.select_for_update(of=("self",))
         .select_related("round")
         .filter(round_id=round_id, school_id=school_id)
         .first()

@@ -48,7 +48,7 @@ def dossier_correction_decide(
     *, correction: DossierCorrection, decision: str, note: str, actor
 ) -> DossierCorrection:
     correction = (
-        DossierCorrection.objects.select_for_update()
+        DossierCorrection.objects.select_for_update(of=("self", "dossier"))
         .select_related("dossier__procedure_version__procedure")
         .get(pk=correction.pk)
     )

@@ -89,7 +89,9 @@ def dossier_create(
 
 def _lock_own(dossier: Dossier, actor) -> Dossier:
     locked = (
-        Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=dossier.pk)
     )
     if locked.applicant_id != actor.pk:
         raise NotFound(_("No such dossier."))
@@ -212,7 +214,9 @@ def dossier_transition(*, dossier: Dossier, to: str, actor, role: str, note: str
     """The only code that changes a dossier's status: row lock, transition table, requirements,
     append-only history, then the citizen is notified after commit."""
     dossier = (
-        Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=dossier.pk)
     )
     if role == Actor.CITIZEN and (actor is None or dossier.applicant_id != actor.pk):
         raise NotFound(_("No such dossier."))

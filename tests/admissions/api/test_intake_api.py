@@ -257,3 +257,52 @@ def test_two_drains_at_once_create_each_application_once(admission_round, parent
     assert sum(r["accepted"] for r in results) == 6
     assert Application.objects.count() == 6
     assert not ApplicationIntake.objects.filter(status=IntakeStatus.QUEUED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("hcmc_data")
+def test_intakes_are_received_while_the_worker_holds_its_transaction(
+    admission_round, parent, make_input, monkeypatch
+):
+    """The worker locks the intake it processes, not the round and the account every next
+    intake refers to. Before: FOR UPDATE over the join locked all three, and each family's
+    INSERT waited for the worker's commit (a low-priority process on the opening morning)."""
+    client = api_for(parent)
+    cache.set(intake_service.DRAIN_SCHEDULED_KEY, 1, timeout=60)  # no drain in the requests
+    assert client.post(URL, payload(make_input()), format="json").status_code == 202
+    inside, release = threading.Event(), threading.Event()
+    real_create = intake_service.application_create
+
+    def create_then_hold(**kwargs):
+        created = real_create(**kwargs)
+        inside.set()
+        release.wait(timeout=30)  # the worker's transaction stays open meanwhile
+        return created
+
+    monkeypatch.setattr(intake_service, "application_create", create_then_hold)
+    outcomes: list[str | None] = []
+
+    def process():
+        try:
+            outcomes.append(intake_service.intake_process_next())
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=process)
+    worker.start()
+    try:
+        assert inside.wait(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        response = client.post(URL, payload(make_input()), format="json")
+    finally:
+        release.set()
+        worker.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert response.status_code == 202, response.content
+    assert outcomes == [IntakeStatus.ACCEPTED]
+    assert list(ApplicationIntake.objects.values_list("status", flat=True).order_by("pk")) == [
+        IntakeStatus.ACCEPTED,
+        IntakeStatus.QUEUED,
+    ]
