@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 import uuid as uuid_module
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -45,6 +47,25 @@ def round_latest() -> AdmissionRound | None:
 
 def round_by_year(*, school_year: int) -> AdmissionRound | None:
     return AdmissionRound.objects.filter(school_year=school_year).first()
+
+
+_recent_rounds: dict[int | None, tuple[float, AdmissionRound]] = {}
+
+
+def round_recent(*, school_year: int | None) -> AdmissionRound | None:
+    """The round of `school_year` (the latest round without one) as this process read it at
+    most ADMISSIONS_INTAKE_ROUND_READ_MS ago, for the intake queue: every family's intake of the
+    opening morning needs it, and the worker judges the window again from the database when it
+    creates the application, so a round closed by hand meanwhile still refuses it (docs/adr/
+    0027). Never for a decision taken in the request itself. A missing round is not kept."""
+    max_age_s = settings.ADMISSIONS_INTAKE_ROUND_READ_MS / 1000
+    remembered = _recent_rounds.get(school_year)
+    if remembered is not None and time.monotonic() - remembered[0] < max_age_s:
+        return remembered[1]
+    found = round_latest() if school_year is None else round_by_year(school_year=school_year)
+    if found is not None and max_age_s > 0:
+        _recent_rounds[school_year] = (time.monotonic(), found)
+    return found
 
 
 def round_seat_rows(*, admission_round: AdmissionRound) -> QuerySet[RoundSchool]:

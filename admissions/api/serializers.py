@@ -1,11 +1,20 @@
 from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.strict import StrictJsonInputMixin
 
-from ..constants import EvidenceKind, Gender, LateEntryReason, Relationship, ResidenceType
-from ..models import Application, ApplicationIntake, ApplicationStatusChange, Evidence, Offer
+from ..constants import (
+    EvidenceKind,
+    Gender,
+    IntakeStatus,
+    LateEntryReason,
+    Relationship,
+    ResidenceType,
+)
+from ..models import Application, ApplicationStatusChange, Evidence, Offer
 
 
 class ApplicationInputSerializer(StrictJsonInputMixin, serializers.Serializer):
@@ -79,22 +88,25 @@ class IntakeInputSerializer(ApplicationInputSerializer):
     submit = None
 
 
-class IntakeOutputSerializer(serializers.ModelSerializer):
+class IntakeOutputSerializer(serializers.Serializer):
     """A receipt: queued, then accepted (with the application and its tracking code) or
     refused (with the reasons, field by field, as in a 400)."""
 
+    # Declared by hand, not from the model: the receipt answers every intake of the opening
+    # morning, and a ModelSerializer maps the model's fields again for each instance.
+    uuid = serializers.UUIDField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=IntakeStatus.choices, read_only=True, label=capfirst(_("status"))
+    )
+    received_at = serializers.DateTimeField(read_only=True, label=capfirst(_("received at")))
+    processed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, label=capfirst(_("processed at"))
+    )
     application = serializers.UUIDField(source="application.uuid", allow_null=True, default=None)
     tracking_code = serializers.CharField(
         source="application.tracking_code", allow_null=True, default=None
     )
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-    class Meta:
-        model = ApplicationIntake
-        fields = [
-            "uuid", "status", "received_at", "processed_at", "application", "tracking_code",
-            "errors",
-        ]  # fmt: skip
 
 
 @extend_schema_field({"type": "boolean", "enum": [True]})

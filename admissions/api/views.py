@@ -39,8 +39,10 @@ def _as_validation_error(exc: ApplicationInvalid) -> serializers.ValidationError
     return serializers.ValidationError(exc.errors)
 
 
-def _round(data: dict) -> AdmissionRound:
-    if data.get("school_year"):
+def _round(data: dict, *, recent: bool = False) -> AdmissionRound:
+    if recent:
+        found = selectors.round_recent(school_year=data.get("school_year") or None)
+    elif data.get("school_year"):
         found = selectors.round_by_year(school_year=data["school_year"])
     else:
         found = selectors.round_latest()
@@ -122,7 +124,9 @@ class IntakeReceiveApi(APIView):
         data = serializer.validated_data
         try:
             intake, created = services.intake_receive(
-                admission_round=_round(data), applicant=request.user, data=_input(data)
+                admission_round=_round(data, recent=True),
+                applicant=request.user,
+                data=_input(data),
             )
         except ApplicationInvalid as exc:
             raise _as_validation_error(exc) from exc

@@ -314,6 +314,8 @@ ADMISSIONS_INTAKE_DRAIN_FLAG_S = env_int("ADMISSIONS_INTAKE_DRAIN_FLAG_S", 30)
 # most this percentage of its time working (100: never yields); docs/adr/0027.
 ADMISSIONS_INTAKE_DRAIN_SHARE_PERCENT = env_int("ADMISSIONS_INTAKE_DRAIN_SHARE_PERCENT", 25)
 ADMISSIONS_INTAKE_BUSY_MS = env_int("ADMISSIONS_INTAKE_BUSY_MS", 1000)
+# An intake request reads its round at most this often per process (the worker re-reads it).
+ADMISSIONS_INTAKE_ROUND_READ_MS = env_int("ADMISSIONS_INTAKE_ROUND_READ_MS", 1000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "ApplicationStatusEnum": "admissions.constants.ApplicationStatus",

@@ -22,6 +22,9 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests change the map and read it back at once: every request re-reads the generation.
 MAP_CACHE_GENERATION_TTL_MS = 0
+# Tests change rounds and post intakes at once (tests/admissions/api/test_intake_api.py turns
+# the remembered round on).
+ADMISSIONS_INTAKE_ROUND_READ_MS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

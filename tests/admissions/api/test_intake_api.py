@@ -5,11 +5,13 @@ synchronous endpoint, and a receipt the family polls."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -306,3 +308,38 @@ def test_intakes_are_received_while_the_worker_holds_its_transaction(
         IntakeStatus.ACCEPTED,
         IntakeStatus.QUEUED,
     ]
+
+
+@pytest.fixture
+def remembered_rounds(settings):
+    from admissions import selectors
+
+    settings.ADMISSIONS_INTAKE_ROUND_READ_MS = 60_000
+    selectors._recent_rounds.clear()
+    yield
+    selectors._recent_rounds.clear()
+
+
+@pytest.mark.usefixtures("remembered_rounds")
+def test_a_round_closed_meanwhile_refuses_the_intakes_it_was_remembered_for(
+    client, admission_round, make_input
+):
+    """The request reads its round at most once a second per process; the worker reads it
+    again, so an intake let in by the remembered round of a round closed by hand is refused
+    with the window's reason."""
+    cache.set(intake_service.DRAIN_SCHEDULED_KEY, 1, timeout=60)  # no drain in the requests
+    assert client.post(URL, payload(make_input()), format="json").status_code == 202
+    assert intake_drain()["accepted"] == 1
+    admission_round.status = "closed"  # by hand, as the committee may (no transition service)
+    admission_round.save(update_fields=["status"])
+    with CaptureQueriesContext(connection) as queries:
+        late = client.post(URL, payload(make_input()), format="json")
+    tables = {t for q in queries.captured_queries for t in re.findall(r'"(\w+)"', q["sql"])}
+    assert "admissions_admissionround" not in tables  # the remembered round
+    assert late.status_code == 202, late.json()
+    assert intake_drain() == {"accepted": 0, "refused": 1, "failed": 0}
+    refused = ApplicationIntake.objects.get(status=IntakeStatus.REFUSED)
+    assert refused.errors == {
+        "non_field_errors": ["The application window of this round is closed."]
+    }
+    assert Application.objects.count() == 1
