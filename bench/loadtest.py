@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import runpy
 import secrets
 import signal
 import socket
@@ -49,10 +50,11 @@ PHASES = os.environ.get("LOADTEST_PHASES", "map,direct,intake").split(",")
 DRAIN_TIMEOUT_S = int(os.environ.get("LOADTEST_DRAIN_TIMEOUT", "600"))
 #: Requests/s offered by all clients together per phase (bench/locustfile.py); 0: no think
 #: time (the capacity).
+_SUBMIT_RATE = float(os.environ.get("LOADTEST_SUBMIT_RATE") or 0)
 RATES = {
     "MapUser": float(os.environ.get("LOADTEST_MAP_RATE") or 0),
-    "DirectSubmitUser": float(os.environ.get("LOADTEST_SUBMIT_RATE") or 0),
-    "SubmitUser": float(os.environ.get("LOADTEST_SUBMIT_RATE") or 0),
+    "DirectSubmitUser": _SUBMIT_RATE,
+    "SubmitUser": _SUBMIT_RATE,
 }
 SCHOOL_YEAR = 2090  # a demo round of its own, reset at every run
 PIN = {"lat": 10.7725, "lon": 106.6980}  # Phường Bến Thành
@@ -125,9 +127,8 @@ def free_port() -> int:
 def connections_per_process() -> int:
     """The locust clients are a load balancer's pool of persistent connections, opened at
     once: spread over the processes as the deploy guide says (portal/gunicorn.conf.py)."""
-    workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
-    threads = int(os.environ.get("GUNICORN_THREADS") or 2)
-    return -(-USERS // workers) + threads
+    config = runpy.run_path(str(ROOT / "portal" / "gunicorn.conf.py"))  # the server's counts
+    return -(-USERS // config["workers"]) + config["threads"]
 
 
 def start_server(port: int, log: Path) -> subprocess.Popen:
