@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.typed_input import validated_json
 from portal.core.exceptions import NotFound
 
 from .. import selectors, services
@@ -84,9 +85,7 @@ class ApplicationListCreateApi(APIView):
         ),
     )
     def post(self, request):
-        serializer = ApplicationInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated_json(ApplicationInputSerializer, request)
         try:
             application, created = services.application_create(
                 admission_round=_round(data),
@@ -119,9 +118,7 @@ class IntakeReceiveApi(APIView):
         ),
     )  # fmt: skip
     def post(self, request):
-        serializer = IntakeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated_json(IntakeInputSerializer, request)
         try:
             intake, created = services.intake_receive(
                 admission_round=_round(data, recent=True),
