@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.typed_input import validated_json
+from portal.api.typed_input import represented, validated_json
 from portal.core.exceptions import NotFound
 
 from .. import selectors, services
@@ -128,7 +128,7 @@ class IntakeReceiveApi(APIView):
         except ApplicationInvalid as exc:
             raise _as_validation_error(exc) from exc
         return Response(
-            IntakeOutputSerializer(intake).data,
+            represented(IntakeOutputSerializer, intake),
             status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
             headers={"Location": f"{request.path}{intake.uuid}/"},
         )
@@ -145,7 +145,7 @@ class IntakeReceiptApi(APIView):
         intake = selectors.intake_of_applicant(uuid=uuid, user=request.user)
         if intake is None:
             raise NotFound(_("No such receipt."))
-        return Response(IntakeOutputSerializer(intake).data)
+        return Response(represented(IntakeOutputSerializer, intake))
 
 
 class ApplicationDetailApi(APIView):

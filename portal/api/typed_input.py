@@ -235,3 +235,15 @@ def _is_utf8_json(request) -> bool:
         return False
     charset = params.strip().lower().removeprefix("charset=").strip('"')
     return charset in ("", "utf-8", "utf8")
+
+
+@functools.cache
+def _prototype(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    return serializer_class()
+
+
+def represented(serializer_class: type[serializers.Serializer], instance) -> dict[str, Any]:
+    """``serializer_class(instance).data`` without building the fields again: one bound
+    instance per class, used read-only (``to_representation`` keeps no state). For output
+    serializers that read no context (no request, no view)."""
+    return _prototype(serializer_class).to_representation(instance)

@@ -242,3 +242,45 @@ class _WithSource(serializers.Serializer):
 )
 def test_serializers_with_rules_of_their_own_always_validate_themselves(serializer_class):
     assert decoder_for(serializer_class) is None
+
+
+def _intakes():
+    from django.utils import timezone
+
+    from admissions.constants import IntakeStatus
+    from admissions.models import Application, ApplicationIntake
+
+    now = timezone.now()
+    application = Application(tracking_code="TS-2025-000123")
+    return [
+        ApplicationIntake(status=IntakeStatus.QUEUED, received_at=now),
+        ApplicationIntake(
+            status=IntakeStatus.ACCEPTED, received_at=now, processed_at=now, application=application
+        ),
+        ApplicationIntake(
+            status=IntakeStatus.REFUSED,
+            received_at=now,
+            processed_at=now,
+            errors={"child_personal_id": ["Mã định danh đã có hồ sơ."]},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("index", range(3), ids=["queued", "accepted", "refused"])
+def test_a_receipt_is_represented_as_its_serializer_does(index):
+    from django.utils import translation
+
+    from admissions.api.serializers import IntakeOutputSerializer
+    from portal.api.typed_input import represented
+
+    intake = _intakes()[index]
+    with translation.override("vi"):
+        fast = represented(IntakeOutputSerializer, intake)
+        assert fast == IntakeOutputSerializer(intake).data
+    assert fast["uuid"] == str(intake.uuid)
+    assert fast["status"] == intake.status
+    if intake.application is not None:
+        assert fast["tracking_code"] == "TS-2025-000123"
+        assert fast["application"] == str(intake.application.uuid)
+    else:
+        assert fast["application"] is None and fast["tracking_code"] is None
