@@ -9,7 +9,7 @@ rules that a type cannot say (trimmed text, blank, defaults). Whatever that deco
 accept (a missing required field, a wrong type, a date written otherwise, a null character,
 any error) goes to the serializer itself, so a refusal is always DRF's: every field's reason,
 in the request's language. The fast path only ever accepts what the serializer accepts, with
-equal validated data (tests/api/test_typed_input.py compares both on generated input)."""
+equal validated data (tests/portal/test_typed_input.py compares both on generated input)."""
 
 from __future__ import annotations
 
