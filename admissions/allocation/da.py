@@ -241,26 +241,47 @@ def deferred_acceptance(
     or resumed from ``start``."""
     inst = instance
     keys = keys or encode_pair_keys(inst)
-    capacity = inst.capacity
     child_of_key = inst.pair_child[keys.pair_of_key]
     end_pair = inst.choice_ptr[1:]
-    big = np.int64(np.iinfo(np.int64).max)
-    worst_held = np.full(inst.n_schools, big)  # key of the worst held child if school full
-    worst_held[capacity <= 0] = -1
-
     if start is None:
         next_pair = inst.choice_ptr[:-1].copy()
         held = np.empty(0, dtype=np.int64)
         proposers = np.flatnonzero(next_pair < end_pair)
     else:
         placed = start.assigned_pair >= 0
-        # in the rounds below a held child's pointer stays on its held pair
+        # in the rounds a held child's pointer stays on its held pair
         next_pair = np.where(placed, start.assigned_pair, start.next_pair)
         held = np.sort(keys.key[start.assigned_pair[placed]])
-        seated = np.bincount(keys.school_of_key[held], minlength=inst.n_schools)
+        proposers = start.proposers[next_pair[start.proposers] < end_pair[start.proposers]]
+    held, rounds, tail = propose_until_stable(
+        keys, child_of_key, inst.capacity, held, next_pair, end_pair, proposers
+    )
+    assigned = np.full(inst.n_children, -1, dtype=np.int64)
+    assigned[child_of_key[held]] = keys.pair_of_key[held]
+    return DAOutcome(assigned, rounds, tail)
+
+
+def propose_until_stable(
+    keys: PairKeys,
+    child_of_key: np.ndarray,
+    capacity: np.ndarray,
+    held: np.ndarray,
+    next_pair: np.ndarray,
+    end_pair: np.ndarray,
+    proposers: np.ndarray,
+) -> tuple[np.ndarray, int, int]:
+    """DA's rounds from a given state: ``held`` (sorted keys of the pairs schools hold),
+    each child's ``next_pair`` (its held pair while it holds one) and ``end_pair`` (end of
+    the contiguous part of its list it may still propose to), ``proposers`` (children
+    without a seat). Returns (held keys, rounds, proposals made in the Python tail);
+    ``next_pair`` is advanced in place."""
+    big = np.int64(np.iinfo(np.int64).max)
+    worst_held = np.full(capacity.size, big)  # key of the worst held child if school full
+    worst_held[capacity <= 0] = -1
+    if held.size:
+        seated = np.bincount(keys.school_of_key[held], minlength=capacity.size)
         full = np.flatnonzero((seated >= capacity) & (capacity > 0))
         worst_held[full] = held[np.searchsorted(held, keys.school_start[full + 1]) - 1]
-        proposers = start.proposers[next_pair[start.proposers] < end_pair[start.proposers]]
     rounds = 0
     while proposers.size and proposers.size >= TAIL_PROPOSERS:
         rounds += 1
@@ -293,9 +314,7 @@ def deferred_acceptance(
             keys, child_of_key, capacity, held, next_pair, end_pair, proposers
         )
         rounds += 1
-    assigned = np.full(inst.n_children, -1, dtype=np.int64)
-    assigned[child_of_key[held]] = keys.pair_of_key[held]
-    return DAOutcome(assigned, rounds, tail)
+    return held, rounds, tail
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -59,12 +59,6 @@ from typing import Any
 
 import numpy as np
 
-from admissions.allocation.da import (
-    DAState,
-    deferred_acceptance,
-    ranges,
-    resume_deferred_acceptance,
-)
 from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.errors import InstanceError, child_error, school_error
 from admissions.allocation.hashing import canonical_json, number_tokens, plain_list
@@ -80,15 +74,14 @@ from admissions.allocation.model import (
     NONE_WITHIN_MAX_AND_ALL_FULL,
     PLACED_BY_FINAL_PASS,
     Instance,
-    Policy,
     Result,
     UnplacedChild,
 )
+from admissions.allocation.nearest_lists import ListPrefixChanged, complete_lists, lists_and_da
 from admissions.allocation.priorities import (
     NO_CATEGORY_RANK,
     CategoryRule,
     ChildMemberships,
-    pair_priorities,
     service_order_keys,
 )
 from admissions.allocation.road import ROAD_METRICS, STRAIGHT, RoadDistances
@@ -104,11 +97,6 @@ FINAL_PASS_BATCH = 1024
 FINAL_PASS_CANDIDATES = 8
 #: Candidates of the longer row for the few children whose first row is not conclusive.
 FINAL_PASS_MORE_CANDIDATES = 64
-#: Up to this many grown lists, DA resumes one proposal at a time in plain Python (no pair
-#: keys to encode for the whole instance again); above, in vectorised rounds.
-RESUME_IN_PYTHON = 2048
-#: Up to this many re-queried lists, the others are moved in blocks (slices), not row by row.
-SPLICE_BLOCKS = 4096
 #: Children written per piece of a source's canonical JSON: the hash reads the text piece by
 #: piece, so no more than a piece of it (and of its number tokens) is held at a time.
 SOURCE_JSON_BATCH = 8192
@@ -657,254 +645,9 @@ def build_nearest_instance(source: NearestSource, k: int | np.ndarray | None = N
 
     ``k``: list length per child (int or int array): lists are the exact prefix of the
     schools within ``max_distance_m``, nearest first; ``Instance.truncated`` marks lists
-    that may continue. ``None`` builds complete lists (lengthening until none is truncated).
+    that may continue. ``None`` builds complete lists.
     """
-    n = source.n_children
-    if k is None:
-        want = np.full(n, INITIAL_LIST_LENGTH * 2, dtype=np.int64)
-        while True:
-            inst = _build_with_lengths(source, want)
-            more = inst.truncated
-            if more is None or not more.any():
-                return inst
-            want[more] *= 8
-    want = np.broadcast_to(np.asarray(k, dtype=np.int64), (n,)).copy()
-    return _build_with_lengths(source, want)
-
-
-class _ListCache:
-    """Candidate lists per child in CSR form, re-queried only for children whose length
-    grows; the priority tuple and lottery of a row are computed once, when it is added."""
-
-    def __init__(self, source: NearestSource) -> None:
-        self.source = source
-        self.ptr = np.zeros(source.n_children + 1, dtype=np.int64)
-        self.school = np.zeros(0, dtype=np.int64)
-        self.dist = np.zeros(0)
-        self.priority = np.zeros((0, 3))
-        self.lottery = np.zeros(0)
-        self.truncated = np.zeros(source.n_children, dtype=bool)
-
-    def update(self, members: np.ndarray, want: np.ndarray) -> None:
-        """(Re)build the lists of ``members`` (ascending) with lengths ``want[members]``."""
-        source = self.source
-        child, rank, school, dist = self._new_rows(members, want)
-        priority = pair_priorities(
-            source.members, child, school, dist, source.n_schools, source.rule
-        )
-        # New CSR layout: the members' rows replaced, every other list moved as a block.
-        old_ptr = self.ptr
-        length = np.diff(old_ptr)
-        length[members] = 0
-        length += np.bincount(child, minlength=source.n_children)
-        ptr = np.zeros_like(old_ptr)
-        np.cumsum(length, out=ptr[1:])
-        move = _Move(old_ptr, ptr, members, ptr[child] + rank)
-        self.school = move(self.school, school)
-        self.dist = move(self.dist, dist)
-        self.lottery = move(self.lottery, source.lottery[child])
-        self.priority = move(self.priority, priority)
-        self.ptr = ptr
-
-    def _new_rows(self, members: np.ndarray, want: np.ndarray):
-        """(child, position in its list, school, distance) of the members' new lists."""
-        source = self.source
-        parts = []
-        by_road = members[source.routed[members]]
-        if by_road.size:  # complete lists straight from the road table
-            parts.append(self._road_lists(by_road))
-            self.truncated[by_road] = False
-        straight = members[~source.routed[members]]
-        for k in np.unique(want[straight]):
-            group = straight[want[straight] == k]
-            found = source.locator.within(
-                source.child_lon[group],
-                source.child_lat[group],
-                source.max_distance_m,
-                int(k),
-                known=self._known(group),
-            )
-            valid = found.school >= 0
-            parts.append(
-                (
-                    np.broadcast_to(group[:, None], valid.shape)[valid],
-                    found.school[valid],
-                    found.distance_m[valid],
-                )
-            )
-            self.truncated[group] = found.maybe_more
-        child = _joined([p[0] for p in parts], np.int64)
-        # Rows of one child are consecutive in its part, in list order.
-        counts = np.bincount(child, minlength=self.source.n_children)
-        rank = _position_in_runs(child)
-        # Catchment schools beyond the maximum distance come after every school in range.
-        far = self._catchments_out_of_range(members[~self.truncated[members]])
-        far_order = np.lexsort((source.school_tie_rank[far[1]], far[2], far[0]))
-        far_child = far[0][far_order]
-        parts.append((far_child, far[1][far_order], far[2][far_order]))
-        return (
-            _joined([child, far_child], np.int64),
-            _joined([rank, counts[far_child] + _position_in_runs(far_child)], np.int64),
-            _joined([p[1] for p in parts], np.int64),
-            _joined([p[2] for p in parts], np.float64),
-        )
-
-    def _known(self, children: np.ndarray):
-        """The current lists of ``children`` as (n, m) school and metres arrays (-1 / inf
-        padded): a list that grows starts with them, measured once (straight line only)."""
-        length = np.diff(self.ptr)[children]
-        width = int(length.max(initial=0))
-        if width == 0:
-            return None
-        school = np.full((children.size, width), -1, dtype=np.int64)
-        dist = np.full((children.size, width), np.inf)
-        rows = np.repeat(np.arange(children.size), length)
-        cols = _position_in_runs(rows)
-        flat = ranges(self.ptr[children], length)
-        school[rows, cols] = self.school[flat]
-        dist[rows, cols] = self.dist[flat]
-        return school, dist
-
-    def _road_lists(self, children: np.ndarray):
-        """(child, school, road metres) of the table's schools within the maximum distance,
-        nearest first (equal metres in school id order)."""
-        source, road = self.source, self.source.road
-        counts = np.diff(road.ptr)[children]
-        child = np.repeat(children, counts)
-        offsets = np.arange(child.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        rows = np.repeat(road.ptr[children], counts) + offsets
-        school, dist = road.school[rows], road.metres[rows]
-        keep = dist <= source.max_distance_m
-        child, school, dist = child[keep], school[keep], dist[keep]
-        order = np.lexsort((source.school_tie_rank[school], dist, child))
-        return child[order], school[order], dist[order]
-
-    def _catchments_out_of_range(self, complete: np.ndarray):
-        """(child, school, distance) of catchment schools beyond the maximum distance, for
-        children whose in-range list is complete: group 1 is a right at any distance."""
-        members, source = self.source.members, self.source
-        counts = np.diff(members.catchment_ptr)[complete]
-        child = np.repeat(complete, counts)
-        starts = members.catchment_ptr[complete]
-        offsets = np.arange(child.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        school = members.catchment_school[np.repeat(starts, counts) + offsets]
-        dist = source.pair_distance(child, school)
-        far = dist > source.max_distance_m
-        return child[far], school[far], np.asarray(dist)[far]
-
-    def instance(self) -> Instance:
-        source = self.source
-        inst = Instance(
-            school_ids=source.school_ids,
-            capacity=source.capacity,
-            child_ids=source.child_ids,
-            choice_ptr=self.ptr,
-            choice_school=self.school,
-            priority=self.priority,
-            lottery=self.lottery,
-            distance_m=self.dist,
-            policy=Policy(
-                mechanism="nearest",
-                max_distance_m=source.max_distance_m,
-                seed=source.seed,
-                no_category_rank=source.rule.none_rank,
-                metric=source.metric,
-            ),
-            ward=source.ward,
-            group=source.group,
-            truncated=self.truncated.copy(),
-        )
-        # The same children in every round of growth: their id order (a sort of strings) and
-        # their tie-break rank are the source's, computed once (cached properties, filled in
-        # ahead). Every pair carries its child's lottery, so the rank by (lottery, id) over
-        # all children orders the children of any list as the instance's own would.
-        inst.__dict__["child_id_order"] = source.child_id_order
-        inst.__dict__["child_tie_rank"] = source.child_tie_rank
-        return inst
-
-
-class _Move:
-    """Moves the rows of a CSR array to a new layout where the lists of ``members``
-    (ascending) are replaced: the lists in between are copied as blocks (a few members) or
-    through boolean masks (many), the members' new rows go to ``new_to``."""
-
-    def __init__(self, old_ptr, ptr, members: np.ndarray, new_to: np.ndarray) -> None:
-        self.size, self.new_to = int(ptr[-1]), new_to
-        n = old_ptr.size - 1
-        if members.size <= SPLICE_BLOCKS:
-            after = np.r_[0, members + 1]
-            before = np.r_[members, n]
-            self.blocks = [
-                (a, b, c)
-                for a, b, c in zip(
-                    old_ptr[after].tolist(),
-                    old_ptr[before].tolist(),
-                    ptr[after].tolist(),
-                    strict=True,
-                )
-                if b > a
-            ]
-            self.kept = None
-        else:
-            # Masks, not row indices: cheaper to build and to apply to millions of rows.
-            stays = np.ones(n, dtype=bool)
-            stays[members] = False
-            self.kept = np.repeat(stays, np.diff(old_ptr))  # old rows that stay
-            self.kept_to = np.repeat(stays, np.diff(ptr))  # their places, in the same order
-            # The new rows fill the other places in order, unless some come out of order
-            # (catchment schools beyond the maximum distance are appended after the lists).
-            ascending = bool((new_to[1:] > new_to[:-1]).all())
-            self.new_places = ~self.kept_to if ascending else None
-            self.in_order = ascending and new_to.size == self.size  # first lists, in order
-
-    def __call__(self, old: np.ndarray, new: np.ndarray) -> np.ndarray:
-        if self.kept is not None and self.in_order:
-            return np.ascontiguousarray(new, dtype=old.dtype)
-        width = old.shape[1:]
-        out = np.empty((self.size, *width), dtype=old.dtype)
-        if self.kept is None:
-            for a, b, c in self.blocks:
-                out[c : c + b - a] = old[a:b]
-            out[self.new_to] = new
-            return out
-        new = np.ascontiguousarray(new, dtype=old.dtype)
-        if width:  # rows as single items: row-by-row copies of a 2-D array are slow
-            row = np.dtype((np.void, old.dtype.itemsize * int(np.prod(width))))
-            out_rows, old, new = (
-                out.view(row).ravel(),
-                np.ascontiguousarray(old).view(row).ravel(),
-                new.view(row).ravel(),
-            )
-        else:
-            out_rows = out
-        out_rows[self.kept_to] = old[self.kept]
-        out_rows[self.new_to if self.new_places is None else self.new_places] = new
-        return out
-
-
-def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
-    """``np.concatenate(arrays)`` as ``dtype``, without a copy when at most one array is not
-    empty (the usual case: the growth round's lists are one part of millions of rows)."""
-    filled = [a for a in arrays if a.size]
-    if len(filled) == 1:
-        return filled[0].astype(dtype, copy=False)
-    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
-
-
-def _position_in_runs(values: np.ndarray) -> np.ndarray:
-    """Position of each entry within its run of equal consecutive values."""
-    if not values.size:
-        return np.zeros(0, dtype=np.int64)
-    start = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    return np.arange(values.size, dtype=np.int64) - np.repeat(
-        start, np.diff(np.r_[start, values.size])
-    )
-
-
-def _build_with_lengths(source: NearestSource, want: np.ndarray) -> Instance:
-    cache = _ListCache(source)
-    cache.update(np.arange(source.n_children), np.minimum(want, source.n_schools))
-    return cache.instance()
+    return complete_lists(source, k)
 
 
 def solve_nearest(
@@ -920,9 +663,9 @@ def solve_nearest(
     source.child_id_order, source.school_tie_rank, source.child_tie_rank  # noqa: B018
     with ThreadPoolExecutor(2) as pool:
         digest = pool.submit(lambda: source.sha256)
-        inst, outcome, rounds = _lists_and_da(source, initial_list_length)
-        placed = outcome.assigned_pair >= 0
-        safe = np.where(placed, outcome.assigned_pair, 0)
+        inst, seat, rounds = _lists_and_da(source, initial_list_length)
+        placed = seat >= 0
+        safe = np.where(placed, seat, 0)
         assignment = np.where(placed, inst.choice_school[safe] if inst.n_pairs else -1, -1)
         distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
         assignment = assignment.astype(np.int64)
@@ -950,53 +693,12 @@ def solve_nearest(
 
 
 def _lists_and_da(source: NearestSource, initial_list_length: int):
-    """DA on lazily grown lists: (final instance, DA outcome, rounds); see module docs."""
-    n_schools = source.n_schools
-    want = np.full(source.n_children, min(initial_list_length, n_schools), dtype=np.int64)
-    cache = _ListCache(source)
-    cache.update(np.arange(source.n_children), want)
-    inst = cache.instance()
-    outcome = deferred_acceptance(inst)
-    rounds = outcome.rounds
-    while True:
-        grow = np.flatnonzero((outcome.assigned_pair < 0) & inst.truncated)
-        if not grow.size:
-            return inst, outcome, rounds
-        want[grow] = np.minimum(want[grow] * LIST_GROWTH, n_schools)
-        previous = inst
-        cache.update(grow, want)
-        inst = cache.instance()
-        # DA goes on from where it stood: only the grown children propose (further down
-        # their longer lists), no need to start over.
-        start = _resumed_state(previous, inst, outcome.assigned_pair, grow)
-        if start is None:
-            outcome = deferred_acceptance(inst)
-        elif grow.size <= RESUME_IN_PYTHON:
-            outcome = resume_deferred_acceptance(inst, start)
-        else:
-            outcome = deferred_acceptance(inst, start=start)
-        rounds += outcome.rounds
-
-
-def _resumed_state(
-    previous: Instance, inst: Instance, assigned_pair: np.ndarray, grown: np.ndarray
-) -> DAState | None:
-    """DA's final state on ``previous`` carried over to ``inst``, where the lists of
-    ``grown`` (unplaced, rejected by their whole list) are longer; None when a grown list
-    does not start with the old one (then DA must start over)."""
-    old_len = previous.list_length[grown]
-    old_rows = ranges(previous.choice_ptr[grown], old_len)
-    new_rows = ranges(inst.choice_ptr[grown], old_len)
-    if (inst.list_length[grown] < old_len).any() or not np.array_equal(
-        previous.choice_school[old_rows], inst.choice_school[new_rows]
-    ):
-        return None
-    placed = assigned_pair >= 0
-    shift = inst.choice_ptr[:-1] - previous.choice_ptr[:-1]
-    assigned = np.where(placed, assigned_pair + shift, -1)
-    next_pair = np.where(placed, assigned + 1, inst.choice_ptr[1:])
-    next_pair[grown] = inst.choice_ptr[grown] + old_len
-    return DAState(assigned, next_pair, grown)
+    """DA on lazily grown lists (``nearest_lists.py``): (instance with the published lists,
+    each child's seat as a pair of it or -1, rounds)."""
+    try:
+        return lists_and_da(source, initial_list_length, LIST_GROWTH)
+    except ListPrefixChanged:  # never expected; complete lists need no growth
+        return lists_and_da(source, source.n_schools, LIST_GROWTH)
 
 
 def final_pass_order(source: NearestSource, children: np.ndarray) -> np.ndarray:

@@ -150,15 +150,19 @@ def test_overlapping_missing_and_out_of_range_catchments_nearest_first():
     # h: s0 and s1 both at 500 m (ties by school id), group 1 at both.
     # k: s0 300 m, s1 700 m, then its catchment school s2 (5700 m) although beyond 2 km;
     #    s3 (2900 m) is beyond 2 km and not its catchment: not on the list.
-    assert lists(result) == {"h": ["s0", "s1"], "k": ["s0", "s1", "s2"], "n": ["s1", "s0"]}
+    complete = build_nearest_instance(source)
+    assert {
+        cid: [complete.school_ids[s] for s in complete.choices_of(c)]
+        for c, cid in enumerate(complete.child_ids)
+    } == {"h": ["s0", "s1"], "k": ["s0", "s1", "s2"], "n": ["s1", "s0"]}
+    # Published lists end at the placed school (ADR 30): h and n got their first school.
+    assert lists(result) == {"h": ["s0"], "k": ["s0", "s1", "s2"], "n": ["s1"]}
     priority = {
-        (result.instance.child_ids[c], result.instance.school_ids[s]): tuple(p[:2])
+        (complete.child_ids[c], complete.school_ids[s]): tuple(p[:2])
         for c in range(3)
         for s, p in zip(
-            result.instance.choices_of(c),
-            result.instance.priority[
-                result.instance.choice_ptr[c] : result.instance.choice_ptr[c + 1]
-            ],
+            complete.choices_of(c),
+            complete.priority[complete.choice_ptr[c] : complete.choice_ptr[c + 1]],
             strict=True,
         )
     }

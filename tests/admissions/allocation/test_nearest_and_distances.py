@@ -182,29 +182,36 @@ def test_lazy_lists_equal_complete_lists():
     assert (full.assignment[~in_list] == -1).all()
 
 
-def test_fourfold_growth_publishes_shorter_lists_and_the_same_seats(monkeypatch):
-    """ADR 28: lists grow fourfold (was sixteenfold) when DA rejects a child from all of its
-    list: the same seats and cutoffs; each list a family sees still holds the placed school
-    and is a prefix of the one sixteenfold growth gave (only "not needed" entries go)."""
+@pytest.mark.parametrize("initial", [1, 2, 6])
+@pytest.mark.parametrize("growth", [2, 4, 16])
+def test_published_lists_end_at_the_seat_whatever_the_growth(monkeypatch, initial, growth):
+    """ADR 30: a list is published up to and including the placed school; a child without a
+    seat from its list gets every school in range. So the lists, the seats and the cutoffs
+    do not depend on how the lists grew."""
     import admissions.allocation.nearest as nearest
 
     source = tiny_schools_source()
-    assert nearest.LIST_GROWTH == 4
-    short = solve_nearest(source, initial_list_length=2)
-    monkeypatch.setattr(nearest, "LIST_GROWTH", 16)
-    long = solve_nearest(source, initial_list_length=2)
-    assert short.assignment.tolist() == long.assignment.tolist()
-    assert short.cutoffs == long.cutoffs
-    assert short.result_sha256 == long.result_sha256
-    a, b = short.instance, long.instance
-    assert a.n_pairs < b.n_pairs
+    reference = solve_nearest(source)
+    monkeypatch.setattr(nearest, "LIST_GROWTH", growth)
+    result = solve_nearest(source, initial_list_length=initial)
+    assert result.assignment.tolist() == reference.assignment.tolist()
+    assert result.cutoffs == reference.cutoffs
+    assert result.result_sha256 == reference.result_sha256
+    a, b = result.instance, reference.instance
+    for name in ("choice_ptr", "choice_school", "priority", "lottery", "distance_m", "truncated"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    complete = build_nearest_instance(source)
+    ends_at_seat = 0
     for c in range(source.n_children):
         listed = a.choices_of(c).tolist()
-        assert listed == b.choices_of(c).tolist()[: len(listed)]
-        if short.assignment[c] >= 0 and not short.outside_list[c]:
-            assert short.assignment[c] in listed
-        else:  # rejected by every school of a complete list: the same complete list
-            assert len(listed) == b.list_length[c]
+        assert listed == complete.choices_of(c).tolist()[: len(listed)]
+        if result.assignment[c] >= 0 and not result.outside_list[c]:
+            assert listed[-1] == result.assignment[c]
+            ends_at_seat += len(listed) < complete.list_length[c]
+        else:  # rejected by every school of its complete list
+            assert len(listed) == complete.list_length[c] and not a.truncated[c]
+    assert ends_at_seat > 0  # some list was cut after its seat
+    assert result.stable is True
 
 
 def test_final_pass_explanation_in_both_languages():
@@ -311,34 +318,3 @@ def test_schools_at_the_same_distance_are_listed_in_tie_rank_order(k):
     second = near.school[1][near.school[1] >= 0].tolist()
     assert second[:2] == [5, 1]  # the two at 106.71, by tie rank 1, 4
     assert (np.diff(near.distance_m[0][near.school[0] >= 0]) >= 0).all()
-
-
-@pytest.mark.parametrize("blocks", [0, 4096])
-@pytest.mark.parametrize("shuffled", [False, True])
-def test_list_moves_by_blocks_or_masks(monkeypatch, blocks, shuffled):
-    """The CSR move of the list cache (blocks for a few grown lists, masks for many; new rows
-    in order or not) puts every row where a plain rebuild of the lists puts it."""
-    import admissions.allocation.nearest as nearest
-
-    monkeypatch.setattr(nearest, "SPLICE_BLOCKS", blocks)
-    rng = np.random.default_rng(3)
-    old_len = rng.integers(0, 5, 50)
-    members = np.flatnonzero(rng.random(50) < 0.4)
-    new_len = old_len.copy()
-    new_len[members] = rng.integers(0, 9, members.size)
-    old_ptr, ptr = (np.r_[0, np.cumsum(x)] for x in (old_len, new_len))
-    old_rows = [rng.random((n, 3)) for n in old_len]
-    new_rows = [rng.random((n, 3)) for n in new_len[members]]
-    child = np.repeat(members, new_len[members])
-    rank = np.concatenate([np.arange(n) for n in new_len[members]])
-    new = np.concatenate(new_rows)
-    if shuffled:  # e.g. catchment schools beyond the maximum distance come last
-        order = rng.permutation(child.size)
-        child, rank, new = child[order], rank[order], new[order]
-    move = nearest._Move(old_ptr, ptr, members, ptr[child] + rank)
-    lists = list(old_rows)
-    for m, rows in zip(members, new_rows, strict=True):
-        lists[m] = rows
-    expected = np.concatenate(lists)
-    np.testing.assert_array_equal(move(np.concatenate(old_rows), new), expected)
-    np.testing.assert_array_equal(move(np.concatenate(old_rows)[:, 0], new[:, 0]), expected[:, 0])

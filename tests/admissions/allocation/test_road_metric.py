@@ -79,7 +79,7 @@ def test_walking_distance_drives_priority_and_the_checker_agrees(walking):
         ]
         for c in range(3)
     }  # fmt: skip
-    assert lists["H1"] == [("B", 420.0), ("A", 1890.0)]
+    assert lists["H1"] == [("B", 420.0)]  # placed at its first school: the list ends there
     assert lists["H2"] == [("B", 490.0), ("A", 1820.0)]
     assert [s for s, _ in lists["H3"]] == ["B", "A"]  # straight line: the fallback
     assert [d for _, d in lists["H3"]] == pytest.approx([1190.8, 1239.4], abs=1.5)

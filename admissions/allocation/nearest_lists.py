@@ -1,0 +1,442 @@
+"""Nearest-first lists grown on demand, with DA resumed on them (ADR 12, 28, 30).
+
+Each child's list starts with its few nearest schools: an exact prefix of the schools within
+the maximum distance, nearest first (``SchoolLocator.within``). DA runs on these prefixes; a
+child rejected by its whole prefix gets a longer one and proposes again from where it stopped,
+while every other child keeps the seat it holds. DA's outcome does not depend on the order of
+proposals and every earlier rejection stays justified, so once no unplaced child has a
+truncated list the outcome is DA's on the complete lists.
+
+What makes a round of growth cost only its new rows:
+
+* **Rows are appended, never moved.** A grown list's new part (its *continuation*: the
+  schools after the old prefix, then, once the list is complete, catchment schools beyond the
+  maximum distance) is added after every row so far. A child's rows are in list order in the
+  order they were added, and it proposes only within its newest part (it was rejected by
+  everything before). The CSR instance is assembled once, at the end.
+* **DA's pair keys are merged, not encoded again.** A pair's *coarse key* packs (school,
+  group, category, distance quantised on a fixed scale) in one int64 and means the same in
+  every round; the new pairs' keys are sorted and inserted among the old ones, and runs of
+  equal coarse keys are put in exact order (distance, then lottery and child id).
+
+**Published lists end at the placed school.** A child placed from its list is published with
+the schools up to and including its seat: the schools it was refused, each with its metres,
+and the one it got (the rule needs no school after it, and the independent checker rebuilds
+exactly this prefix). A child without a seat from its list is published with every school
+within the maximum distance (and its catchment schools beyond). The lists therefore do not
+depend on how they were grown (initial length, growth factor).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from admissions.allocation.da import (
+    PairKeys,
+    propose_until_stable,
+    ranges,
+)
+from admissions.allocation.model import Instance, Policy
+from admissions.allocation.priorities import pair_priorities
+
+if TYPE_CHECKING:
+    from admissions.allocation.nearest import NearestSource
+
+#: No geodesic on the WGS84 ellipsoid is longer than this (half a meridian is 20,003,931 m):
+#: the fixed scale of the quantised distance in the coarse keys.
+LONGEST_GEODESIC_M = 20_004_000.0
+#: Below this many bits for the distance, coarse keys would leave too many pairs equal: the
+#: keys are then encoded from scratch after each growth (exact either way).
+MIN_DISTANCE_BITS = 24
+
+
+class _Buffer:
+    """An append-only column (amortised growth: rows are never copied one round at a time)."""
+
+    def __init__(self, dtype, width: int = 0) -> None:
+        self.shape = (width,) if width else ()
+        self.data = np.empty((1024, *self.shape), dtype=dtype)
+        self.size = 0
+
+    def append(self, values: np.ndarray) -> None:
+        end = self.size + len(values)
+        if end > len(self.data):
+            bigger = np.empty((max(end, 2 * len(self.data)), *self.shape), self.data.dtype)
+            bigger[: self.size] = self.data[: self.size]
+            self.data = bigger
+        self.data[self.size : end] = values
+        self.size = end
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.data[: self.size]
+
+
+class _CoarseKeys:
+    """Order of every pair by (school, group, category, distance, lottery, child id), kept
+    up to date as pairs are added (see the module docstring)."""
+
+    def __init__(self, source: NearestSource) -> None:
+        members, rule = source.members, source.rule
+        self.categories = np.unique(np.r_[members.category_rank, rule.none_rank]).astype(float)
+        self.tie = source.child_tie_rank
+        school_bits = max(1, (source.n_schools - 1).bit_length())
+        category_bits = max(1, (self.categories.size - 1).bit_length())
+        self.distance_bits = 63 - school_bits - 1 - category_bits
+        self.shifts = (63 - school_bits, 63 - school_bits - 1, self.distance_bits)
+        longest = LONGEST_GEODESIC_M
+        if source.road is not None:  # road metres are input: they bound themselves
+            longest = max(longest, source.road.limit_m, float(source.road.metres.max(initial=0)))
+        self.longest = longest
+        self.scale = ((1 << self.distance_bits) - 1) / longest
+        self.exact = self.distance_bits >= MIN_DISTANCE_BITS
+        self.order = np.zeros(0, dtype=np.int64)
+        self.sorted_coarse = np.zeros(0, dtype=np.int64)
+
+    def coarse(self, school: np.ndarray, priority: np.ndarray) -> np.ndarray:
+        group = priority[:, 0].astype(np.int64) - 1
+        category = np.searchsorted(self.categories, priority[:, 1])
+        distance = priority[:, 2]
+        known = self.categories[np.minimum(category, self.categories.size - 1)] == priority[:, 1]
+        if not (known.all() and np.isin(group, (0, 1)).all() and (distance <= self.longest).all()):
+            raise ValueError("a priority outside the coarse key's range")
+        quantised = (distance * self.scale).astype(np.int64)
+        school_shift, group_shift, category_shift = self.shifts
+        return (
+            (school.astype(np.int64) << school_shift)
+            | (group << group_shift)
+            | (category.astype(np.int64) << category_shift)
+            | quantised
+        )
+
+    def add(self, first_pair: int, school, priority, child, all_priority, all_child):
+        """Insert pairs ``first_pair, first_pair + 1, ...`` (their schools, priorities and
+        children); ``all_*``: the columns of every pair so far, for the exact order."""
+        coarse = self.coarse(school, priority)
+        sort = np.argsort(coarse)  # equal coarse keys are put in exact order below
+        new_pairs = first_pair + sort
+        coarse = coarse[sort]
+        at = np.searchsorted(self.sorted_coarse, coarse)
+        self.order = np.insert(self.order, at, new_pairs)
+        self.sorted_coarse = np.insert(self.sorted_coarse, at, coarse)
+        self._exact_runs(all_priority, all_child)
+
+    def _exact_runs(self, priority: np.ndarray, child: np.ndarray) -> None:
+        """Runs of equal coarse keys in (distance, lottery, child id) order."""
+        key = self.sorted_coarse
+        same = key[1:] == key[:-1]
+        if not same.any():
+            return
+        member = np.zeros(key.size, dtype=bool)
+        member[1:] |= same
+        member[:-1] |= same
+        at = np.flatnonzero(member)
+        run = np.cumsum(~np.r_[False, same][at])
+        pairs = self.order[at]
+        self.order[at] = pairs[np.lexsort((self.tie[child[pairs]], priority[pairs, 2], run))]
+
+    def keys(self, school_of_pair: np.ndarray, n_schools: int) -> PairKeys:
+        return _keys_of_order(self.order, school_of_pair, n_schools)
+
+
+def _keys_of_order(order: np.ndarray, school_of_pair: np.ndarray, n_schools: int) -> PairKeys:
+    """DA's pair keys from the pairs' order by (school, priority, lottery, child id)."""
+    key = np.empty(order.size, dtype=np.int64)
+    key[order] = np.arange(order.size, dtype=np.int64)
+    school_start = np.zeros(n_schools + 1, dtype=np.int64)
+    np.cumsum(np.bincount(school_of_pair, minlength=n_schools), out=school_start[1:])
+    return PairKeys(key, order, school_of_pair[order], school_start)
+
+
+def position_in_runs(values: np.ndarray) -> np.ndarray:
+    """Position of each entry within its run of equal consecutive values."""
+    if not values.size:
+        return np.zeros(0, dtype=np.int64)
+    start = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return np.arange(values.size, dtype=np.int64) - np.repeat(
+        start, np.diff(np.r_[start, values.size])
+    )
+
+
+class GrowingLists:
+    """Every child's list as rows added round by round (see the module docstring)."""
+
+    def __init__(self, source: NearestSource, initial_length: int) -> None:
+        self.source = source
+        n = source.n_children
+        self.child = _Buffer(np.int64)
+        self.school = _Buffer(np.int64)
+        self.dist = _Buffer(np.float64)
+        self.priority = _Buffer(np.float64, 3)
+        self.length = np.zeros(n, dtype=np.int64)  # rows so far, per child
+        self.want = np.full(n, min(initial_length, source.n_schools), dtype=np.int64)
+        self.truncated = np.zeros(n, dtype=bool)
+        # The part of its list a child may still propose to: its newest rows.
+        self.part_start = np.zeros(n, dtype=np.int64)
+        self.part_end = np.zeros(n, dtype=np.int64)
+        self.coarse = _CoarseKeys(source)
+        everyone = np.arange(source.n_children, dtype=np.int64)
+        self._add(everyone, *self._first_rows(everyone))
+
+    @property
+    def n_pairs(self) -> int:
+        return self.child.size
+
+    # -- rows ----------------------------------------------------------------------------
+    def _first_rows(self, everyone: np.ndarray):
+        source = self.source
+        parts = []
+        by_road = everyone[source.routed]
+        if by_road.size:  # complete lists straight from the road table
+            parts.append(self._road_lists(by_road))
+        straight = everyone[~source.routed]
+        if straight.size:
+            parts.append(self._measured(straight, None))
+        return self._with_far_catchments(everyone, parts)
+
+    def grow(self, children: np.ndarray, factor: int) -> None:
+        """Longer lists for ``children`` (ascending; rejected by their whole list, which is
+        truncated): ``factor`` times as long, at most every school."""
+        self.want[children] = np.minimum(self.want[children] * factor, self.source.n_schools)
+        self._extend(children)
+
+    def _extend(self, children: np.ndarray) -> None:
+        """Measure the straight-line ``children``'s lists to their ``want`` length and add
+        the new rows."""
+        measured = self._measured(children, self._known(children))
+        self._add(children, *self._with_far_catchments(children, [measured]))
+
+    def _measured(self, children: np.ndarray, known):
+        """(child, school, metres) of the new rows of straight-line ``children``: the schools
+        after their current rows in the exact prefix of length ``want`` (nearest first)."""
+        source = self.source
+        rows = []
+        for k in np.unique(self.want[children]).tolist():
+            pick = self.want[children] == k
+            group, old = children[pick], self.length[children[pick]]
+            own = None
+            if known is not None and old.max(initial=0) > 0:
+                width = int(old.max())
+                own = (known[0][pick, :width], known[1][pick, :width])
+            found = source.locator.within(
+                source.child_lon[group],
+                source.child_lat[group],
+                source.max_distance_m,
+                int(k),
+                known=own,
+            )
+            self.truncated[group] = found.maybe_more
+            valid = found.school >= 0
+            if (valid.sum(axis=1) < old).any() or (
+                own is not None and not _starts_with(found.school, own[0], old)
+            ):
+                raise ListPrefixChanged
+            # Valid slots come first in a row (sorted by distance): keep those after the old.
+            column = np.arange(valid.shape[1])
+            keep = valid & (column[None, :] >= old[:, None])
+            rows.append(
+                (
+                    np.broadcast_to(group[:, None], keep.shape)[keep],
+                    found.school[keep],
+                    found.distance_m[keep],
+                )
+            )
+        return tuple(np.concatenate(r) for r in zip(*rows, strict=True))
+
+    def _known(self, children: np.ndarray):
+        """The current rows of ``children`` as (n, m) school and metres arrays (-1 / inf
+        padded): a list that grows starts with them, measured once."""
+        length = self.length[children]
+        width = int(length.max(initial=0))
+        if width == 0:
+            return None
+        every_child = self.child.values
+        mine = np.zeros(self.source.n_children, dtype=bool)
+        mine[children] = True
+        pairs = np.flatnonzero(mine[every_child])
+        pairs = pairs[np.argsort(every_child[pairs], kind="stable")]  # per child, list order
+        owner = every_child[pairs]
+        row, col = np.searchsorted(children, owner), position_in_runs(owner)
+        school = np.full((children.size, width), -1, dtype=np.int64)
+        dist = np.full((children.size, width), np.inf)
+        school[row, col] = self.school.values[pairs]
+        dist[row, col] = self.dist.values[pairs]
+        return school, dist
+
+    def _road_lists(self, children: np.ndarray):
+        """(child, school, road metres) of the table's schools within the maximum distance,
+        nearest first (equal metres in school id order)."""
+        source, road = self.source, self.source.road
+        counts = np.diff(road.ptr)[children]
+        child = np.repeat(children, counts)
+        rows = ranges(road.ptr[children], counts)
+        school, dist = road.school[rows], road.metres[rows]
+        keep = dist <= source.max_distance_m
+        child, school, dist = child[keep], school[keep], dist[keep]
+        order = np.lexsort((source.school_tie_rank[school], dist, child))
+        return child[order], school[order], dist[order]
+
+    def _with_far_catchments(self, children: np.ndarray, parts):
+        """The parts' rows of ``children``, child by child, each complete list followed by
+        its catchment schools beyond the maximum distance (group 1 is a right at any
+        distance), those by (distance, school id)."""
+        source, members = self.source, self.source.members
+        complete = children[~self.truncated[children]]
+        counts = np.diff(members.catchment_ptr)[complete]
+        far_child = np.repeat(complete, counts)
+        far_school = members.catchment_school[ranges(members.catchment_ptr[complete], counts)]
+        far_dist = np.asarray(source.pair_distance(far_child, far_school), dtype=np.float64)
+        far = far_dist > source.max_distance_m
+        far_child, far_school, far_dist = far_child[far], far_school[far], far_dist[far]
+        far_order = np.lexsort((source.school_tie_rank[far_school], far_dist, far_child))
+        child = np.concatenate([*(p[0] for p in parts), far_child[far_order]])
+        school = np.concatenate([*(p[1] for p in parts), far_school[far_order]])
+        dist = np.concatenate([*(p[2] for p in parts), far_dist[far_order]])
+        beyond = np.zeros(child.size, dtype=np.int8)
+        beyond[child.size - far_child.size :] = 1
+        order = np.lexsort((beyond, child))  # stable: each part's order is kept
+        return child[order], school[order], dist[order]
+
+    def _add(self, children, child: np.ndarray, school: np.ndarray, dist: np.ndarray) -> None:
+        """Append rows (child by child, each in list order): they become the part of the
+        lists of ``children`` (ascending) that these may still propose to."""
+        source = self.source
+        first = self.n_pairs
+        priority = pair_priorities(
+            source.members, child, school, dist, source.n_schools, source.rule
+        )
+        self.child.append(child)
+        self.school.append(school)
+        self.dist.append(dist)
+        self.priority.append(priority)
+        counts = np.bincount(child, minlength=source.n_children)
+        self.length += counts
+        self.part_start[children] = first + np.searchsorted(child, children)
+        self.part_end[children] = self.part_start[children] + counts[children]
+        if self.coarse.exact:
+            self.coarse.add(first, school, priority, child, self.priority.values, self.child.values)
+
+    def keys(self) -> PairKeys:
+        school = self.school.values
+        if self.coarse.exact:
+            return self.coarse.keys(school, self.source.n_schools)
+        priority, child = self.priority.values, self.child.values
+        tie = self.source.child_tie_rank[child]
+        order = np.lexsort((tie, priority[:, 2], priority[:, 1], priority[:, 0], school))
+        return _keys_of_order(order, school, self.source.n_schools)
+
+    # -- the instance --------------------------------------------------------------------
+    def instance(self, assigned_pair: np.ndarray | None = None) -> tuple[Instance, np.ndarray]:
+        """The CSR instance of the rows (each list ending at its child's seat when
+        ``assigned_pair`` is given) and each child's seat as a pair of that instance."""
+        source = self.source
+        n = source.n_children
+        child = self.child.values
+        order = np.argsort(child, kind="stable")  # per child, in list order
+        ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(self.length, out=ptr[1:])
+        position = np.empty(order.size, dtype=np.int64)
+        position[order] = np.arange(order.size) - ptr[child[order]]
+        truncated = self.truncated.copy()
+        new_pair = np.full(n, -1, dtype=np.int64)
+        if assigned_pair is not None:
+            placed = assigned_pair >= 0
+            keep_length = np.where(placed, 0, self.length)
+            keep_length[placed] = position[assigned_pair[placed]] + 1
+            truncated |= keep_length < self.length
+            kept = position[order] < keep_length[child[order]]
+            order = order[kept]
+            np.cumsum(keep_length, out=ptr[1:])
+            new_pair[placed] = ptr[:-1][placed] + keep_length[placed] - 1
+        inst = Instance(
+            school_ids=source.school_ids,
+            capacity=source.capacity,
+            child_ids=source.child_ids,
+            choice_ptr=ptr,
+            choice_school=self.school.values[order],
+            priority=self.priority.values[order],
+            lottery=source.lottery[child[order]],
+            distance_m=self.dist.values[order],
+            policy=Policy(
+                mechanism="nearest",
+                max_distance_m=source.max_distance_m,
+                seed=source.seed,
+                no_category_rank=source.rule.none_rank,
+                metric=source.metric,
+            ),
+            ward=source.ward,
+            group=source.group,
+            truncated=truncated,
+        )
+        # The source's id order and tie-break rank (cached properties, filled in ahead):
+        # every pair carries its child's lottery.
+        inst.__dict__["child_id_order"] = source.child_id_order
+        inst.__dict__["child_tie_rank"] = source.child_tie_rank
+        return inst, new_pair
+
+
+class ListPrefixChanged(Exception):
+    """A longer list did not start with the shorter one (never expected: both are exact
+    prefixes of the same order); the caller starts over on complete lists."""
+
+
+def _starts_with(school: np.ndarray, known: np.ndarray, length: np.ndarray) -> bool:
+    width = known.shape[1]
+    head = school[:, :width]
+    inside = np.arange(width)[None, :] < length[:, None]
+    return bool(np.array_equal(head[inside], known[inside]))
+
+
+def lists_and_da(source: NearestSource, initial_length: int, growth: int):
+    """DA on lazily grown lists: (instance with published lists, each child's seat as a pair
+    of it or -1, DA rounds)."""
+    lists = GrowingLists(source, initial_length)
+    n = source.n_children
+    next_pair = lists.part_start.copy()
+    held_pairs = np.zeros(0, dtype=np.int64)
+    proposers = np.flatnonzero(lists.part_start < lists.part_end)
+    rounds = 0
+    while True:
+        keys = lists.keys()
+        child_of_key = lists.child.values[keys.pair_of_key]
+        held = np.sort(keys.key[held_pairs])  # the seats held so far, in the merged order
+        held, made, _ = propose_until_stable(
+            keys, child_of_key, source.capacity, held, next_pair, lists.part_end, proposers
+        )
+        rounds += made
+        held_pairs = keys.pair_of_key[held]
+        assigned = np.full(n, -1, dtype=np.int64)
+        assigned[child_of_key[held]] = held_pairs
+        grow = np.flatnonzero((assigned < 0) & lists.truncated)
+        if not grow.size:
+            inst, seat = lists.instance(assigned)
+            return inst, seat, rounds
+        lists.grow(grow, _growth_factor(growth))
+        next_pair = np.where(assigned >= 0, assigned, lists.part_end)
+        next_pair[grow] = lists.part_start[grow]
+        proposers = grow[lists.part_start[grow] < lists.part_end[grow]]
+
+
+def _growth_factor(growth: int) -> int:
+    return max(2, int(growth))
+
+
+def complete_lists(source: NearestSource, k: int | np.ndarray | None = None) -> Instance:
+    """Lists of exactly ``k`` schools (int or per child; an exact prefix, ``truncated``
+    where more follow), or complete lists when ``k`` is None."""
+    n = source.n_children
+    if k is None:
+        lists = GrowingLists(source, 12)
+        while lists.truncated.any():
+            lists.grow(np.flatnonzero(lists.truncated), 8)
+        return lists.instance()[0]
+    want = np.broadcast_to(np.asarray(k, dtype=np.int64), (n,))
+    lists = GrowingLists(source, int(want.min(initial=0)))
+    for length in np.unique(want).tolist():
+        longer = np.flatnonzero((want == length) & (lists.want < length) & lists.truncated)
+        if longer.size:
+            lists.want[longer] = length
+            lists._extend(longer)
+    return lists.instance()[0]

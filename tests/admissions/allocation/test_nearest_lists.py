@@ -1,0 +1,85 @@
+"""Lists grown on demand (``nearest_lists.py``): merged pair keys, appended rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from admissions.allocation.da import deferred_acceptance, encode_pair_keys
+from admissions.allocation.nearest import build_nearest_instance, nearest_source
+from admissions.allocation.nearest_lists import GrowingLists, _CoarseKeys
+
+
+def small_source(n_children=40, n_schools=7, seed=0):
+    rng = np.random.default_rng(seed)
+    return nearest_source(
+        [f"c{i:02d}" for i in range(n_children)],
+        rng.uniform(106.66, 106.69, n_children),
+        rng.uniform(10.76, 10.79, n_children),
+        [f"s{i}" for i in range(n_schools)],
+        rng.uniform(106.66, 106.69, n_schools),
+        rng.uniform(10.76, 10.79, n_schools),
+        np.full(n_schools, 3),
+        lottery=np.round(rng.random(n_children), 1),  # equal lotteries: the child id decides
+        categories=[[(1, None)] if i % 5 == 0 else [(2, "s1")] if i % 7 == 0 else [] for i in
+                    range(n_children)],
+        catchments=[["s0"] if i % 3 == 0 else [] for i in range(n_children)],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_merged_keys_order_pairs_as_a_plain_sort_does(seed):
+    """Pairs added batch by batch, with exactly equal and next-to-equal distances (one ulp
+    apart: the same coarse key), end in the order of a plain lexsort of (school, group,
+    category, distance, lottery and child id)."""
+    source = small_source(seed=seed)
+    rng = np.random.default_rng(100 + seed)
+    keys = _CoarseKeys(source)
+    n = 600
+    school = rng.integers(0, source.n_schools, n)
+    child = rng.integers(0, source.n_children, n)
+    base = rng.choice([120.0, 350.5, 1999.25, 4000.0], n)
+    dist = np.where(rng.random(n) < 0.5, base, rng.uniform(0, 4000, n))
+    nudged = rng.random(n) < 0.3
+    dist[nudged] = np.nextafter(dist[nudged], np.inf)
+    category = rng.choice([1, 2, 99], n)  # the source's categories
+    priority = np.column_stack([rng.integers(1, 3, n), category, dist]).astype(float)
+    bounds = np.sort(rng.choice(np.arange(1, n), 4, replace=False))
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
+        keys.add(lo, school[lo:hi], priority[lo:hi], child[lo:hi], priority[:hi], child[:hi])
+    tie = source.child_tie_rank[child]
+    expected = np.lexsort((tie, priority[:, 2], priority[:, 1], priority[:, 0], school))
+    # Pairs of one child at one school never occur twice in a list: compare on the sort keys.
+    columns = np.column_stack([school, priority, tie])
+    np.testing.assert_array_equal(columns[keys.order], columns[expected])
+
+
+def test_coarse_keys_refuse_a_priority_outside_their_range():
+    keys = _CoarseKeys(small_source())
+    with pytest.raises(ValueError, match="outside the coarse key"):
+        keys.coarse(np.array([0]), np.array([[3.0, 99.0, 10.0]]))  # group 3 does not exist
+    with pytest.raises(ValueError, match="outside the coarse key"):
+        keys.coarse(np.array([0]), np.array([[1.0, 5.0, 10.0]]))  # nobody has category 5
+
+
+def test_grown_lists_give_the_keys_and_the_da_of_the_complete_instance():
+    """Lists grown one school at a time hold, at the end, the complete lists; their merged
+    keys order the pairs as encoding the complete instance does, and DA agrees."""
+    source = small_source(n_children=60, seed=4)
+    lists = GrowingLists(source, 1)
+    while lists.truncated.any():
+        lists.grow(np.flatnonzero(lists.truncated), 2)
+    grown, _ = lists.instance()
+    complete = build_nearest_instance(source)
+    for name in ("choice_ptr", "choice_school", "priority", "distance_m"):
+        np.testing.assert_array_equal(getattr(grown, name), getattr(complete, name))
+    # Row r of the grown lists is the pair at CSR position csr[r] of the instance.
+    order = np.argsort(lists.child.values, kind="stable")
+    csr = np.empty_like(order)
+    csr[order] = np.arange(order.size)
+    merged = lists.keys()
+    encoded = encode_pair_keys(complete)
+    np.testing.assert_array_equal(csr[merged.pair_of_key], encoded.pair_of_key)
+    assert deferred_acceptance(complete).assigned_pair.tolist() == (
+        deferred_acceptance(grown).assigned_pair.tolist()
+    )
