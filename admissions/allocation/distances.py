@@ -253,7 +253,7 @@ class SchoolLocator:
 def _known_slots(school, measured, proj_dist, known_school, known_dist):
     """(row, column, metres) of the measured slots whose school is among the row's known
     ones. A known school at geodesic d lies at most d·(1 + slack) away in the projection,
-    so only the columns up to that bound are compared (a slot missed would merely be
+    so only the columns up to that bound are looked up (a slot missed would merely be
     measured again, to the same metres)."""
     known_school = np.asarray(known_school, dtype=np.int64)
     known_dist = np.asarray(known_dist, dtype=np.float64)
@@ -262,10 +262,17 @@ def _known_slots(school, measured, proj_dist, known_school, known_dist):
     width = int((proj_dist <= bound[:, None]).sum(axis=1).max(initial=0))
     if width == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    head = school[:, :width, None] == known_school[:, None, :]
-    head &= measured[:, :width, None] & (known_school >= 0)[:, None, :]
-    row, col, which = np.nonzero(head)
-    return row, col, known_dist[row, which]
+    # One sorted key per known (row, school); the slots are looked up in it.
+    stride = int(max(school.max(initial=0), known_school.max(initial=0))) + 1
+    k_row, k_col = np.nonzero(known_school >= 0)
+    k_key = k_row * stride + known_school[k_row, k_col]
+    order = np.argsort(k_key)
+    k_key, k_dist = k_key[order], known_dist[k_row, k_col][order]
+    row, col = np.nonzero(measured[:, :width])
+    key = row * stride + school[row, col]
+    at = np.minimum(np.searchsorted(k_key, key), max(k_key.size - 1, 0))
+    hit = k_key[at] == key if k_key.size else np.zeros(key.size, dtype=bool)
+    return row[hit], col[hit], k_dist[at[hit]]
 
 
 def distances_to_schools(child_lon, child_lat, school_index, school_lon, school_lat) -> np.ndarray:

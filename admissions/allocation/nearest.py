@@ -20,7 +20,9 @@ Implementation note: lists are built lazily. DA first runs on a prefix of each l
 ``k`` nearest schools); only children rejected by their whole prefix get a longer one and
 DA resumes from where it stood (only they propose again, further down their lists).
 Because DA's outcome does not depend on proposal order, once no unplaced child has a
-truncated list the result equals DA on the complete lists.
+truncated list the result equals DA on the complete lists (``nearest_lists.py``). A list is
+published up to and including the placed school; a child without a seat from its list keeps
+every school in range (ADR 29).
 
 Source document (``python -m admissions.allocation solve --mechanism nearest``)::
 
@@ -87,11 +89,11 @@ from admissions.allocation.priorities import (
 from admissions.allocation.road import ROAD_METRICS, STRAIGHT, RoadDistances
 
 DEFAULT_MAX_DISTANCE_M = 4000.0
-INITIAL_LIST_LENGTH = 6
-#: Factor by which the list of a child rejected by its whole prefix grows (ADR 28: the list a
-#: family sees ends a little after its placed school; 16 measured more geodesics for the same
-#: seats, longer "not needed" tails).
-LIST_GROWTH = 4
+#: Schools on each list to start with, and the factor by which the list of a child rejected by
+#: its whole prefix grows (ADR 29: published lists end at the seat whatever these are; a round
+#: of growth costs only its new rows, so short steps measure fewer geodesics).
+INITIAL_LIST_LENGTH = 2
+LIST_GROWTH = 3
 #: Children served per batch of the final pass (one KD-tree over the schools still open).
 FINAL_PASS_BATCH = 1024
 FINAL_PASS_CANDIDATES = 8

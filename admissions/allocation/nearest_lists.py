@@ -1,4 +1,4 @@
-"""Nearest-first lists grown on demand, with DA resumed on them (ADR 12, 28, 30).
+"""Nearest-first lists grown on demand, with DA resumed on them (ADR 12, 28, 29).
 
 Each child's list starts with its few nearest schools: an exact prefix of the schools within
 the maximum distance, nearest first (``SchoolLocator.within``). DA runs on these prefixes; a

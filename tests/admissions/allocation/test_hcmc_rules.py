@@ -155,7 +155,7 @@ def test_overlapping_missing_and_out_of_range_catchments_nearest_first():
         cid: [complete.school_ids[s] for s in complete.choices_of(c)]
         for c, cid in enumerate(complete.child_ids)
     } == {"h": ["s0", "s1"], "k": ["s0", "s1", "s2"], "n": ["s1", "s0"]}
-    # Published lists end at the placed school (ADR 30): h and n got their first school.
+    # Published lists end at the placed school (ADR 29): h and n got their first school.
     assert lists(result) == {"h": ["s0"], "k": ["s0", "s1", "s2"], "n": ["s1"]}
     priority = {
         (complete.child_ids[c], complete.school_ids[s]): tuple(p[:2])

@@ -185,7 +185,7 @@ def test_lazy_lists_equal_complete_lists():
 @pytest.mark.parametrize("initial", [1, 2, 6])
 @pytest.mark.parametrize("growth", [2, 4, 16])
 def test_published_lists_end_at_the_seat_whatever_the_growth(monkeypatch, initial, growth):
-    """ADR 30: a list is published up to and including the placed school; a child without a
+    """ADR 29: a list is published up to and including the placed school; a child without a
     seat from its list gets every school in range. So the lists, the seats and the cutoffs
     do not depend on how the lists grew."""
     import admissions.allocation.nearest as nearest
