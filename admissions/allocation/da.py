@@ -15,9 +15,9 @@ Fast path (:func:`deferred_acceptance`), vectorised with numpy:
    processed one at a time in plain Python on per-school sorted lists (same result: DA's
    outcome does not depend on the order of proposals).
 
-DA can also resume from a :class:`DAState` (nearest-first grows the lists of children
-rejected by their whole list): in vectorised rounds, or one proposal at a time on priority
-tuples (:func:`resume_deferred_acceptance`, no keys to encode).
+DA can also resume from a :class:`DAState` (lists that grew for children rejected by their
+whole list): :func:`propose_until_stable` runs the rounds from any such state, which is how
+nearest-first goes on after its lists grow (``nearest_lists.py``).
 
 :func:`da_reference` is a deliberately simple pure-Python DA used by the tests.
 """
@@ -377,107 +377,6 @@ def _finish_in_python(
         extra = [np.asarray(v, dtype=np.int64) for v in lists.values()]
         held = np.sort(np.concatenate([held[~drop], *extra]))
     return held, proposals
-
-
-def resume_deferred_acceptance(instance: Instance, start: DAState) -> DAOutcome:
-    """Resume DA from ``start`` one proposal at a time in plain Python, comparing priority
-    tuples directly (no pair keys to encode): for a few proposers on a large instance.
-
-    Same outcome as :func:`deferred_acceptance` with ``start`` (see :class:`DAState`)."""
-    inst = instance
-    held = _HeldSeats(inst, start.assigned_pair)
-    next_pair = start.next_pair.copy()
-    end_pair, capacity, choice_school = inst.choice_ptr[1:], inst.capacity, inst.choice_school
-    queue = deque(start.proposers.tolist())
-    proposals = 0
-    while queue:
-        child = queue.popleft()
-        pair = int(next_pair[child])
-        if pair >= end_pair[child]:
-            continue
-        next_pair[child] = pair + 1
-        proposals += 1
-        school = int(choice_school[pair])
-        cap = int(capacity[school])
-        entry = (held.rank(pair, child), child)
-        if cap == 0 or (held.count(school) >= cap and entry > held.worst(school)):
-            queue.append(child)  # rejected
-            continue
-        bucket = held.sorted_list(school)
-        if len(bucket) >= cap:
-            loser = bucket.pop()[1]
-            held.assigned[loser] = -1
-            queue.append(loser)
-        bisect.insort(bucket, entry)
-        held.assigned[child] = pair
-    return DAOutcome(held.assigned, 1, proposals)
-
-
-class _HeldSeats:
-    """The children each school holds while DA resumes: (rank tuple, child) entries, sorted
-    lists built only for schools that admit someone (a rejection needs the worst only)."""
-
-    def __init__(self, inst: Instance, assigned_pair: np.ndarray) -> None:
-        self.inst = inst
-        self.assigned = assigned_pair.copy()
-        seated = np.flatnonzero(self.assigned >= 0)
-        school = inst.choice_school[self.assigned[seated]]
-        order = np.argsort(school, kind="stable")
-        self.seated = seated[order]
-        self.bounds = np.searchsorted(school[order], np.arange(inst.n_schools + 1))
-        self.lists: dict[int, list[tuple[tuple, int]]] = {}
-        self.worst_entry: dict[int, tuple[tuple, int]] = {}
-
-    def rank(self, pair: int, child: int) -> tuple:
-        inst = self.inst
-        return (
-            *inst.priority[pair].tolist(),
-            float(inst.lottery[pair]),
-            int(inst.child_id_order[child]),
-        )
-
-    def count(self, school: int) -> int:
-        found = self.lists.get(school)
-        return (
-            len(found) if found is not None else int(self.bounds[school + 1] - self.bounds[school])
-        )
-
-    def _children(self, school: int) -> np.ndarray:
-        return self.seated[self.bounds[school] : self.bounds[school + 1]]
-
-    def worst(self, school: int) -> tuple[tuple, int]:
-        """The entry of the lowest-priority child the (non-empty) school holds."""
-        found = self.lists.get(school)
-        if found is not None:
-            return found[-1]
-        entry = self.worst_entry.get(school)
-        if entry is None:
-            inst, children = self.inst, self._children(school)
-            pairs = self.assigned[children]
-            keys = [inst.child_id_order[children], inst.lottery[pairs]]
-            keys += [inst.priority[pairs, k] for k in range(inst.priority_length - 1, -1, -1)]
-            child = int(children[np.lexsort(keys)[-1]])
-            entry = self.worst_entry[school] = (self.rank(int(self.assigned[child]), child), child)
-        return entry
-
-    def sorted_list(self, school: int) -> list[tuple[tuple, int]]:
-        found = self.lists.get(school)
-        if found is None:
-            inst, children = self.inst, self._children(school)
-            pairs = self.assigned[children]
-            found = [
-                ((*prio, lot, t), c)
-                for prio, lot, t, c in zip(
-                    inst.priority[pairs].tolist(),
-                    inst.lottery[pairs].tolist(),
-                    inst.child_id_order[children].tolist(),
-                    children.tolist(),
-                    strict=True,
-                )
-            ]
-            found.sort()
-            self.lists[school] = found
-        return found
 
 
 def da_reference(instance: Instance) -> np.ndarray:

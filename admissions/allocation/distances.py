@@ -173,7 +173,7 @@ class SchoolLocator:
         idx = np.where(np.isfinite(ordered), np.take_along_axis(school, order, axis=1), -1)
         return idx, ordered
 
-    def within(self, lon, lat, radius_m: float, k: int, known=None) -> Neighbours:
+    def within(self, lon, lat, radius_m: float, k: int, known=None, xy=None) -> Neighbours:
         """Exact prefix of the schools within ``radius_m``, nearest first, at most ``k``.
 
         ``known`` (optional): ``(school, distance_m)`` arrays of shape (n, m), -1 padded —
@@ -184,6 +184,9 @@ class SchoolLocator:
         order: when all k slots were filled (``maybe_more``), entries whose order could be
         disturbed by the projection's scale error are dropped (they are never closer than
         ``(1 - PROJECTION_SLACK)`` times the k-th projected distance).
+
+        ``xy`` (optional): the points already projected (:meth:`project`), for callers that
+        query the same points again.
         """
         lon = np.asarray(lon, dtype=np.float64)
         lat = np.asarray(lat, dtype=np.float64)
@@ -193,15 +196,18 @@ class SchoolLocator:
             return Neighbours(
                 np.full((n, k_eff), -1, np.int64), np.full((n, k_eff), np.inf), np.zeros(n, bool)
             )
+        xy = self.project(lon, lat) if xy is None else np.asarray(xy, dtype=np.float64)
         workers = _workers()
         if n * k_eff < _PARALLEL_SLOTS_MIN or workers == 1:
-            return self._within_rows(lon, lat, radius_m, k_eff, known, parallel=True)
+            return self._within_rows(lon, lat, xy, radius_m, k_eff, known, parallel=True)
         rows = max(1, _PIECE_SLOTS // k_eff)
         parts = [slice(a, min(a + rows, n)) for a in range(0, n, rows)]
 
         def part(rows: slice) -> Neighbours:
             own = None if known is None else (known[0][rows], known[1][rows])
-            return self._within_rows(lon[rows], lat[rows], radius_m, k_eff, own, parallel=False)
+            return self._within_rows(
+                lon[rows], lat[rows], xy[rows], radius_m, k_eff, own, parallel=False
+            )
 
         with ThreadPoolExecutor(workers) as pool:
             found = list(pool.map(part, parts))
@@ -211,13 +217,13 @@ class SchoolLocator:
             np.concatenate([f.maybe_more for f in found]),
         )
 
-    def _within_rows(self, lon, lat, radius_m: float, k: int, known, parallel: bool):
+    def _within_rows(self, lon, lat, xy, radius_m: float, k: int, known, parallel: bool):
         """:meth:`within` for some rows; ``parallel``: the tree query and the geodesic may
         start threads of their own."""
         n = lon.size
         bound = radius_m * (1 + PROJECTION_SLACK) + 1
         proj_dist, idx = self.tree.query(
-            self.project(lon, lat),
+            xy,
             k=k,
             distance_upper_bound=bound,
             workers=_query_workers(n) if parallel else 1,

@@ -177,6 +177,8 @@ class GrowingLists:
         self.part_start = np.zeros(n, dtype=np.int64)
         self.part_end = np.zeros(n, dtype=np.int64)
         self.coarse = _CoarseKeys(source)
+        # Projected once: a list that grows is queried again from the same home.
+        self.child_xy = source.locator.project(source.child_lon, source.child_lat)
         everyone = np.arange(source.n_children, dtype=np.int64)
         self._add(everyone, *self._first_rows(everyone))
 
@@ -226,6 +228,7 @@ class GrowingLists:
                 source.max_distance_m,
                 int(k),
                 known=own,
+                xy=self.child_xy[group],
             )
             self.truncated[group] = found.maybe_more
             valid = found.school >= 0
