@@ -91,7 +91,7 @@ class _CoarseKeys:
             longest = max(longest, source.road.limit_m, float(source.road.metres.max(initial=0)))
         self.longest = longest
         self.scale = ((1 << self.distance_bits) - 1) / longest
-        self.exact = self.distance_bits >= MIN_DISTANCE_BITS
+        self.in_use = self.distance_bits >= MIN_DISTANCE_BITS
         self.order = np.zeros(0, dtype=np.int64)
         self.sorted_coarse = np.zeros(0, dtype=np.int64)
 
@@ -318,12 +318,17 @@ class GrowingLists:
         self.length += counts
         self.part_start[children] = first + np.searchsorted(child, children)
         self.part_end[children] = self.part_start[children] + counts[children]
-        if self.coarse.exact:
-            self.coarse.add(first, school, priority, child, self.priority.values, self.child.values)
+        if self.coarse.in_use:
+            try:
+                self.coarse.add(
+                    first, school, priority, child, self.priority.values, self.child.values
+                )
+            except ValueError:  # not expected (see _CoarseKeys.coarse): sort every pair instead
+                self.coarse.in_use = False
 
     def keys(self) -> PairKeys:
         school = self.school.values
-        if self.coarse.exact:
+        if self.coarse.in_use:
             return self.coarse.keys(school, self.source.n_schools)
         priority, child = self.priority.values, self.child.values
         tie = self.source.child_tie_rank[child]

@@ -83,3 +83,20 @@ def test_grown_lists_give_the_keys_and_the_da_of_the_complete_instance():
     assert deferred_acceptance(complete).assigned_pair.tolist() == (
         deferred_acceptance(grown).assigned_pair.tolist()
     )
+
+
+def test_without_coarse_keys_every_pair_is_sorted_and_the_result_is_the_same(monkeypatch):
+    """Too few bits for the distance (very many schools or categories): the pairs are
+    sorted from scratch after each growth, with the same lists, seats and cutoffs."""
+    import admissions.allocation.nearest_lists as nearest_lists
+    from admissions.allocation.nearest import solve_nearest
+
+    source = small_source(n_children=80, seed=5)
+    merged = solve_nearest(source, initial_list_length=1)
+    monkeypatch.setattr(nearest_lists, "MIN_DISTANCE_BITS", 64)
+    assert not nearest_lists._CoarseKeys(source).in_use
+    sorted_ = solve_nearest(source, initial_list_length=1)
+    assert sorted_.assignment.tolist() == merged.assignment.tolist()
+    assert sorted_.cutoffs == merged.cutoffs
+    np.testing.assert_array_equal(sorted_.instance.choice_school, merged.instance.choice_school)
+    assert sorted_.instance.list_length.max() > 1  # lists grew from their first school
