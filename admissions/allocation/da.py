@@ -68,13 +68,16 @@ def encode_pair_keys(instance: Instance) -> PairKeys:
         sort_keys += [inst.priority[:, k] for k in range(inst.priority_length - 1, -1, -1)]
         sort_keys.append(inst.choice_school)
         order = np.lexsort(sort_keys)
-    key = np.empty(inst.n_pairs, dtype=np.int64)
-    key[order] = np.arange(inst.n_pairs, dtype=np.int64)
-    school_of_key = inst.choice_school[order]
-    counts = np.bincount(inst.choice_school, minlength=inst.n_schools)
-    school_start = np.zeros(inst.n_schools + 1, dtype=np.int64)
-    np.cumsum(counts, out=school_start[1:])
-    return PairKeys(key, order, school_of_key, school_start)
+    return keys_of_order(order, inst.choice_school, inst.n_schools)
+
+
+def keys_of_order(order: np.ndarray, school_of_pair: np.ndarray, n_schools: int) -> PairKeys:
+    """DA's pair keys from the pairs' order by (school, priority, lottery, child id)."""
+    key = np.empty(order.size, dtype=np.int64)
+    key[order] = np.arange(order.size, dtype=np.int64)
+    school_start = np.zeros(n_schools + 1, dtype=np.int64)
+    np.cumsum(np.bincount(school_of_pair, minlength=n_schools), out=school_start[1:])
+    return PairKeys(key, order, school_of_pair[order], school_start)
 
 
 def dense_rank(values: np.ndarray) -> tuple[np.ndarray, int]:

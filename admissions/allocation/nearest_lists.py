@@ -35,6 +35,7 @@ import numpy as np
 
 from admissions.allocation.da import (
     PairKeys,
+    keys_of_order,
     propose_until_stable,
     ranges,
 )
@@ -136,18 +137,6 @@ class _CoarseKeys:
         run = np.cumsum(~np.r_[False, same][at])
         pairs = self.order[at]
         self.order[at] = pairs[np.lexsort((self.tie[child[pairs]], priority[pairs, 2], run))]
-
-    def keys(self, school_of_pair: np.ndarray, n_schools: int) -> PairKeys:
-        return _keys_of_order(self.order, school_of_pair, n_schools)
-
-
-def _keys_of_order(order: np.ndarray, school_of_pair: np.ndarray, n_schools: int) -> PairKeys:
-    """DA's pair keys from the pairs' order by (school, priority, lottery, child id)."""
-    key = np.empty(order.size, dtype=np.int64)
-    key[order] = np.arange(order.size, dtype=np.int64)
-    school_start = np.zeros(n_schools + 1, dtype=np.int64)
-    np.cumsum(np.bincount(school_of_pair, minlength=n_schools), out=school_start[1:])
-    return PairKeys(key, order, school_of_pair[order], school_start)
 
 
 def position_in_runs(values: np.ndarray) -> np.ndarray:
@@ -329,11 +318,11 @@ class GrowingLists:
     def keys(self) -> PairKeys:
         school = self.school.values
         if self.coarse.in_use:
-            return self.coarse.keys(school, self.source.n_schools)
+            return keys_of_order(self.coarse.order, school, self.source.n_schools)
         priority, child = self.priority.values, self.child.values
         tie = self.source.child_tie_rank[child]
         order = np.lexsort((tie, priority[:, 2], priority[:, 1], priority[:, 0], school))
-        return _keys_of_order(order, school, self.source.n_schools)
+        return keys_of_order(order, school, self.source.n_schools)
 
     # -- the instance --------------------------------------------------------------------
     def instance(self, assigned_pair: np.ndarray | None = None) -> tuple[Instance, np.ndarray]:
