@@ -71,13 +71,21 @@ def encode_pair_keys(instance: Instance) -> PairKeys:
     return keys_of_order(order, inst.choice_school, inst.n_schools)
 
 
-def keys_of_order(order: np.ndarray, school_of_pair: np.ndarray, n_schools: int) -> PairKeys:
-    """DA's pair keys from the pairs' order by (school, priority, lottery, child id)."""
+def keys_of_order(
+    order: np.ndarray,
+    school_of_pair: np.ndarray,
+    n_schools: int,
+    school_of_key: np.ndarray | None = None,
+) -> PairKeys:
+    """DA's pair keys from the pairs' order by (school, priority, lottery, child id)
+    (``school_of_key``: the school of each pair in that order, when the caller has it)."""
     key = np.empty(order.size, dtype=np.int64)
     key[order] = np.arange(order.size, dtype=np.int64)
     school_start = np.zeros(n_schools + 1, dtype=np.int64)
     np.cumsum(np.bincount(school_of_pair, minlength=n_schools), out=school_start[1:])
-    return PairKeys(key, order, school_of_pair[order], school_start)
+    if school_of_key is None:
+        school_of_key = school_of_pair[order]
+    return PairKeys(key, order, school_of_key, school_start)
 
 
 def dense_rank(values: np.ndarray) -> tuple[np.ndarray, int]:

@@ -51,14 +51,19 @@ LONGEST_GEODESIC_M = 20_004_000.0
 #: Below this many bits for the distance, coarse keys would leave too many pairs equal: the
 #: keys are then encoded from scratch after each growth (exact either way).
 MIN_DISTANCE_BITS = 24
+#: Rows reserved per child in the columns of the lists (a city-scale run ends with about 9).
+RESERVED_ROWS_PER_CHILD = 16
 
 
 class _Buffer:
-    """An append-only column (amortised growth: rows are never copied one round at a time)."""
+    """An append-only column (amortised growth: rows are never copied one round at a time).
 
-    def __init__(self, dtype, width: int = 0) -> None:
+    ``rows``: the room reserved at first. Pages the column never reaches are never touched,
+    so a generous reserve costs address space, not memory, and saves the copies of growth."""
+
+    def __init__(self, dtype, width: int = 0, rows: int = 1024) -> None:
         self.shape = (width,) if width else ()
-        self.data = np.empty((1024, *self.shape), dtype=dtype)
+        self.data = np.empty((max(1024, rows), *self.shape), dtype=dtype)
         self.size = 0
 
     def append(self, values: np.ndarray) -> None:
@@ -95,6 +100,9 @@ class _CoarseKeys:
         self.in_use = self.distance_bits >= MIN_DISTANCE_BITS
         self.order = np.zeros(0, dtype=np.int64)
         self.sorted_coarse = np.zeros(0, dtype=np.int64)
+        # The child of each pair in that order: inserted with it, where gathering it from
+        # every pair after each growth would cost a random read per pair.
+        self.child_in_order = np.zeros(0, dtype=np.int64)
 
     def coarse(self, school: np.ndarray, priority: np.ndarray) -> np.ndarray:
         group = priority[:, 0].astype(np.int64) - 1
@@ -122,7 +130,12 @@ class _CoarseKeys:
         at = np.searchsorted(self.sorted_coarse, coarse)
         self.order = np.insert(self.order, at, new_pairs)
         self.sorted_coarse = np.insert(self.sorted_coarse, at, coarse)
+        self.child_in_order = np.insert(self.child_in_order, at, child[sort])
         self._exact_runs(all_priority, all_child)
+
+    def school_in_order(self) -> np.ndarray:
+        """The school of each pair in the order (the top bits of its coarse key)."""
+        return self.sorted_coarse >> self.shifts[0]
 
     def _exact_runs(self, priority: np.ndarray, child: np.ndarray) -> None:
         """Runs of equal coarse keys in (distance, lottery, child id) order."""
@@ -136,7 +149,9 @@ class _CoarseKeys:
         at = np.flatnonzero(member)
         run = np.cumsum(~np.r_[False, same][at])
         pairs = self.order[at]
-        self.order[at] = pairs[np.lexsort((self.tie[child[pairs]], priority[pairs, 2], run))]
+        pairs = pairs[np.lexsort((self.tie[child[pairs]], priority[pairs, 2], run))]
+        self.order[at] = pairs
+        self.child_in_order[at] = child[pairs]
 
 
 def position_in_runs(values: np.ndarray) -> np.ndarray:
@@ -155,10 +170,11 @@ class GrowingLists:
     def __init__(self, source: NearestSource, initial_length: int) -> None:
         self.source = source
         n = source.n_children
-        self.child = _Buffer(np.int64)
-        self.school = _Buffer(np.int64)
-        self.dist = _Buffer(np.float64)
-        self.priority = _Buffer(np.float64, 3)
+        rows = n * RESERVED_ROWS_PER_CHILD
+        self.child = _Buffer(np.int64, rows=rows)
+        self.school = _Buffer(np.int64, rows=rows)
+        self.dist = _Buffer(np.float64, rows=rows)
+        self.priority = _Buffer(np.float64, 3, rows=rows)
         self.length = np.zeros(n, dtype=np.int64)  # rows so far, per child
         self.want = np.full(n, min(initial_length, source.n_schools), dtype=np.int64)
         self.truncated = np.zeros(n, dtype=bool)
@@ -315,14 +331,18 @@ class GrowingLists:
             except ValueError:  # not expected (see _CoarseKeys.coarse): sort every pair instead
                 self.coarse.in_use = False
 
-    def keys(self) -> PairKeys:
-        school = self.school.values
+    def keys(self) -> tuple[PairKeys, np.ndarray]:
+        """DA's keys of every pair so far, and the child of each key."""
+        school, child = self.school.values, self.child.values
+        n_schools = self.source.n_schools
         if self.coarse.in_use:
-            return keys_of_order(self.coarse.order, school, self.source.n_schools)
-        priority, child = self.priority.values, self.child.values
+            coarse = self.coarse
+            keys = keys_of_order(coarse.order, school, n_schools, coarse.school_in_order())
+            return keys, coarse.child_in_order
+        priority = self.priority.values
         tie = self.source.child_tie_rank[child]
         order = np.lexsort((tie, priority[:, 2], priority[:, 1], priority[:, 0], school))
-        return keys_of_order(order, school, self.source.n_schools)
+        return keys_of_order(order, school, n_schools), child[order]
 
     # -- the instance --------------------------------------------------------------------
     def instance(self, assigned_pair: np.ndarray | None = None) -> tuple[Instance, np.ndarray]:
@@ -396,8 +416,7 @@ def lists_and_da(source: NearestSource, initial_length: int, growth: int):
     proposers = np.flatnonzero(lists.part_start < lists.part_end)
     rounds = 0
     while True:
-        keys = lists.keys()
-        child_of_key = lists.child.values[keys.pair_of_key]
+        keys, child_of_key = lists.keys()
         held = np.sort(keys.key[held_pairs])  # the seats held so far, in the merged order
         held, made, _ = propose_until_stable(
             keys, child_of_key, source.capacity, held, next_pair, lists.part_end, proposers

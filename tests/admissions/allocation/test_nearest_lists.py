@@ -52,6 +52,8 @@ def test_merged_keys_order_pairs_as_a_plain_sort_does(seed):
     # Pairs of one child at one school never occur twice in a list: compare on the sort keys.
     columns = np.column_stack([school, priority, tie])
     np.testing.assert_array_equal(columns[keys.order], columns[expected])
+    np.testing.assert_array_equal(keys.child_in_order, child[keys.order])
+    np.testing.assert_array_equal(keys.school_in_order(), school[keys.order])
 
 
 def test_coarse_keys_refuse_a_priority_outside_their_range():
@@ -77,9 +79,11 @@ def test_grown_lists_give_the_keys_and_the_da_of_the_complete_instance():
     order = np.argsort(lists.child.values, kind="stable")
     csr = np.empty_like(order)
     csr[order] = np.arange(order.size)
-    merged = lists.keys()
+    merged, child_of_key = lists.keys()
     encoded = encode_pair_keys(complete)
     np.testing.assert_array_equal(csr[merged.pair_of_key], encoded.pair_of_key)
+    np.testing.assert_array_equal(child_of_key, lists.child.values[merged.pair_of_key])
+    np.testing.assert_array_equal(merged.school_of_key, lists.school.values[merged.pair_of_key])
     assert deferred_acceptance(complete).assigned_pair.tolist() == (
         deferred_acceptance(grown).assigned_pair.tolist()
     )
