@@ -657,29 +657,29 @@ def solve_nearest(
 ) -> Result:
     """Run the nearest-first mechanism (lazy lists + DA + final pass); see module docs.
 
-    The source hash (pure Python) is computed in a second thread meanwhile: most of the
-    solver's time is spent in numpy, pyproj and scipy, which let it run."""
-    from admissions.allocation.checker import count_envy_and_waste
-
+    Two things run in a second thread meanwhile: the source hash (pure Python) while the
+    lists grow, and the assembly of the published instance, then the count of envy and
+    waste on it, while the final pass serves the children left without a seat (it needs
+    only their list lengths). Most of the solver's time is spent in numpy, pyproj and
+    scipy, which let the other thread run."""
     # Cached here, not computed in both threads.
     source.child_id_order, source.school_tie_rank, source.child_tie_rank  # noqa: B018
     with ThreadPoolExecutor(2) as pool:
         digest = pool.submit(lambda: source.sha256)
-        inst, seat, rounds = _lists_and_da(source, initial_list_length)
+        lists, seat, rounds = _lists_and_da(source, initial_list_length)
         placed = seat >= 0
-        safe = np.where(placed, seat, 0)
-        assignment = np.where(placed, inst.choice_school[safe] if inst.n_pairs else -1, -1)
-        distance = np.where(placed, inst.distance_m[safe] if inst.n_pairs else np.nan, np.nan)
-        assignment = assignment.astype(np.int64)
-        outside = np.zeros(source.n_children, dtype=bool)
+        assignment = np.full(source.n_children, -1, dtype=np.int64)
+        distance = np.full(source.n_children, np.nan)
+        assignment[placed] = lists.school.values[seat[placed]]
+        distance[placed] = lists.dist.values[seat[placed]]
+        list_length = lists.published_length(seat)
         # The final pass places children outside their lists, which counts neither for
         # nor against the lists' stability: it can be verified meanwhile.
-        counted = pool.submit(count_envy_and_waste, inst, assignment.copy()) if verify else None
-        unplaced = final_pass(source, inst, assignment, distance, outside)
-        stable = None
-        if counted is not None:
-            envy, waste = counted.result()
-            stable = envy == 0 and waste == 0
+        checked = pool.submit(_instance_and_count, lists, seat, assignment.copy(), verify)
+        outside = np.zeros(source.n_children, dtype=bool)
+        unplaced = final_pass(source, list_length, assignment, distance, outside)
+        inst, counted = checked.result()
+        stable = None if counted is None else counted == (0, 0)
         sha256 = digest.result()
     return Result(
         instance=inst,
@@ -694,9 +694,18 @@ def solve_nearest(
     )
 
 
+def _instance_and_count(lists, seat: np.ndarray, assignment: np.ndarray, verify: bool):
+    """The published instance and, when ``verify``, (justified envy, wasted seats) of the
+    list seats on it."""
+    from admissions.allocation.checker import count_envy_and_waste
+
+    inst, _ = lists.instance(seat)
+    return inst, count_envy_and_waste(inst, assignment) if verify else None
+
+
 def _lists_and_da(source: NearestSource, initial_list_length: int):
-    """DA on lazily grown lists (``nearest_lists.py``): (instance with the published lists,
-    each child's seat as a pair of it or -1, rounds)."""
+    """DA on lazily grown lists (``nearest_lists.py``): (the lists, each child's seat as a
+    row of them or -1, rounds)."""
     try:
         return lists_and_da(source, initial_list_length, LIST_GROWTH)
     except ListPrefixChanged:  # never expected; complete lists need no growth
@@ -800,13 +809,14 @@ class _OpenSchools:
 
 def final_pass(
     source: NearestSource,
-    inst: Instance,
+    list_length: np.ndarray,
     assignment: np.ndarray,
     distance: np.ndarray,
     outside: np.ndarray,
 ) -> list[UnplacedChild]:
     """Serve unplaced children in :func:`final_pass_order`; each takes the nearest school
-    with a free seat at its turn (ADR 12).
+    with a free seat at its turn (ADR 12). ``list_length``: each child's published list
+    length (a child without a seat has every school within the maximum distance).
 
     Updates ``assignment``, ``distance`` and ``outside`` in place; returns the report of
     children placed this way and of children who still have no seat.
@@ -832,10 +842,10 @@ def final_pass(
                 PLACED_BY_FINAL_PASS,
                 f"no school within {limit:.0f} m had a free seat; placed at the nearest "
                 f"school with a free seat, {source.school_ids[school]} ({dist:.0f} m)",
-                int(inst.list_length[child]),
+                int(list_length[child]),
             )
     for child in np.flatnonzero(assignment < 0).tolist():
-        within = int(inst.list_length[child])
+        within = int(list_length[child])
         if within == 0:
             reason = NONE_WITHIN_MAX_AND_ALL_FULL
             message = f"no school within {limit:.0f} m and all schools are full"

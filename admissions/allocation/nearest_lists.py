@@ -344,6 +344,17 @@ class GrowingLists:
         order = np.lexsort((tie, priority[:, 2], priority[:, 1], priority[:, 0], school))
         return keys_of_order(order, school, n_schools), child[order]
 
+    def published_length(self, assigned_row: np.ndarray) -> np.ndarray:
+        """Each child's published list length (its seat's position + 1 when it has a seat
+        from its list, else every row): that of :meth:`instance`, without assembling it."""
+        length = self.length.copy()
+        placed = np.flatnonzero(assigned_row >= 0)
+        rows = assigned_row[placed]
+        # A child's rows lie in list order; its newest part starts at part_start.
+        before = self.length[placed] - (self.part_end[placed] - self.part_start[placed])
+        length[placed] = before + rows - self.part_start[placed] + 1
+        return length
+
     # -- the instance --------------------------------------------------------------------
     def instance(self, assigned_pair: np.ndarray | None = None) -> tuple[Instance, np.ndarray]:
         """The CSR instance of the rows (each list ending at its child's seat when
@@ -407,8 +418,8 @@ def _starts_with(school: np.ndarray, known: np.ndarray, length: np.ndarray) -> b
 
 
 def lists_and_da(source: NearestSource, initial_length: int, growth: int):
-    """DA on lazily grown lists: (instance with published lists, each child's seat as a pair
-    of it or -1, DA rounds)."""
+    """DA on lazily grown lists: (the lists, each child's seat as a row of them or -1, DA
+    rounds). ``lists.instance(seat)`` assembles the published instance."""
     lists = GrowingLists(source, initial_length)
     n = source.n_children
     next_pair = lists.part_start.copy()
@@ -427,8 +438,7 @@ def lists_and_da(source: NearestSource, initial_length: int, growth: int):
         assigned[child_of_key[held]] = held_pairs
         grow = np.flatnonzero((assigned < 0) & lists.truncated)
         if not grow.size:
-            inst, seat = lists.instance(assigned)
-            return inst, seat, rounds
+            return lists, assigned, rounds
         lists.grow(grow, _growth_factor(growth))
         next_pair = np.where(assigned >= 0, assigned, lists.part_end)
         next_pair[grow] = lists.part_start[grow]

@@ -104,3 +104,17 @@ def test_without_coarse_keys_every_pair_is_sorted_and_the_result_is_the_same(mon
     assert sorted_.cutoffs == merged.cutoffs
     np.testing.assert_array_equal(sorted_.instance.choice_school, merged.instance.choice_school)
     assert sorted_.instance.list_length.max() > 1  # lists grew from their first school
+
+
+@pytest.mark.parametrize(("initial", "growth"), [(1, 2), (2, 3), (4, 16)])
+def test_published_lengths_are_those_of_the_assembled_instance(initial, growth):
+    """The final pass reads each child's published list length before the instance is
+    assembled (it is assembled meanwhile): both give the same lengths, seated or not."""
+    from admissions.allocation.nearest_lists import lists_and_da
+
+    source = small_source(n_children=90, n_schools=6, seed=initial)
+    lists, seat, _ = lists_and_da(source, initial, growth)
+    assert (seat < 0).any() and (seat >= 0).any()
+    assert (lists.part_start[seat >= 0] > 0).any()  # some seats lie in a grown part
+    inst, _ = lists.instance(seat)
+    np.testing.assert_array_equal(lists.published_length(seat), inst.list_length)
