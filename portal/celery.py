@@ -3,7 +3,7 @@
 A worker started without DJANGO_SETTINGS_MODULE refuses to start (portal/entrypoint.py)."""
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import task_postrun, worker_init, worker_process_init
 
 from portal.entrypoint import require_settings_module
 
@@ -22,3 +22,12 @@ def _engine_process_setup(**_: object) -> None:
     from admissions.allocation.runtime import engine_process_setup
 
     engine_process_setup()
+
+
+@task_postrun.connect
+def _release_freed_memory(**_: object) -> None:
+    """The engine keeps freed memory for reuse during a job; a worker gives it back after
+    each one (ADR 30)."""
+    from admissions.allocation.runtime import release_freed_memory
+
+    release_freed_memory()
