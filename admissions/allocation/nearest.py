@@ -703,7 +703,7 @@ def _instance_and_count(lists, seat: np.ndarray, assignment: np.ndarray, verify:
     list seats on it."""
     from admissions.allocation.checker import count_envy_and_waste
 
-    inst, _ = lists.instance(seat)
+    inst = lists.instance(seat)
     return inst, count_envy_and_waste(inst, assignment) if verify else None
 
 

@@ -356,9 +356,9 @@ class GrowingLists:
         return length
 
     # -- the instance --------------------------------------------------------------------
-    def instance(self, assigned_pair: np.ndarray | None = None) -> tuple[Instance, np.ndarray]:
-        """The CSR instance of the rows (each list ending at its child's seat when
-        ``assigned_pair`` is given) and each child's seat as a pair of that instance."""
+    def instance(self, assigned_pair: np.ndarray | None = None) -> Instance:
+        """The CSR instance of the rows (each list ending at its child's seat, a row, when
+        ``assigned_pair`` is given)."""
         source = self.source
         n = source.n_children
         child = self.child.values
@@ -368,7 +368,6 @@ class GrowingLists:
         position = np.empty(order.size, dtype=np.int64)
         position[order] = np.arange(order.size) - ptr[child[order]]
         truncated = self.truncated.copy()
-        new_pair = np.full(n, -1, dtype=np.int64)
         if assigned_pair is not None:
             placed = assigned_pair >= 0
             keep_length = np.where(placed, 0, self.length)
@@ -377,7 +376,6 @@ class GrowingLists:
             kept = position[order] < keep_length[child[order]]
             order = order[kept]
             np.cumsum(keep_length, out=ptr[1:])
-            new_pair[placed] = ptr[:-1][placed] + keep_length[placed] - 1
         inst = Instance(
             school_ids=source.school_ids,
             capacity=source.capacity,
@@ -402,7 +400,7 @@ class GrowingLists:
         # every pair carries its child's lottery.
         inst.__dict__["child_id_order"] = source.child_id_order
         inst.__dict__["child_tie_rank"] = source.child_tie_rank
-        return inst, new_pair
+        return inst
 
 
 class ListPrefixChanged(Exception):
@@ -457,7 +455,7 @@ def complete_lists(source: NearestSource, k: int | np.ndarray | None = None) -> 
         lists = GrowingLists(source, 12)
         while lists.truncated.any():
             lists.grow(np.flatnonzero(lists.truncated), 8)
-        return lists.instance()[0]
+        return lists.instance()
     want = np.broadcast_to(np.asarray(k, dtype=np.int64), (n,))
     lists = GrowingLists(source, int(want.min(initial=0)))
     for length in np.unique(want).tolist():
@@ -465,4 +463,4 @@ def complete_lists(source: NearestSource, k: int | np.ndarray | None = None) -> 
         if longer.size:
             lists.want[longer] = length
             lists._extend(longer)
-    return lists.instance()[0]
+    return lists.instance()

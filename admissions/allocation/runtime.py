@@ -24,6 +24,7 @@ a worker between jobs holds no more than before. ``MALLOC_MMAP_THRESHOLD_`` or
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import platform
 
@@ -53,6 +54,7 @@ def engine_process_setup() -> bool:
     return bool(_get_madvise_hugepage())
 
 
+@functools.cache
 def _glibc():
     if platform.libc_ver()[0] != "glibc":
         return None

@@ -71,7 +71,7 @@ def test_grown_lists_give_the_keys_and_the_da_of_the_complete_instance():
     lists = GrowingLists(source, 1)
     while lists.truncated.any():
         lists.grow(np.flatnonzero(lists.truncated), 2)
-    grown, _ = lists.instance()
+    grown = lists.instance()
     complete = build_nearest_instance(source)
     for name in ("choice_ptr", "choice_school", "priority", "distance_m"):
         np.testing.assert_array_equal(getattr(grown, name), getattr(complete, name))
@@ -116,5 +116,5 @@ def test_published_lengths_are_those_of_the_assembled_instance(initial, growth):
     lists, seat, _ = lists_and_da(source, initial, growth)
     assert (seat < 0).any() and (seat >= 0).any()
     assert (lists.part_start[seat >= 0] > 0).any()  # some seats lie in a grown part
-    inst, _ = lists.instance(seat)
+    inst = lists.instance(seat)
     np.testing.assert_array_equal(lists.published_length(seat), inst.list_length)
