@@ -39,7 +39,7 @@ from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
 from admissions.allocation.nearest import nearest_source, solve_nearest
 from admissions.allocation.priorities import NO_CATEGORY_RANK
-from admissions.allocation.runtime import engine_process_setup
+from admissions.allocation.runtime import engine_process_setup, release_freed_memory
 from bench.synthetic import make_city, make_instance
 
 #: CPU seconds (this process, all threads) of the last :func:`timed` call: on a machine shared
@@ -186,29 +186,38 @@ def bench_cli(instance: Instance) -> tuple[float, float]:
     return seconds, cpu
 
 
-def bench_nearest(city) -> tuple[float, float]:
+def bench_nearest(city, repeat: int) -> tuple[float, float, list[float]]:
+    """Best wall time of ``repeat`` runs, that run's CPU seconds, and every run's wall time
+    (the machine is shared: other work only ever adds time). Each run starts as a
+    worker's job does: on a source built afresh (nothing cached, the hash included) and
+    after the memory of the run before was given back (``release_freed_memory``)."""
     section("nearest-first with quotas (4 km lists, DA, final pass)")
-    source = nearest_source(
-        city.child_ids,
-        city.child_lon,
-        city.child_lat,
-        city.school_ids,
-        city.school_lon,
-        city.school_lat,
-        city.capacity,
-        lottery=city.lottery,
-        category=np.where(city.category == 0, NO_CATEGORY_RANK, city.category),
-        ward=city.ward,
-    )
-    result, seconds = timed(lambda: solve_nearest(source))
-    cpu = LAST_CPU[0]
+    runs = []
+    for _ in range(repeat):
+        source = nearest_source(
+            city.child_ids,
+            city.child_lon,
+            city.child_lat,
+            city.school_ids,
+            city.school_lon,
+            city.school_lat,
+            city.capacity,
+            lottery=city.lottery,
+            category=np.where(city.category == 0, NO_CATEGORY_RANK, city.category),
+            ward=city.ward,
+        )
+        release_freed_memory()
+        result, seconds = timed(lambda source=source: solve_nearest(source))
+        runs.append((seconds, LAST_CPU[0]))
+    print("  runs: " + ", ".join(f"wall {w:.3f} s (CPU {c:.3f} s)" for w, c in runs))
+    seconds, cpu = min(runs)
     violations, check_s = timed(
         lambda: check(result.instance, result, expected_input_sha256=source.sha256)
     )
     independent, rebuild_s = timed(lambda: check_nearest(source, result))
     placed = result.assignment >= 0
     print(
-        f"  wall {seconds:.3f} s, CPU {cpu:.3f} s (incl. source hash); checker on the "
+        f"  best wall {seconds:.3f} s, CPU {cpu:.3f} s (incl. source hash); checker on the "
         f"solver's lists {check_s:.3f} s, violations {len(violations)}"
     )
     print(
@@ -221,7 +230,7 @@ def bench_nearest(city) -> tuple[float, float]:
         f"{np.nanmean(result.assigned_distance_m):.0f} m, p95 "
         f"{np.nanpercentile(result.assigned_distance_m, 95):.0f} m"
     )
-    return seconds, cpu
+    return seconds, cpu, [w for w, _ in runs]
 
 
 def bench_mincost(instance: Instance, da_result) -> tuple[float, float]:
@@ -360,11 +369,12 @@ def main(argv: list[str] | None = None) -> int:
     city, gen_s = timed(lambda: make_city(args.children, args.schools, seed=args.seed))
     if args.only == "nearest":
         print(f"synthetic city generated in {gen_s:.1f} s")
-        nearest_s, nearest_cpu = bench_nearest(city)
+        nearest_s, nearest_cpu, nearest_runs = bench_nearest(city, args.repeat)
         print(f"\nprocess max RSS {max_rss_mb():.0f} MB")
         summary_only = {
             "nearest_s": round(nearest_s, 3),
             "nearest_cpu_s": round(nearest_cpu, 3),
+            "nearest_runs_s": [round(w, 3) for w in nearest_runs],
             "load_average_1min": round(os.getloadavg()[0], 1),
         }
         print(json.dumps(summary_only))
@@ -375,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     distances_s = bench_distances(city, args.repeat)
     da = bench_da(instance, args.repeat)
     cli_s, cli_cpu = bench_cli(instance)
-    nearest_s, nearest_cpu = bench_nearest(city)
+    nearest_s, nearest_cpu, nearest_runs = bench_nearest(city, args.repeat)
     mincost_s, mincost_cpu = bench_mincost(instance, da["result"])
     ratio, identical = bench_matching(args.seed)
     national_s = (
@@ -405,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         # CPU seconds beside the wall figures (the machine is shared; load average below).
         "cli_solve_cpu_s": round(cli_cpu, 3),
         "nearest_cpu_s": round(nearest_cpu, 3),
+        "nearest_runs_s": [round(w, 3) for w in nearest_runs],
         "mincost_cpu_s": round(mincost_cpu, 3),
         "hash_cpu_s": round(da["hash_cpu_s"], 3),
         "load_average_1min": round(os.getloadavg()[0], 1),

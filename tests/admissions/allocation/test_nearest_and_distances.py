@@ -284,6 +284,34 @@ def test_fast_source_canonical_json_equals_json_dumps(children, seed, in_group_1
     assert source.canonical_json() == canonical_json(source.document())
 
 
+@pytest.mark.parametrize("batch", [1, 3, 64])
+def test_source_canonical_json_written_in_pieces_equals_json_dumps(monkeypatch, batch):
+    """The children are written a piece at a time: every piece boundary, and the labels,
+    memberships and numbers of each child, land where json.dumps puts them."""
+    from admissions.allocation import nearest
+    from admissions.allocation.hashing import canonical_json
+
+    monkeypatch.setattr(nearest, "SOURCE_JSON_BATCH", batch)
+    n = 10
+    source = nearest_source(
+        [f"C{(i * 7) % n}" for i in range(n)],  # ids not in index order
+        [106.7 + i / 100 for i in range(n)],
+        [10.0 if i == 4 else 10.78 + i / 1000 for i in range(n)],  # an integral latitude
+        ["S1", "S0"],
+        [106.7, 106.71],
+        [10.78, 10.79],
+        [1, 2],
+        lottery=[0.0 if i == 2 else 1e-05 if i == 3 else i / 11 for i in range(n)],
+        catchments=[["S1", "S0"] if i % 3 == 0 else [] for i in range(n)],
+        categories=[[(1, None), (2, "S0")] if i % 4 == 1 else [] for i in range(n)],
+        ward=[None if i % 5 == 0 else f"Phường {i % 2}" for i in range(n)],
+        group=[None if i % 2 else 'nhóm "A"' for i in range(n)],
+    )
+    expected = canonical_json(source.document())
+    assert source.canonical_json() == expected
+    assert expected.count(b'"id":"C') == n
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
