@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from admissions.allocation.checker import check
 from admissions.allocation.checker_nearest import check_nearest
-from admissions.allocation.distances import SchoolLocator
+from admissions.allocation.distances import SchoolLocator, geodesic_m
 from admissions.allocation.mechanisms import solve_da, solve_partitioned
 from admissions.allocation.mincost import min_total_distance_plan
 from admissions.allocation.model import Instance
@@ -76,6 +76,25 @@ def traced_peak_mb(fn: Callable[[], Any]) -> float:
 
 def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def host_reference_s() -> float:
+    """Wall seconds of a fixed single-threaded workload of the engine's kinds (a pure-Python
+    loop, 500,000 geodesics, a sort of 2 M floats): the host's speed at the moment of
+    measuring. On a shared machine it drifts (seen here: the same work taking twice as long
+    within the hour), and every wall figure with it; the JSON line carries it so that
+    figures taken at different moments can be compared."""
+    rng = np.random.default_rng(0)
+    lon1, lon2 = (106.6 + rng.random(500_000) * 0.2 for _ in range(2))
+    lat1, lat2 = (10.7 + rng.random(500_000) * 0.2 for _ in range(2))
+    values = rng.random(2_000_000)
+    start = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    geodesic_m(lon1, lat1, lon2, lat2, threads=1)
+    np.sort(values)
+    return time.perf_counter() - start
 
 
 def section(title: str) -> None:
@@ -369,12 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     city, gen_s = timed(lambda: make_city(args.children, args.schools, seed=args.seed))
     if args.only == "nearest":
         print(f"synthetic city generated in {gen_s:.1f} s")
+        reference_s = host_reference_s()
         nearest_s, nearest_cpu, nearest_runs = bench_nearest(city, args.repeat)
         print(f"\nprocess max RSS {max_rss_mb():.0f} MB")
         summary_only = {
             "nearest_s": round(nearest_s, 3),
             "nearest_cpu_s": round(nearest_cpu, 3),
             "nearest_runs_s": [round(w, 3) for w in nearest_runs],
+            "host_reference_s": round(reference_s, 3),
             "load_average_1min": round(os.getloadavg()[0], 1),
         }
         print(json.dumps(summary_only))
@@ -382,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     instance, inst_s = timed(lambda: make_instance(city, 5, seed=args.seed))
     print(f"synthetic city generated in {gen_s:.1f} s, ranked choices in {inst_s:.1f} s")
 
+    reference_s = host_reference_s()
     distances_s = bench_distances(city, args.repeat)
     da = bench_da(instance, args.repeat)
     cli_s, cli_cpu = bench_cli(instance)
@@ -418,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         "nearest_runs_s": [round(w, 3) for w in nearest_runs],
         "mincost_cpu_s": round(mincost_cpu, 3),
         "hash_cpu_s": round(da["hash_cpu_s"], 3),
+        "host_reference_s": round(reference_s, 3),
         "load_average_1min": round(os.getloadavg()[0], 1),
         "publish_s": None if publish_s is None else round(publish_s, 3),
     }
