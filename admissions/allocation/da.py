@@ -81,10 +81,10 @@ def keys_of_order(
     (``school_of_key``: the school of each pair in that order, when the caller has it)."""
     key = np.empty(order.size, dtype=np.int64)
     key[order] = np.arange(order.size, dtype=np.int64)
-    school_start = np.zeros(n_schools + 1, dtype=np.int64)
-    np.cumsum(np.bincount(school_of_pair, minlength=n_schools), out=school_start[1:])
     if school_of_key is None:
         school_of_key = school_of_pair[order]
+    # The order is by school first: each school's keys start where its number would go.
+    school_start = np.searchsorted(school_of_key, np.arange(n_schools + 1, dtype=np.int64))
     return PairKeys(key, order, school_of_key, school_start)
 
 
