@@ -61,6 +61,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import numpy as np
 
+from admissions.allocation.model import code_point_order, code_point_rank
+
 if TYPE_CHECKING:
     from admissions.allocation.model import Instance
 
@@ -150,7 +152,7 @@ def instance_hash_sections(instance: Instance) -> list[tuple[str, bytes]]:
     }
     if inst.policy.metric != "straight":  # by road: part of the input (absent for straight)
         meta["metric"] = inst.policy.metric
-    school_order = np.argsort(np.asarray(inst.school_ids, dtype=object), kind="stable")
+    school_order = code_point_order(inst.school_ids)
     position = np.empty(inst.n_schools, dtype=np.int64)
     position[school_order] = np.arange(inst.n_schools, dtype=np.int64)
     reserved = inst.reserved
@@ -266,10 +268,7 @@ def instance_canonical_json(instance: Instance) -> bytes:
         lottery = [""] * inst.n_pairs
         for pair, token in zip(first.tolist(), number_tokens(inst.lottery[first]), strict=True):
             lottery[pair] = token
-    sid_rank = np.empty(inst.n_schools, dtype=np.int64)
-    sid_rank[np.argsort(np.asarray(inst.school_ids, dtype=object), kind="stable")] = np.arange(
-        inst.n_schools
-    )
+    sid_rank = code_point_rank(inst.school_ids)
     by_id = np.lexsort((sid_rank[inst.choice_school], inst.pair_child)).tolist()
     ptr = inst.choice_ptr.tolist()
     ward, group = inst.ward, inst.group

@@ -48,6 +48,27 @@ NONE_WITHIN_MAX_AND_ALL_FULL = "no_school_within_max_distance_and_all_schools_fu
 UNPLACED_LIST_EXHAUSTED = "all_ranked_schools_full"
 
 
+def code_point_order(ids: Sequence[str]) -> np.ndarray:
+    """Indices of ``ids`` in code-point order (stable: equal ids keep their order).
+
+    Ids already in order (as the benchmark's are) are recognised by one comparison of
+    neighbours; others are sorted by Python's ``sorted``, about twice as fast on shuffled
+    ids as numpy's argsort of an object array (which calls the comparison through numpy's
+    object loop)."""
+    n = len(ids)
+    values = np.asarray(ids, dtype=object)
+    if n < 2 or bool((values[1:] >= values[:-1]).all()):
+        return np.arange(n, dtype=np.int64)
+    return np.fromiter(sorted(range(n), key=ids.__getitem__), dtype=np.int64, count=n)
+
+
+def code_point_rank(ids: Sequence[str]) -> np.ndarray:
+    """Rank of each id in code-point order (int64, 0 = first)."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[code_point_order(ids)] = np.arange(len(ids), dtype=np.int64)
+    return rank
+
+
 @dataclass(frozen=True)
 class Policy:
     """Round configuration.
@@ -154,10 +175,7 @@ class Instance:
     @cached_property
     def child_id_order(self) -> np.ndarray:
         """Rank of each child id in code-point order (int64[C]); the last tie-break."""
-        order = np.argsort(np.asarray(self.child_ids, dtype=object), kind="stable")
-        ranks = np.empty(self.n_children, dtype=np.int64)
-        ranks[order] = np.arange(self.n_children, dtype=np.int64)
-        return ranks
+        return code_point_rank(self.child_ids)
 
     @cached_property
     def child_tie_rank(self) -> np.ndarray | None:

@@ -78,6 +78,7 @@ from admissions.allocation.model import (
     Instance,
     Result,
     UnplacedChild,
+    code_point_rank,
 )
 from admissions.allocation.nearest_lists import ListPrefixChanged, complete_lists, lists_and_da
 from admissions.allocation.priorities import (
@@ -188,17 +189,12 @@ class NearestSource:
     @cached_property
     def school_tie_rank(self) -> np.ndarray:
         """Code-point rank of each school id: orders schools at exactly equal distance."""
-        order = np.argsort(np.asarray(self.school_ids, dtype=object), kind="stable")
-        rank = np.empty(self.n_schools, dtype=np.int64)
-        rank[order] = np.arange(self.n_schools, dtype=np.int64)
-        return rank
+        return code_point_rank(self.school_ids)
 
     @cached_property
     def child_id_order(self) -> np.ndarray:
-        order = np.argsort(np.asarray(self.child_ids, dtype=object), kind="stable")
-        rank = np.empty(self.n_children, dtype=np.int64)
-        rank[order] = np.arange(self.n_children, dtype=np.int64)
-        return rank
+        """Code-point rank of each child id."""
+        return code_point_rank(self.child_ids)
 
     @cached_property
     def child_tie_rank(self) -> np.ndarray:

@@ -19,7 +19,7 @@ from admissions.allocation.da import (
     encode_pair_keys,
 )
 from admissions.allocation.mechanisms import solve
-from admissions.allocation.model import Instance
+from admissions.allocation.model import Instance, code_point_order, code_point_rank
 from tests.admissions.allocation.helpers import (
     brute_force_child_optimal,
     instances,
@@ -72,6 +72,21 @@ def test_python_tail_gives_the_same_matching(instance):
     finally:
         da_module.TAIL_PROPOSERS = saved
     assert vectorised.tolist() == tail_only.tolist() == rounds_only.tolist()
+
+
+@FAST
+@given(
+    st.lists(st.text(alphabet="aAbZ0đĐ\u1ec7\U0001f600", max_size=3), max_size=30),
+    st.booleans(),
+)
+def test_code_point_order_is_a_stable_sort_of_the_ids(ids, in_order):
+    """Ids in order or not, repeated or not: the stable order Python's own comparison of
+    strings gives (code points), as the canonical documents and tie-breaks require."""
+    ids = tuple(sorted(ids) if in_order else ids)
+    expected = sorted(range(len(ids)), key=lambda i: (ids[i], i))
+    assert code_point_order(ids).tolist() == expected
+    rank = code_point_rank(ids)
+    assert sorted(range(len(ids)), key=rank.__getitem__) == expected
 
 
 def _reference_order(instance: Instance) -> list[int]:
