@@ -16,13 +16,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from admissions.allocation.model import code_point_order
+
 
 def lottery_single(child_ids: Sequence[str], seed: int) -> np.ndarray:
     """One tie-break number in [0, 1) per child (float64, aligned with ``child_ids``)."""
-    ids = np.asarray(list(child_ids), dtype=object)
-    order = np.argsort(ids, kind="stable")
-    draws = np.random.default_rng(seed).random(len(ids))
-    out = np.empty(len(ids), dtype=np.float64)
+    order = code_point_order(tuple(child_ids))
+    draws = np.random.default_rng(seed).random(order.size)
+    out = np.empty(order.size, dtype=np.float64)
     out[order] = draws
     return out
 
