@@ -52,9 +52,8 @@ def code_point_order(ids: Sequence[str]) -> np.ndarray:
     """Indices of ``ids`` in code-point order (stable: equal ids keep their order).
 
     Ids already in order (as the benchmark's are) are recognised by one comparison of
-    neighbours; others are sorted by Python's ``sorted``, about twice as fast on shuffled
-    ids as numpy's argsort of an object array (which calls the comparison through numpy's
-    object loop)."""
+    neighbours; others are sorted by Python's ``sorted``, faster on shuffled ids than
+    numpy's argsort of an object array (155,000 pseudonyms: 0.12 s against 0.17-0.22 s)."""
     n = len(ids)
     values = np.asarray(ids, dtype=object)
     if n < 2 or bool((values[1:] >= values[:-1]).all()):
