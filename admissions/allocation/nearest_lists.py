@@ -19,6 +19,11 @@ What makes a round of growth cost only its new rows:
   every round; the new pairs' keys are sorted and inserted among the old ones, and runs of
   equal coarse keys are put in exact order (distance, then lottery and child id).
 
+**A small growth is finished in Python.** After at most ``PYTHON_ROUND_PROPOSERS`` lists grew
+(the last rounds of a city: hundreds of children, then tens, then one), DA goes on one
+proposal at a time on each school's held rows, compared by their exact priority tuple: the
+keys of every pair, which a vectorised round needs, would cost more than the proposals.
+
 **Published lists end at the placed school.** A child placed from its list is published with
 the schools up to and including its seat: the schools it was refused, each with its metres,
 and the one it got (the rule needs no school after it, and the independent checker rebuilds
@@ -29,6 +34,8 @@ depend on how they were grown (initial length, growth factor).
 
 from __future__ import annotations
 
+import bisect
+from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -128,9 +135,12 @@ class _CoarseKeys:
         new_pairs = first_pair + sort
         coarse = coarse[sort]
         at = np.searchsorted(self.sorted_coarse, coarse)
-        self.order = np.insert(self.order, at, new_pairs)
-        self.sorted_coarse = np.insert(self.sorted_coarse, at, coarse)
-        self.child_in_order = np.insert(self.child_in_order, at, child[sort])
+        self.order, self.sorted_coarse, self.child_in_order = _inserted(
+            at,
+            (self.order, new_pairs),
+            (self.sorted_coarse, coarse),
+            (self.child_in_order, child[sort]),
+        )
         self._exact_runs(all_priority, all_child)
 
     def school_in_order(self) -> np.ndarray:
@@ -152,6 +162,22 @@ class _CoarseKeys:
         pairs = pairs[np.lexsort((self.tie[child[pairs]], priority[pairs, 2], run))]
         self.order[at] = pairs
         self.child_in_order[at] = child[pairs]
+
+
+def _inserted(at: np.ndarray, *columns: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """Each (old, new) column with ``new[i]`` inserted before ``old[at[i]]`` (``at``
+    ascending), as ``np.insert`` would, the positions worked out once for every column."""
+    size = len(columns[0][0]) + at.size
+    new_position = at + np.arange(at.size)
+    is_old = np.ones(size, dtype=bool)
+    is_old[new_position] = False
+    merged = []
+    for old, new in columns:
+        column = np.empty(size, dtype=old.dtype)
+        column[new_position] = new
+        column[is_old] = old
+        merged.append(column)
+    return merged
 
 
 def position_in_runs(values: np.ndarray) -> np.ndarray:
@@ -182,6 +208,9 @@ class GrowingLists:
         self.part_start = np.zeros(n, dtype=np.int64)
         self.part_end = np.zeros(n, dtype=np.int64)
         self.coarse = _CoarseKeys(source)
+        # Pairs from this one on are not in the coarse order yet: they are merged in when DA
+        # next needs every key (rounds of growth DA finishes in Python never need them).
+        self.coarse_upto = 0
         # Projected once: a list that grows is queried again from the same home.
         self.child_xy = source.locator.project(source.child_lon, source.child_lat)
         everyone = np.arange(source.n_children, dtype=np.int64)
@@ -323,16 +352,23 @@ class GrowingLists:
         self.length += counts
         self.part_start[children] = first + np.searchsorted(child, children)
         self.part_end[children] = self.part_start[children] + counts[children]
-        if self.coarse.in_use:
-            try:
-                self.coarse.add(
-                    first, school, priority, child, self.priority.values, self.child.values
-                )
-            except ValueError:  # not expected (see _CoarseKeys.coarse): sort every pair instead
-                self.coarse.in_use = False
+
+    def _merge_coarse(self) -> None:
+        """Put the pairs added since the last call in the coarse order."""
+        first, coarse = self.coarse_upto, self.coarse
+        self.coarse_upto = self.n_pairs
+        if not coarse.in_use or first == self.n_pairs:
+            return
+        new = slice(first, self.n_pairs)
+        priority, child = self.priority.values, self.child.values
+        try:
+            coarse.add(first, self.school.values[new], priority[new], child[new], priority, child)
+        except ValueError:  # not expected (see _CoarseKeys.coarse): sort every pair instead
+            coarse.in_use = False
 
     def keys(self) -> tuple[PairKeys, np.ndarray]:
         """DA's keys of every pair so far, and the child of each key."""
+        self._merge_coarse()
         school, child = self.school.values, self.child.values
         n_schools = self.source.n_schools
         if self.coarse.in_use:
@@ -417,23 +453,30 @@ def _starts_with(school: np.ndarray, known: np.ndarray, length: np.ndarray) -> b
 
 def lists_and_da(source: NearestSource, initial_length: int, growth: int):
     """DA on lazily grown lists: (the lists, each child's seat as a row of them or -1, DA
-    rounds). ``lists.instance(seat)`` assembles the published instance."""
+    rounds). ``lists.instance(seat)`` assembles the published instance.
+
+    After a growth of at most :data:`PYTHON_ROUND_PROPOSERS` lists, DA goes on in plain
+    Python on the pairs' exact priorities (:func:`propose_in_python`): the keys of every
+    pair, which a vectorised round needs, would cost more than the few proposals."""
     lists = GrowingLists(source, initial_length)
     n = source.n_children
     next_pair = lists.part_start.copy()
-    held_pairs = np.zeros(0, dtype=np.int64)
+    assigned = np.full(n, -1, dtype=np.int64)
     proposers = np.flatnonzero(lists.part_start < lists.part_end)
-    rounds = 0
+    rounds, seats = 0, None
     while True:
-        keys, child_of_key = lists.keys()
-        held = np.sort(keys.key[held_pairs])  # the seats held so far, in the merged order
-        held, made, _ = propose_until_stable(
-            keys, child_of_key, source.capacity, held, next_pair, lists.part_end, proposers
-        )
-        rounds += made
-        held_pairs = keys.pair_of_key[held]
-        assigned = np.full(n, -1, dtype=np.int64)
-        assigned[child_of_key[held]] = held_pairs
+        if seats is not None and proposers.size <= PYTHON_ROUND_PROPOSERS:
+            rounds += propose_in_python(lists, seats, assigned, next_pair, proposers) > 0
+        else:
+            keys, child_of_key = lists.keys()
+            held = np.sort(keys.key[assigned[assigned >= 0]])  # seats held, in key order
+            held, made, _ = propose_until_stable(
+                keys, child_of_key, source.capacity, held, next_pair, lists.part_end, proposers
+            )
+            rounds += made
+            assigned = np.full(n, -1, dtype=np.int64)
+            assigned[child_of_key[held]] = keys.pair_of_key[held]
+            seats = HeldSeats(keys, held)
         grow = np.flatnonzero((assigned < 0) & lists.truncated)
         if not grow.size:
             return lists, assigned, rounds
@@ -441,6 +484,72 @@ def lists_and_da(source: NearestSource, initial_length: int, growth: int):
         next_pair = np.where(assigned >= 0, assigned, lists.part_end)
         next_pair[grow] = lists.part_start[grow]
         proposers = grow[lists.part_start[grow] < lists.part_end[grow]]
+
+
+#: After a growth of at most this many lists, DA goes on in Python (see ``lists_and_da``).
+PYTHON_ROUND_PROPOSERS = 1024
+
+
+class HeldSeats:
+    """Each school's held rows in priority order, for DA's rounds in Python: read from the
+    sorted held keys of the last vectorised round when a school is first proposed to, then
+    kept up to date by the rounds in Python."""
+
+    def __init__(self, keys: PairKeys, held: np.ndarray) -> None:
+        self.keys, self.held = keys, held
+        self.rows: dict[int, list[int]] = {}
+
+    def of(self, school: int) -> list[int]:
+        found = self.rows.get(school)
+        if found is None:
+            lo, hi = np.searchsorted(self.held, self.keys.school_start[school : school + 2])
+            found = self.rows[school] = self.keys.pair_of_key[self.held[lo:hi]].tolist()
+        return found
+
+
+def propose_in_python(
+    lists: GrowingLists,
+    seats: HeldSeats,
+    assigned: np.ndarray,
+    next_pair: np.ndarray,
+    proposers: np.ndarray,
+) -> int:
+    """DA's proposals one at a time from the state of ``lists_and_da`` (``assigned``: each
+    child's held row or -1; ``next_pair``: the row it proposes to next, its held row while it
+    holds one). A school's rows are compared by their exact priority (group, category,
+    metres, then the lottery and id rank): the order of the pairs' keys, which pairs added
+    since the last vectorised round do not have. Updates ``assigned``, ``next_pair`` and
+    ``seats`` in place; returns the number of proposals."""
+    source = lists.source
+    school, child, priority = lists.school.values, lists.child.values, lists.priority.values
+    tie, capacity, end = source.child_tie_rank, source.capacity, lists.part_end
+
+    def rank(pair: int) -> tuple:
+        return (*priority[pair].tolist(), int(tie[child[pair]]))
+
+    queue = deque(proposers.tolist())
+    proposals = 0
+    while queue:
+        c = queue.popleft()
+        pair = int(next_pair[c])
+        if pair >= end[c]:
+            continue
+        proposals += 1
+        s = int(school[pair])
+        held, cap = seats.of(s), int(capacity[s])
+        if cap == 0 or (len(held) >= cap and rank(pair) > rank(held[-1])):
+            next_pair[c] = pair + 1
+            queue.append(c)
+            continue
+        bisect.insort(held, pair, key=rank)
+        assigned[c] = pair
+        if len(held) > cap:
+            out = held.pop()
+            loser = int(child[out])
+            assigned[loser] = -1
+            next_pair[loser] = out + 1
+            queue.append(loser)
+    return proposals
 
 
 def _growth_factor(growth: int) -> int:
