@@ -397,20 +397,16 @@ class GrowingLists:
         ``assigned_pair`` is given)."""
         source = self.source
         n = source.n_children
-        child = self.child.values
-        order = np.argsort(child, kind="stable")  # per child, in list order
+        order = np.argsort(self.child.values, kind="stable")  # per child, in list order
+        child = self.child.values[order]
         ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(self.length, out=ptr[1:])
-        position = np.empty(order.size, dtype=np.int64)
-        position[order] = np.arange(order.size) - ptr[child[order]]
         truncated = self.truncated.copy()
         if assigned_pair is not None:
-            placed = assigned_pair >= 0
-            keep_length = np.where(placed, 0, self.length)
-            keep_length[placed] = position[assigned_pair[placed]] + 1
+            keep_length = self.published_length(assigned_pair)
             truncated |= keep_length < self.length
-            kept = position[order] < keep_length[child[order]]
-            order = order[kept]
+            kept = np.arange(order.size) - ptr[child] < keep_length[child]  # row's position
+            order, child = order[kept], child[kept]
             np.cumsum(keep_length, out=ptr[1:])
         inst = Instance(
             school_ids=source.school_ids,
@@ -419,7 +415,7 @@ class GrowingLists:
             choice_ptr=ptr,
             choice_school=self.school.values[order],
             priority=self.priority.values[order],
-            lottery=source.lottery[child[order]],
+            lottery=source.lottery[child],
             distance_m=self.dist.values[order],
             policy=Policy(
                 mechanism="nearest",

@@ -107,14 +107,20 @@ def test_without_coarse_keys_every_pair_is_sorted_and_the_result_is_the_same(mon
 
 
 @pytest.mark.parametrize(("initial", "growth"), [(1, 2), (2, 3), (4, 16)])
-def test_published_lengths_are_those_of_the_assembled_instance(initial, growth):
-    """The final pass reads each child's published list length before the instance is
-    assembled (it is assembled meanwhile): both give the same lengths, seated or not."""
+def test_published_lists_end_at_the_seat(initial, growth):
+    """A seated child's published list is its list up to and including its seat, an
+    unseated child's its whole list; the final pass reads the lengths before the instance is
+    assembled (it is assembled meanwhile): both agree."""
     from admissions.allocation.nearest_lists import lists_and_da
 
     source = small_source(n_children=90, n_schools=6, seed=initial)
     lists, seat, _ = lists_and_da(source, initial, growth)
     assert (seat < 0).any() and (seat >= 0).any()
     assert (lists.part_start[seat >= 0] > 0).any()  # some seats lie in a grown part
-    inst = lists.instance(seat)
+    whole, inst = lists.instance(), lists.instance(seat)
+    for c in range(source.n_children):
+        full = whole.choices_of(c).tolist()
+        cut = full.index(int(lists.school.values[seat[c]])) + 1 if seat[c] >= 0 else len(full)
+        assert inst.choices_of(c).tolist() == full[:cut]
+        assert inst.truncated[c] == (whole.truncated[c] or cut < len(full))
     np.testing.assert_array_equal(lists.published_length(seat), inst.list_length)
