@@ -222,6 +222,33 @@ def _below_worst(
     return np.sort(np.concatenate(below))
 
 
+def worst_admitted(instance: Instance, pairs: np.ndarray, school: np.ndarray) -> np.ndarray:
+    """Each school's pair among ``pairs`` (of ``school``) with the lexicographically greatest
+    (priority..., lottery), the last of equal ones; -1 for a school without any. Column by
+    column, among the pairs still level with the greatest so far: no sort of the pairs. NaN
+    (no validated input has one) is greater than any number, as in a sort."""
+    n_schools = instance.n_schools
+    columns = [instance.priority[:, k] for k in range(instance.priority_length)]
+    for column in [*columns, instance.lottery]:
+        value = column[pairs]
+        nan = np.isnan(value)
+        if nan.any():
+            level = _level_with_greatest(n_schools, school, nan.astype(np.float64))
+            pairs, school, value = pairs[level], school[level], np.where(nan, 0.0, value)[level]
+        level = _level_with_greatest(n_schools, school, value)
+        pairs, school = pairs[level], school[level]
+    worst = np.full(n_schools, -1, dtype=np.int64)
+    np.maximum.at(worst, school, pairs)
+    return worst
+
+
+def _level_with_greatest(n_schools: int, school: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Where ``value`` equals the greatest value of its school."""
+    greatest = np.full(n_schools, -np.inf)
+    np.maximum.at(greatest, school, value)
+    return value == greatest[school]
+
+
 def _list_heads(start: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Indices ``start[c] .. start[c] + length[c] - 1`` of every row ``c``, concatenated."""
     offset = np.repeat(start - (np.cumsum(length) - length), length)
@@ -276,14 +303,10 @@ def _check_structure_and_fairness(
     width = instance.priority_length + 1
     worst = np.full((n_schools, width), np.nan)
     worst_child = np.full(n_schools, -1, dtype=np.int64)
-    if admitted.size:
-        admitted_key = _pair_keys(instance, admitted)
-        sort_keys = [admitted_key[:, k] for k in range(width - 1, -1, -1)]
-        at = np.lexsort([*sort_keys, school[admitted]])
-        order = admitted[at]
-        last = np.r_[school[order][1:] != school[order][:-1], True]
-        worst[school[order[last]]] = admitted_key[at[last]]
-        worst_child[school[order[last]]] = owner[order[last]]
+    worst_pair = worst_admitted(instance, admitted, school[admitted])
+    has_worst = np.flatnonzero(worst_pair >= 0)
+    worst[has_worst] = _pair_keys(instance, worst_pair[has_worst])
+    worst_child[has_worst] = owner[worst_pair[has_worst]]
 
     # Every school a child ranks above its assignment must be full of better children. The
     # nearest-first final pass runs after the lists: its children do not fill list seats.

@@ -533,7 +533,7 @@ def propose_in_python(
         proposals += 1
         s = int(school[pair])
         held, cap = seats.of(s), int(capacity[s])
-        if cap == 0 or (len(held) >= cap and rank(pair) > rank(held[-1])):
+        if cap <= 0 or (len(held) >= cap and rank(pair) > rank(held[-1])):
             next_pair[c] = pair + 1
             queue.append(c)
             continue

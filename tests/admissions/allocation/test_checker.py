@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from admissions.allocation.checker import check, count_envy_and_waste
+from admissions.allocation.checker import check, count_envy_and_waste, worst_admitted
 from admissions.allocation.cli import AssignmentPairs
 from admissions.allocation.mechanisms import solve
 from admissions.allocation.model import Instance
@@ -159,3 +161,34 @@ def _weakly_stable(instance: Instance, assignment) -> bool:
             if any(keys[(cid, sid)] < keys[(o, sid)] for o in seated[sid]):
                 return False
     return True
+
+
+@settings(max_examples=80, deadline=None)
+@given(instances(max_children=12, max_schools=4), st.data())
+def test_worst_admitted_is_the_greatest_priority_and_lottery_of_each_school(instance, data):
+    """Against a plain max over (priority..., lottery) tuples, the last pair of equal ones;
+    with ties (few values drawn) and NaN, which counts as greater than any number."""
+    pairs = np.flatnonzero(
+        np.array(data.draw(st.lists(st.booleans(), min_size=instance.n_pairs,
+                                    max_size=instance.n_pairs)), dtype=bool)
+    ) if instance.n_pairs else np.zeros(0, dtype=np.int64)  # fmt: skip
+    priority, lottery = instance.priority.copy(), instance.lottery.copy()
+    for row in data.draw(st.lists(st.integers(0, max(instance.n_pairs - 1, 0)), max_size=3)):
+        if instance.n_pairs:
+            column = data.draw(st.integers(0, priority.shape[1]))
+            if column < priority.shape[1]:
+                priority[row, column] = np.nan
+            else:
+                lottery[row] = np.nan
+    inst = replace(instance, priority=priority, lottery=lottery)
+
+    def sort_key(pair: int) -> tuple:
+        values = [*priority[pair].tolist(), float(lottery[pair])]
+        return (*((np.isnan(v), 0.0 if np.isnan(v) else v) for v in values), pair)
+
+    expected = [-1] * inst.n_schools
+    for s in range(inst.n_schools):
+        mine = [int(p) for p in pairs if inst.choice_school[p] == s]
+        if mine:
+            expected[s] = max(mine, key=sort_key)
+    assert worst_admitted(inst, pairs, inst.choice_school[pairs]).tolist() == expected
