@@ -101,12 +101,13 @@ FINAL_PASS_CANDIDATES = 8
 #: Candidates of the longer row for the few children whose first row is not conclusive.
 FINAL_PASS_MORE_CANDIDATES = 64
 #: Children written per piece of a source's canonical JSON: the hash reads the text piece by
-#: piece, so no more than a piece of it (and of its number tokens) is held at a time. The
+#: piece, so no more than a chunk of it (and of its number tokens) is held at a time. The
 #: hash runs beside the solver, and lets the interpreter go at each piece it digests: small
-#: pieces (about half a millisecond of Python each) keep the solver from waiting for it.
-#: Measured in pairs of runs at city scale: 512 saves 0.05-0.09 s against 8192; 128 costs
-#: 0.13 s (too many hand-overs).
+#: pieces keep the solver from waiting for it.
 SOURCE_JSON_BATCH = 512
+#: Children whose number tokens are written at once (one call per column: per piece, the
+#: calls cost a third of the hash).
+SOURCE_JSON_CHUNK = 16_384
 
 
 def _no_members(n_children: int) -> ChildMemberships:
@@ -349,36 +350,11 @@ class NearestSource:
         middle, closing = rest.split('"schools":null', 1)
         yield (opening + '"children":[').encode()
         order = np.argsort(self.child_id_order)
-        catchments, categories = self._member_json()
-        for start in range(0, order.size, SOURCE_JSON_BATCH):
-            batch = order[start : start + SOURCE_JSON_BATCH]
-            text = self._children_json(batch, catchments, categories)
-            yield (("," if start else "") + text).encode()
+        columns = _ChildColumns(self)
+        for start in range(0, order.size, SOURCE_JSON_CHUNK):
+            for i, text in enumerate(columns.entries(order[start : start + SOURCE_JSON_CHUNK])):
+                yield ("," if start or i else "").encode() + text.encode()
         yield ("]" + middle + '"schools":[' + self._schools_json() + "]" + closing).encode()
-
-    def _children_json(
-        self, children: np.ndarray, catchments: dict[int, str], categories: dict[int, str]
-    ) -> str:
-        """The children's entries (comma-separated), in the given order."""
-        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
-        group, ward = self.group, self.ward
-        numbers = (number_tokens(a[children]) for a in (self.child_lat, self.child_lon))
-        entries = []
-        for c, lat, lon, lottery in zip(
-            children.tolist(), *numbers, number_tokens(self.lottery[children]), strict=True
-        ):
-            text = "{"
-            if c in catchments:
-                text += '"catchments":' + catchments[c] + ","
-            if c in categories:
-                text += '"categories":' + categories[c] + ","
-            if group is not None and group[c] is not None:
-                text += f'"group":{quote(group[c])},'
-            text += f'"id":{quote(self.child_ids[c])},"lat":{lat},"lon":{lon},"lottery":{lottery}'
-            if ward is not None and ward[c] is not None:
-                text += f',"ward":{quote(ward[c])}'
-            entries.append(text + "}")
-        return ",".join(entries)
 
     def _schools_json(self) -> str:
         """The schools' entries (comma-separated), in id order."""
@@ -390,6 +366,64 @@ class NearestSource:
             f'"lat":{lat[i]},"lon":{lon[i]}}}'
             for i in np.argsort(self.school_tie_rank).tolist()
         )
+
+
+class _ChildColumns:
+    """The children's entries of a source's canonical JSON, a chunk at a time, each entry
+    one f-string of its fields (keys in sorted order: the optional catchments, categories
+    and group, then id, coordinates, lottery and the optional ward): numbers a column at a
+    time, the other fields written once per distinct value (most children share a handful
+    of catchment, category, group and ward values)."""
+
+    def __init__(self, source: NearestSource) -> None:
+        self.source = source
+        n = source.n_children
+        self.ids = np.array(source.child_ids, dtype=object)
+        self.head = np.full(n, "", dtype=object)  # catchments, categories, group
+        catchments, categories = source._member_json()
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        group = source.group if source.group is not None else (None,) * n
+        grouped = {c for c, g in enumerate(group) if g is not None}
+        for c in sorted(catchments.keys() | categories.keys() | grouped):
+            text = ""
+            if c in catchments:
+                text += '"catchments":' + catchments[c] + ","
+            if c in categories:
+                text += '"categories":' + categories[c] + ","
+            if group[c] is not None:
+                text += '"group":' + quote(group[c]) + ","
+            self.head[c] = text
+        ward = source.ward if source.ward is not None else (None,) * n
+        texts = {w: "" if w is None else ',"ward":' + quote(w) for w in set(ward)}
+        self.tail = np.array([texts[w] for w in ward], dtype=object)
+
+    def entries(self, children: np.ndarray) -> Iterator[str]:
+        """The entries of ``children`` (in this order), comma-separated, a piece of
+        :data:`SOURCE_JSON_BATCH` children at a time."""
+        quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        source = self.source
+        lat, lon, lottery = (
+            number_tokens(column[children])
+            for column in (source.child_lat, source.child_lon, source.lottery)
+        )
+        ids = list(map(quote, self.ids[children]))
+        head, tail = self.head[children], self.tail[children]
+        for start in range(0, children.size, SOURCE_JSON_BATCH):
+            piece = slice(start, start + SOURCE_JSON_BATCH)
+            yield ",".join(
+                [
+                    f'{{{h}"id":{i},"lat":{la},"lon":{lo},"lottery":{lt}{t}}}'
+                    for h, i, la, lo, lt, t in zip(
+                        head[piece],
+                        ids[piece],
+                        lat[piece],
+                        lon[piece],
+                        lottery[piece],
+                        tail[piece],
+                        strict=True,
+                    )
+                ]
+            )
 
 
 def _as_school_lists(values, n: int, index: Mapping[str, int]) -> list[list[int]]:

@@ -284,14 +284,16 @@ def test_fast_source_canonical_json_equals_json_dumps(children, seed, in_group_1
     assert source.canonical_json() == canonical_json(source.document())
 
 
-@pytest.mark.parametrize("batch", [1, 3, 64])
-def test_source_canonical_json_written_in_pieces_equals_json_dumps(monkeypatch, batch):
-    """The children are written a piece at a time: every piece boundary, and the labels,
-    memberships and numbers of each child, land where json.dumps puts them."""
+@pytest.mark.parametrize(("batch", "chunk"), [(1, 1), (3, 4), (3, 64), (64, 7)])
+def test_source_canonical_json_written_in_pieces_equals_json_dumps(monkeypatch, batch, chunk):
+    """The children are written a piece at a time, their numbers a chunk at a time: every
+    piece and chunk boundary, and the labels, memberships and numbers of each child, land
+    where json.dumps puts them."""
     from admissions.allocation import nearest
     from admissions.allocation.hashing import canonical_json
 
     monkeypatch.setattr(nearest, "SOURCE_JSON_BATCH", batch)
+    monkeypatch.setattr(nearest, "SOURCE_JSON_CHUNK", chunk)
     n = 10
     source = nearest_source(
         [f"C{(i * 7) % n}" for i in range(n)],  # ids not in index order
