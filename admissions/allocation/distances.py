@@ -107,6 +107,17 @@ class SchoolLocator:
     def n_schools(self) -> int:
         return int(self.school_lon.size)
 
+    def subset(self, schools: np.ndarray) -> SchoolLocator:
+        """A locator over some of these schools (indices), built from their projected
+        points: nothing is projected again (the final pass builds one per batch)."""
+        part = object.__new__(SchoolLocator)
+        part.school_lon = self.school_lon[schools]
+        part.school_lat = self.school_lat[schools]
+        part.tie_rank = self.tie_rank[schools]
+        part.transformer = self.transformer
+        part.tree = cKDTree(self.tree.data[schools])
+        return part
+
     def project(self, lon, lat) -> np.ndarray:
         """(n, 2) metric coordinates of WGS84 lon/lat arrays."""
         x, y = self.transformer.transform(np.asarray(lon, float), np.asarray(lat, float))
