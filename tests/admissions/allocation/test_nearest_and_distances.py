@@ -39,6 +39,23 @@ def test_k_nearest_are_the_true_nearest_with_exact_distances():
         np.testing.assert_allclose(exact[found.school[i]], found.distance_m[i], atol=1e-6)
 
 
+def test_a_subset_locator_finds_what_a_locator_of_those_schools_finds():
+    """The final pass's locator of the open schools reuses the projected points: it answers
+    as a locator built from the schools' coordinates does (local indices, exact metres)."""
+    clon, clat, slon, slat = random_city(300, 120, seed=4)
+    schools = np.flatnonzero(np.arange(120) % 3 != 1)
+    part = SchoolLocator(slon, slat, tie_rank=np.arange(120)[::-1]).subset(schools)
+    fresh = SchoolLocator(slon[schools], slat[schools], tie_rank=np.arange(120)[::-1][schools])
+    got, expected = part.nearest(clon, clat, 6), fresh.nearest(clon, clat, 6)
+    assert got.school.tolist() == expected.school.tolist()
+    np.testing.assert_array_equal(got.distance_m, expected.distance_m)
+    np.testing.assert_array_equal(got.unseen_beyond_m, expected.unseen_beyond_m)
+    exact = np.array(
+        [reference_distance(clon[7], clat[7], x, y) for x, y in zip(slon, slat, strict=True)]
+    )
+    np.testing.assert_allclose(got.distance_m[7], exact[schools[got.school[7]]], atol=1e-6)
+
+
 def test_within_radius_is_an_exact_prefix():
     clon, clat, slon, slat = random_city(200, 150, seed=3)
     locator = SchoolLocator(slon, slat)
