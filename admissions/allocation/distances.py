@@ -269,11 +269,33 @@ class SchoolLocator:
 
 def _known_slots(school, measured, proj_dist, known_school, known_dist):
     """(row, column, metres) of the measured slots whose school is among the row's known
-    ones. A known school at geodesic d lies at most d·(1 + slack) away in the projection,
-    so only the columns up to that bound are looked up (a slot missed would merely be
-    measured again, to the same metres)."""
+    ones. Nearly always the tree lists a row's known schools first, in their order: those
+    rows are read off directly; the others are looked up school by school."""
     known_school = np.asarray(known_school, dtype=np.int64)
     known_dist = np.asarray(known_dist, dtype=np.float64)
+    width = min(known_school.shape[1], school.shape[1])
+    known = known_school[:, :width] >= 0
+    in_order = ((school[:, :width] == known_school[:, :width]) | ~known).all(axis=1)
+    in_order &= (known_school[:, width:] < 0).all(axis=1)
+    row, col = np.nonzero(known & measured[:, :width] & in_order[:, None])
+    direct = (row, col, known_dist[row, col])
+    others = np.flatnonzero(~in_order)
+    if not others.size:
+        return direct
+    o_row, o_col, o_dist = _known_slots_by_school(
+        *(a[others] for a in (school, measured, proj_dist, known_school, known_dist))
+    )
+    return (
+        np.concatenate([direct[0], others[o_row]]),
+        np.concatenate([direct[1], o_col]),
+        np.concatenate([direct[2], o_dist]),
+    )
+
+
+def _known_slots_by_school(school, measured, proj_dist, known_school, known_dist):
+    """:func:`_known_slots` for rows in any order. A known school at geodesic d lies at most
+    d·(1 + slack) away in the projection, so only the columns up to that bound are looked
+    up (a slot missed would merely be measured again, to the same metres)."""
     reach = np.where(known_school >= 0, known_dist, -np.inf).max(axis=1)
     bound = reach * (1 + PROJECTION_SLACK) + 1
     width = int((proj_dist <= bound[:, None]).sum(axis=1).max(initial=0))

@@ -92,6 +92,34 @@ def test_within_reuses_known_metres_and_measures_the_rest(monkeypatch):
     assert measured[0] - measured[1] == (short.school >= 0).sum()
 
 
+def test_known_slots_are_found_in_rows_the_tree_lists_in_another_order():
+    """Rows listing the known schools first, in order, are read off directly; a row where the
+    tree put them in another order (near-equal distances under the projection's scale
+    error) still gets every known metre, at the column where the tree put the school."""
+    from admissions.allocation.distances import _known_slots
+
+    rng = np.random.default_rng(7)
+    n, k, m = 60, 9, 4
+    school = np.array([rng.permutation(30)[:k] for _ in range(n)])
+    proj = np.sort(rng.uniform(100, 3000, (n, k)), axis=1)
+    measured = rng.random((n, k)) < 0.9
+    length = rng.integers(0, m + 1, n)
+    known_school = np.where(np.arange(m) < length[:, None], school[:, :m], -1)
+    swapped = np.flatnonzero(length >= 2)[::2]
+    known_school[swapped, :2] = known_school[swapped, 1::-1]
+    known_dist = np.where(known_school >= 0, proj[:, :m] * 0.999, np.inf)
+    row, col, metres = _known_slots(school, measured, proj, known_school, known_dist)
+    got = {(r, c): d for r, c, d in zip(row.tolist(), col.tolist(), metres.tolist(), strict=True)}
+    expected = {}
+    for r in range(n):
+        for j in range(length[r]):
+            c = school[r].tolist().index(known_school[r, j])
+            if measured[r, c]:
+                expected[(r, c)] = known_dist[r, j]
+    assert got == expected
+    assert swapped.size > 5 and any(r in swapped.tolist() for r, _ in got)
+
+
 def test_within_split_over_threads_equals_one_pass(monkeypatch):
     """Many points × k: the rows are split over threads; the rows, metres and flags are
     those of one pass over all points (with and without known metres)."""
