@@ -171,8 +171,10 @@ class SchoolLocator:
         return dist
 
     def _sorted_rows(self, school: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Rows sorted by (distance, tie rank); ``inf`` entries last and set to -1."""
-        order = np.argsort(dist, axis=1)
+        """Rows sorted by (distance, tie rank); ``inf`` entries last and set to -1. The tree
+        gives the slots nearly in order (by projected distance): a stable sort (timsort's
+        runs) is about three times as fast on such rows as the default."""
+        order = np.argsort(dist, axis=1, kind="stable")
         ordered = np.take_along_axis(dist, order, axis=1)
         # Rows with two schools at exactly the same distance (rare) are sorted again with
         # the tie rank; the order among the ``inf`` entries does not matter.
