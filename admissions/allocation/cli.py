@@ -45,16 +45,6 @@ from admissions.allocation.instance_io import (
 )
 from admissions.allocation.lottery import lottery_disagreements
 from admissions.allocation.mechanisms import solve
-from admissions.allocation.public import (
-    check_nearest_public,
-    is_public_document,
-    public_source_from_dict,
-)
-from admissions.allocation.public_da import (
-    check_da_public,
-    da_public_instance,
-    is_da_public_document,
-)
 from admissions.allocation.runtime import engine_process_setup
 
 
@@ -120,6 +110,19 @@ def _load_result(path: str) -> Any:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    # Imported here: the public formats need the nearest-first checker, whose imports
+    # (scipy.spatial, pyproj: about a third of a second) `solve` of a DA instance never uses.
+    from admissions.allocation.public import (
+        check_nearest_public,
+        is_public_document,
+        public_source_from_dict,
+    )
+    from admissions.allocation.public_da import (
+        check_da_public,
+        da_public_instance,
+        is_da_public_document,
+    )
+
     data = read_json(args.instance)
     claimed = _load_result(args.result)
     mechanism = claimed.get("mechanism") if isinstance(claimed, dict) else None
