@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import os
 import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 try:  # not public API (numpy >= 1.20); without it the process keeps numpy's default
     from numpy._core.multiarray import _get_madvise_hugepage, _set_madvise_hugepage
@@ -81,3 +84,20 @@ def release_freed_memory() -> None:
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the block (restored after it, as it was).
+
+    Decoding a large document allocates millions of containers (the children's structs,
+    lists and dicts), none of them in a cycle; each allocation count past the collector's
+    threshold starts a collection that walks the ones allocated so far again. Decoding the
+    155,000-child bench instance took 0.70 s with the collector on and 0.43-0.51 s paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

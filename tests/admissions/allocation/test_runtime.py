@@ -126,3 +126,42 @@ def test_freed_memory_is_reused_during_a_job_and_given_back_after_it(monkeypatch
     assert kept_touched < pages // 10  # kept: the freed pages are reused
     assert held > 350  # 400 MB of freed arrays still resident during the job...
     assert released < held - 300  # ...and given back after it
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_decoding_pauses_the_cycle_collector_and_restores_it(monkeypatch, enabled):
+    """The collector is off while a document is decoded, and afterwards as it was before,
+    also when the document is refused."""
+    import gc
+
+    import msgspec
+
+    from admissions.allocation import instance_io
+    from admissions.allocation.errors import InstanceError
+
+    seen = []
+    decode = instance_io._FAST_DECODER.decode
+
+    class Spy:
+        def decode(self, data):
+            seen.append(gc.isenabled())
+            return decode(data)
+
+    monkeypatch.setattr(instance_io, "_FAST_DECODER", Spy())
+    good = msgspec.json.encode(
+        {
+            "schools": [{"id": "S1", "capacity": 1}],
+            "children": [{"id": "C1", "choices": ["S1"], "priority": {"S1": [2, 0, 10]}}],
+            "seed": 1,
+        }
+    )
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert instance_io.instance_from_json(good).child_ids == ("C1",)
+        assert gc.isenabled() is enabled
+        with pytest.raises(InstanceError, match="S9"):
+            instance_io.instance_from_json(good.replace(b'"choices":["S1"]', b'"choices":["S9"]'))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False, False]
