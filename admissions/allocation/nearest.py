@@ -388,7 +388,7 @@ class _ChildColumns:
         quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
         group = source.group if source.group is not None else (None,) * n
         grouped = {c for c, g in enumerate(group) if g is not None}
-        for c in sorted(catchments.keys() | categories.keys() | grouped):
+        for c in catchments.keys() | categories.keys() | grouped:
             text = ""
             if c in catchments:
                 text += '"catchments":' + catchments[c] + ","
