@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from admissions.allocation.halves import rank_of_order
 from admissions.allocation.model import Instance
 
 #: Below this many proposers per round the tail is finished in plain Python.
@@ -79,8 +80,7 @@ def keys_of_order(
 ) -> PairKeys:
     """DA's pair keys from the pairs' order by (school, priority, lottery, child id)
     (``school_of_key``: the school of each pair in that order, when the caller has it)."""
-    key = np.empty(order.size, dtype=np.int64)
-    key[order] = np.arange(order.size, dtype=np.int64)
+    key = rank_of_order(order)
     if school_of_key is None:
         school_of_key = school_of_pair[order]
     # The order is by school first: each school's keys start where its number would go.

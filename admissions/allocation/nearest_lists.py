@@ -46,6 +46,7 @@ from admissions.allocation.da import (
     propose_until_stable,
     ranges,
 )
+from admissions.allocation.halves import argsort_in_halves, searchsorted_in_halves
 from admissions.allocation.model import Instance, Policy
 from admissions.allocation.priorities import pair_priorities
 
@@ -131,10 +132,10 @@ class _CoarseKeys:
         """Insert pairs ``first_pair, first_pair + 1, ...`` (their schools, priorities and
         children); ``all_*``: the columns of every pair so far, for the exact order."""
         coarse = self.coarse(school, priority)
-        sort = np.argsort(coarse)  # equal coarse keys are put in exact order below
+        sort = argsort_in_halves(coarse)  # equal coarse keys are put in exact order below
         new_pairs = first_pair + sort
         coarse = coarse[sort]
-        at = np.searchsorted(self.sorted_coarse, coarse)
+        at = searchsorted_in_halves(self.sorted_coarse, coarse)
         self.order, self.sorted_coarse, self.child_in_order = _inserted(
             at,
             (self.order, new_pairs),

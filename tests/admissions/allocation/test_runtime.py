@@ -3,19 +3,26 @@ environment chose, set by the CLI and the Celery worker."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from celery.signals import worker_init, worker_process_init
 from numpy._core.multiarray import _get_madvise_hugepage, _set_madvise_hugepage
 
 from admissions.allocation import cli
-from admissions.allocation.runtime import HUGEPAGE_VARIABLE, engine_process_setup
+from admissions.allocation.runtime import (
+    GIL_SWITCH_INTERVAL_S,
+    HUGEPAGE_VARIABLE,
+    engine_process_setup,
+)
 
 
 @pytest.fixture
 def advice():
-    before = _get_madvise_hugepage()
+    before, interval = _get_madvise_hugepage(), sys.getswitchinterval()
     yield
     _set_madvise_hugepage(before)
+    sys.setswitchinterval(interval)
 
 
 def test_setup_turns_the_advice_off(advice, monkeypatch):
@@ -24,6 +31,13 @@ def test_setup_turns_the_advice_off(advice, monkeypatch):
     assert engine_process_setup() is False
     assert not _get_madvise_hugepage()
     assert engine_process_setup() is False  # idempotent
+
+
+def test_setup_hands_the_gil_over_sooner(advice):
+    sys.setswitchinterval(0.005)  # CPython's default
+    engine_process_setup()
+    assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_INTERVAL_S)
+    assert GIL_SWITCH_INTERVAL_S < 0.005
 
 
 @pytest.mark.parametrize("on", [True, False])
