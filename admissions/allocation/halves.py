@@ -1,4 +1,4 @@
-"""Large numpy steps split in two halves that run on two threads (ADR 32).
+"""Large numpy steps split in two halves that run on two threads (ADR 28).
 
 Between two growths of the nearest-first lists the engine sorts, searches and scatters
 hundreds of thousands of keys on one thread while the other core waits. numpy releases the
