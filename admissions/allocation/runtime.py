@@ -24,7 +24,7 @@ The engine's threads spend most of their time in numpy, scipy and pyproj with th
 released, and take it back for a moment between two calls. While another thread runs Python
 (the source hash, the final pass), each such moment waited up to CPython's switch interval,
 5 ms by default; the engine's processes use :data:`GIL_SWITCH_INTERVAL_S` (a nearest-first run
-at city scale: median 2.03 → 1.90 s in alternating processes, ADR 32).
+at city scale: median 2.03 → 1.90 s, 14 runs each in alternating processes; ADR 28).
 """
 
 from __future__ import annotations
