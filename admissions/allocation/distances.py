@@ -23,7 +23,9 @@ WGS84 = Geod(ellps="WGS84")
 DEFAULT_CRS = "EPSG:32648"
 #: Upper bound of |projected / geodesic - 1| in UTM 48N over Viet Nam (with margin).
 PROJECTION_SLACK = 0.005
-_PARALLEL_MIN = 100_000
+#: From this many pairs on, :func:`geodesic_m` splits them over threads (a thread costs
+#: about 0.1 ms; 16k geodesics about 10 ms).
+_PARALLEL_MIN = 16_384
 _PARALLEL_QUERY_MIN = 8192
 #: From this many KD-tree slots (points × k) on, :meth:`SchoolLocator.within` splits the
 #: points over threads, each doing the whole job for its rows: the masks and row sorts
@@ -41,12 +43,16 @@ def _query_workers(n_points: int) -> int:
 
 
 def _workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Threads for the geodesics and the pieces of :meth:`SchoolLocator.within`: one more
+    than the cores (up to four). While one thread waits for the GIL (the solver's Python
+    bookkeeping, the source hash), the spare one keeps the cores busy: on 2 cores, 3
+    threads cut nearest-first at city scale by about 7 % (median of 24 runs, ADR 28)."""
+    return max(1, min(4, (os.cpu_count() or 1) + 1))
 
 
 def geodesic_m(lon1, lat1, lon2, lat2, *, threads: int | None = None) -> np.ndarray:
     """Exact WGS84 geodesic distance in metres between aligned arrays of points (large
-    arrays are split over ``threads``, by default one per core up to four)."""
+    arrays are split over ``threads``, by default :func:`_workers`)."""
     lon1, lat1, lon2, lat2 = (
         np.ascontiguousarray(a, dtype=np.float64) for a in (lon1, lat1, lon2, lat2)
     )

@@ -28,6 +28,16 @@ def test_geodesic_matches_pyproj_geod():
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("threads", [2, 3, 4])
+def test_geodesics_split_over_threads_are_the_same_metres_in_the_same_order(threads):
+    clon, clat, slon, slat = random_city(40_000, 40_000, seed=3)
+    split = geodesic_m(clon, clat, slon[::-1], slat[::-1], threads=threads)
+    one = geodesic_m(clon, clat, slon[::-1], slat[::-1], threads=1)
+    assert split.shape == (40_000,)
+    np.testing.assert_array_equal(split, one)
+    assert np.unique(split).size > 39_000  # not one repeated value
+
+
 def test_k_nearest_are_the_true_nearest_with_exact_distances():
     clon, clat, slon, slat = random_city(300, 120, seed=2)
     found = SchoolLocator(slon, slat).nearest(clon, clat, 5)
