@@ -25,6 +25,7 @@ nearest-first goes on after its lists grow (``nearest_lists.py``).
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import deque
 from dataclasses import dataclass
 
@@ -379,15 +380,32 @@ def _finish_in_python(
             queue.append(loser)
 
     if lists:
-        touched = np.fromiter(lists, dtype=np.int64)
-        lo = np.searchsorted(held, school_start[touched])
-        hi = np.searchsorted(held, school_start[touched + 1])
-        drop = np.zeros(held.size, dtype=bool)
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            drop[a:b] = True
-        extra = [np.asarray(v, dtype=np.int64) for v in lists.values()]
-        held = np.sort(np.concatenate([held[~drop], *extra]))
+        held = with_blocks_replaced(held, school_start, lists)
     return held, proposals
+
+
+def with_blocks_replaced(
+    held: np.ndarray,
+    school_start: np.ndarray,
+    blocks: dict[int, list[int]],
+    values: np.ndarray | None = None,
+) -> np.ndarray:
+    """``values`` (aligned with ``held``, the sorted keys of the held pairs; by default
+    ``held`` itself) with each school's entries replaced by its ``blocks`` entry, in order.
+    A school's keys are one contiguous range of the key space, so each new block goes where
+    the old one was: a merge, not a sort of every held key."""
+    values = held if values is None else values
+    touched = np.array(sorted(blocks), dtype=np.int64)
+    lo = np.searchsorted(held, school_start[touched])
+    hi = np.searchsorted(held, school_start[touched + 1])
+    keep = np.ones(held.size, dtype=bool)
+    for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+        keep[a:b] = False
+    new = [blocks[s] for s in touched.tolist()]
+    at = np.repeat(np.searchsorted(held[keep], school_start[touched]), [len(b) for b in new])
+    # np.insert keeps values aimed at the same place in their given order: school order.
+    spliced = np.fromiter(itertools.chain.from_iterable(new), values.dtype)
+    return np.insert(values[keep], at, spliced)
 
 
 def da_reference(instance: Instance) -> np.ndarray:

@@ -45,6 +45,7 @@ from admissions.allocation.da import (
     keys_of_order,
     propose_until_stable,
     ranges,
+    with_blocks_replaced,
 )
 from admissions.allocation.halves import argsort_in_halves, searchsorted_in_halves
 from admissions.allocation.model import Instance, Policy
@@ -466,7 +467,10 @@ def lists_and_da(source: NearestSource, initial_length: int, growth: int):
             rounds += propose_in_python(lists, seats, assigned, next_pair, proposers) > 0
         else:
             keys, child_of_key = lists.keys()
-            held = np.sort(keys.key[assigned[assigned >= 0]])  # seats held, in key order
+            # Seats held, in key order.
+            held = (
+                np.zeros(0, np.int64) if seats is None else held_keys(keys, seats.pairs_in_order())
+            )
             held, made, _ = propose_until_stable(
                 keys, child_of_key, source.capacity, held, next_pair, lists.part_end, proposers
             )
@@ -502,6 +506,23 @@ class HeldSeats:
             lo, hi = np.searchsorted(self.held, self.keys.school_start[school : school + 2])
             found = self.rows[school] = self.keys.pair_of_key[self.held[lo:hi]].tolist()
         return found
+
+    def pairs_in_order(self) -> np.ndarray:
+        """Every held row in the order of the keys, the rounds in Python included."""
+        pairs = self.keys.pair_of_key[self.held]
+        if not self.rows:
+            return pairs
+        return with_blocks_replaced(self.held, self.keys.school_start, self.rows, pairs)
+
+
+def held_keys(keys: PairKeys, pairs_in_order: np.ndarray) -> np.ndarray:
+    """The sorted keys of held rows given in the order of an earlier round's keys. Pairs
+    added since never reorder the pairs there were (each key is a rank in one fixed order
+    of every pair), so the keys come out sorted; checked, and sorted if they were not."""
+    held = keys.key[pairs_in_order]
+    if not (held[1:] > held[:-1]).all():
+        held.sort()
+    return held
 
 
 def propose_in_python(

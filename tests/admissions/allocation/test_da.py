@@ -7,6 +7,7 @@ import warnings
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from admissions.allocation.da import (
     da_reference,
     deferred_acceptance,
     encode_pair_keys,
+    with_blocks_replaced,
 )
 from admissions.allocation.mechanisms import solve
 from admissions.allocation.model import Instance, code_point_order, code_point_rank
@@ -50,6 +52,36 @@ def test_da_is_stable_feasible_and_non_wasteful(instance):
     assert len(assignment) == instance.n_children  # one entry (at most one seat) per child
     assert check(instance, result) == []
     assert result.stable is True
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blocks_replaced_equal_the_sorted_keys_of_the_spliced_set(seed):
+    """Held keys with some schools' keys replaced by new sorted blocks (empty ones, and
+    schools whose neighbours hold nothing) equal a sort of the new set; values aligned with
+    the keys follow them."""
+    rng = np.random.default_rng(seed)
+    n_schools = 12
+    school_start = np.r_[0, np.cumsum(rng.integers(0, 30, n_schools))]
+    in_school = [np.arange(school_start[s], school_start[s + 1]) for s in range(n_schools)]
+    held = np.sort(
+        np.concatenate(
+            [rng.choice(k, min(k.size, rng.integers(0, 5)), replace=False) for k in in_school]
+        )
+    ).astype(np.int64)
+    touched = rng.choice(n_schools, 5, replace=False).tolist()
+    blocks = {
+        s: sorted(rng.choice(in_school[s], min(in_school[s].size, rng.integers(0, 6)),
+                             replace=False).tolist())
+        for s in touched
+    }  # fmt: skip
+    school_of_key = np.searchsorted(school_start, held, side="right") - 1
+    kept = held[~np.isin(school_of_key, touched)]
+    expected = np.sort(np.r_[kept, [k for b in blocks.values() for k in b]]).astype(np.int64)
+    np.testing.assert_array_equal(with_blocks_replaced(held, school_start, blocks), expected)
+    blocks_times_ten = {s: [10 * k for k in b] for s, b in blocks.items()}
+    np.testing.assert_array_equal(
+        with_blocks_replaced(held, school_start, blocks_times_ten, held * 10), expected * 10
+    )
 
 
 @FAST

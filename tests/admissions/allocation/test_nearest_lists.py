@@ -7,7 +7,7 @@ import pytest
 
 from admissions.allocation.da import deferred_acceptance, encode_pair_keys
 from admissions.allocation.nearest import build_nearest_instance, nearest_source
-from admissions.allocation.nearest_lists import GrowingLists, _CoarseKeys
+from admissions.allocation.nearest_lists import GrowingLists, _CoarseKeys, held_keys
 
 
 def small_source(n_children=40, n_schools=7, seed=0):
@@ -87,6 +87,33 @@ def test_grown_lists_give_the_keys_and_the_da_of_the_complete_instance():
     assert deferred_acceptance(complete).assigned_pair.tolist() == (
         deferred_acceptance(grown).assigned_pair.tolist()
     )
+
+
+@pytest.mark.parametrize("coarse", [True, False])
+def test_pairs_in_the_order_of_earlier_keys_keep_it_in_the_keys_after_a_growth(monkeypatch, coarse):
+    """Held rows listed in the order of one round's keys have ascending keys after lists
+    grew (every key is a rank in one fixed order of all pairs): the next round's held keys
+    need no sort. Out of order, they are sorted."""
+    import admissions.allocation.nearest_lists as nearest_lists
+
+    if not coarse:
+        monkeypatch.setattr(nearest_lists, "MIN_DISTANCE_BITS", 64)
+    source = small_source(n_children=60, seed=6)
+    lists = GrowingLists(source, 3)
+    before, _ = lists.keys()
+    assert before.key.size > 20
+    rng = np.random.default_rng(6)
+    held = np.sort(rng.choice(lists.n_pairs, lists.n_pairs // 2, replace=False))
+    pairs_in_order = before.pair_of_key[held]  # rows in the order of their keys
+    lists.grow(np.flatnonzero(lists.truncated), 3)
+    after, _ = lists.keys()
+    assert lists.n_pairs > before.key.size  # new pairs took ranks among the old ones
+    expected = np.sort(after.key[pairs_in_order])
+    assert not np.array_equal(expected, before.key[pairs_in_order])
+    assert (np.diff(after.key[pairs_in_order]) > 0).all()  # in order as they come
+    np.testing.assert_array_equal(held_keys(after, pairs_in_order), expected)
+    shuffled = rng.permutation(pairs_in_order)
+    np.testing.assert_array_equal(held_keys(after, shuffled), expected)
 
 
 def test_without_coarse_keys_every_pair_is_sorted_and_the_result_is_the_same(monkeypatch):
