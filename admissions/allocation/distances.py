@@ -46,7 +46,8 @@ def _workers() -> int:
     """Threads for the geodesics and the pieces of :meth:`SchoolLocator.within`: one more
     than the cores (up to four). While one thread waits for the GIL (the solver's Python
     bookkeeping, the source hash), the spare one keeps the cores busy: on 2 cores, 3
-    threads cut nearest-first at city scale by about 7 % (median of 24 runs, ADR 28)."""
+    threads and the lower :data:`_PARALLEL_MIN` together cut nearest-first at city scale by
+    about 7 % (median of 24 runs, ADR 28)."""
     return max(1, min(4, (os.cpu_count() or 1) + 1))
 
 
