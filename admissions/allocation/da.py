@@ -394,18 +394,20 @@ def with_blocks_replaced(
     ``held`` itself) with each school's entries replaced by its ``blocks`` entry, in order.
     A school's keys are one contiguous range of the key space, so each new block goes where
     the old one was: a merge, not a sort of every held key."""
-    values = held if values is None else values
     touched = np.array(sorted(blocks), dtype=np.int64)
     lo = np.searchsorted(held, school_start[touched])
     hi = np.searchsorted(held, school_start[touched + 1])
     keep = np.ones(held.size, dtype=bool)
     for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
         keep[a:b] = False
+    rest = held[keep]
     new = [blocks[s] for s in touched.tolist()]
-    at = np.repeat(np.searchsorted(held[keep], school_start[touched]), [len(b) for b in new])
+    at = np.repeat(np.searchsorted(rest, school_start[touched]), [len(b) for b in new])
+    if values is not None:
+        rest = values[keep]
     # np.insert keeps values aimed at the same place in their given order: school order.
-    spliced = np.fromiter(itertools.chain.from_iterable(new), values.dtype)
-    return np.insert(values[keep], at, spliced)
+    spliced = np.fromiter(itertools.chain.from_iterable(new), rest.dtype)
+    return np.insert(rest, at, spliced)
 
 
 def da_reference(instance: Instance) -> np.ndarray:

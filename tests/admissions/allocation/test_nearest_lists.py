@@ -7,7 +7,7 @@ import pytest
 
 from admissions.allocation.da import deferred_acceptance, encode_pair_keys
 from admissions.allocation.nearest import build_nearest_instance, nearest_source
-from admissions.allocation.nearest_lists import GrowingLists, _CoarseKeys, held_keys
+from admissions.allocation.nearest_lists import GrowingLists, HeldSeats, _CoarseKeys, held_keys
 
 
 def small_source(n_children=40, n_schools=7, seed=0):
@@ -114,6 +114,29 @@ def test_pairs_in_the_order_of_earlier_keys_keep_it_in_the_keys_after_a_growth(m
     np.testing.assert_array_equal(held_keys(after, pairs_in_order), expected)
     shuffled = rng.permutation(pairs_in_order)
     np.testing.assert_array_equal(held_keys(after, shuffled), expected)
+
+
+def test_held_rows_in_key_order_include_the_schools_a_python_round_changed():
+    """After rounds in Python changed some schools' held rows, the held rows read in key
+    order are those of the held set with each changed school's rows in their place."""
+    source = small_source(n_children=60, seed=7)
+    lists = GrowingLists(source, 3)
+    keys, _ = lists.keys()
+    rng = np.random.default_rng(7)
+    held = np.sort(rng.choice(keys.key.size, keys.key.size // 3, replace=False))
+    seats = HeldSeats(keys, held)
+    np.testing.assert_array_equal(seats.pairs_in_order(), keys.pair_of_key[held])
+    held_set = set(keys.pair_of_key[held].tolist())
+    changed = [s for s in range(source.n_schools) if np.diff(keys.school_start)[s] > 1][:3]
+    assert len(changed) == 3
+    for s in changed:  # as a round in Python would: other rows of the school, in key order
+        rows = seats.of(s)
+        in_school = keys.pair_of_key[keys.school_start[s] : keys.school_start[s + 1]]
+        held_set -= set(rows)
+        rows[:] = sorted(rng.choice(in_school, 2, replace=False).tolist(), key=keys.key.item)
+        held_set |= set(rows)
+    expected = keys.pair_of_key[np.sort(keys.key[sorted(held_set)])]
+    np.testing.assert_array_equal(seats.pairs_in_order(), expected)
 
 
 def test_without_coarse_keys_every_pair_is_sorted_and_the_result_is_the_same(monkeypatch):
